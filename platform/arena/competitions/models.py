@@ -1,0 +1,99 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+
+
+class TaskKind(models.TextChoices):
+    CLASSIFICATION = "classification", "Classification"
+    MATCHING = "matching", "Matching"
+
+
+class Competition(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown, shown on the competition page.")
+    start_at = models.DateTimeField()
+    end_at = models.DateTimeField()
+    reveal_at = models.DateTimeField(
+        null=True, blank=True, help_text="When private scores are revealed; empty means at the end."
+    )
+    max_team_size = models.PositiveSmallIntegerField(default=5)
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="organized_competitions", blank=True
+    )
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-start_at", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_at__gt=models.F("start_at")),
+                name="competition_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Track(models.Model):
+    """A group of tasks of one kind whose scores are averaged for the prize ranking."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="tracks")
+    slug = models.SlugField()
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=TaskKind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "slug"], name="track_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition.slug} / {self.name}"
+
+
+class Task(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="tasks")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="tasks")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=TaskKind.choices)
+    metric = models.CharField(max_length=40, help_text="Primary metric; higher is better.")
+    description = models.TextField(blank=True, help_text="Markdown, shown on the task page.")
+    id_column = models.CharField(max_length=100, default="id")
+    label_column = models.CharField(max_length=100, default="label")
+    classes = models.JSONField(default=list, blank=True, help_text="Class names (classification).")
+    # Each public table exists in storage as <storage_key>/public/<name>.csv and .parquet; the
+    # answer key sits apart, under <storage_key>/hidden/, and no view ever serves it.
+    public_tables = models.JSONField(default=list)
+    storage_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    test_rows = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=300, blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["track__position", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "slug"], name="task_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition.slug} / {self.slug}"
+
+    @property
+    def storage_prefix(self) -> str:
+        return f"tasks/{self.storage_key}"
+
+    def public_table_path(self, *, table: str, file_format: str) -> str:
+        return f"{self.storage_prefix}/public/{table}.{file_format}"
+
+    @property
+    def answers_path(self) -> str:
+        return f"{self.storage_prefix}/hidden/answers.parquet"

@@ -1,0 +1,53 @@
+"""Reads for competitions, tracks and tasks."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from arena.competitions.models import Competition, Task, Track
+
+
+@dataclass(frozen=True)
+class Phase:
+    code: str  # "upcoming" | "running" | "ended"
+    label: str
+    accepts_submissions: bool
+
+
+def competition_phase(*, competition: Competition, now: datetime | None = None) -> Phase:
+    """Where the competition stands in its schedule."""
+    now = now or timezone.now()
+    if now < competition.start_at:
+        return Phase("upcoming", "Not started", accepts_submissions=False)
+    if now >= competition.end_at:
+        return Phase("ended", "Ended", accepts_submissions=False)
+    return Phase("running", "Running", accepts_submissions=True)
+
+
+def competition_list() -> QuerySet[Competition]:
+    return Competition.objects.prefetch_related("tracks").order_by("-start_at")
+
+
+def competition_get(*, slug: str) -> Competition:
+    return get_object_or_404(Competition, slug=slug)
+
+
+def tracks_with_tasks(*, competition: Competition) -> QuerySet[Track]:
+    return competition.tracks.prefetch_related(
+        Prefetch("tasks", queryset=Task.objects.order_by("title"))
+    )
+
+
+def task_get(*, competition: Competition, slug: str) -> Task:
+    return get_object_or_404(
+        Task.objects.select_related("track"), competition=competition, slug=slug
+    )
+
+
+def user_is_organizer(*, competition: Competition, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or competition.organizers.filter(pk=user.pk).exists()

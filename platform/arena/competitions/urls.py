@@ -1,0 +1,16 @@
+from django.urls import path
+
+from arena.competitions import views
+
+app_name = "competitions"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:competition_slug>/", views.competition_detail, name="detail"),
+    path("c/<slug:competition_slug>/tasks/<slug:task_slug>/", views.task_detail, name="task"),
+    path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/data/<slug:table>.<slug:file_format>",
+        views.task_download,
+        name="download",
+    ),
+]

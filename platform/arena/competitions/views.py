@@ -1,0 +1,72 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from arena.competitions import selectors
+from arena.core.files import private_storage
+from arena.submissions.selectors import any_pending, submissions_for_team
+from arena.teams.selectors import team_for_user
+
+DOWNLOAD_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+
+
+@require_GET
+def home(request):
+    return render(request, "competitions/home.html", {"competitions": selectors.competition_list()})
+
+
+@require_GET
+def competition_detail(request, competition_slug: str):
+    competition = selectors.competition_get(slug=competition_slug)
+    return render(
+        request,
+        "competitions/competition_detail.html",
+        {
+            "competition": competition,
+            "phase": selectors.competition_phase(competition=competition),
+            "tracks": selectors.tracks_with_tasks(competition=competition),
+            "team": team_for_user(competition=competition, user=request.user),
+        },
+    )
+
+
+@require_GET
+def task_detail(request, competition_slug: str, task_slug: str):
+    competition = selectors.competition_get(slug=competition_slug)
+    task = selectors.task_get(competition=competition, slug=task_slug)
+    team = team_for_user(competition=competition, user=request.user)
+    submissions = submissions_for_team(task=task, team=team) if team else []
+    return render(
+        request,
+        "competitions/task_detail.html",
+        {
+            "competition": competition,
+            "task": task,
+            "phase": selectors.competition_phase(competition=competition),
+            "team": team,
+            "submissions": submissions,
+            "polling": any_pending(submissions=submissions),
+            "formats": list(DOWNLOAD_FORMATS),
+        },
+    )
+
+
+@login_required
+@require_GET
+def task_download(request, competition_slug: str, task_slug: str, table: str, file_format: str):
+    competition = selectors.competition_get(slug=competition_slug)
+    task = selectors.task_get(competition=competition, slug=task_slug)
+    # Only names from the task's own list of public tables ever become a storage key.
+    if table not in task.public_tables or file_format not in DOWNLOAD_FORMATS:
+        raise Http404("No such table")
+    key = task.public_table_path(table=table, file_format=file_format)
+    storage = private_storage()
+    if not storage.exists(key):
+        raise Http404("No such table")
+    return FileResponse(
+        storage.open(key, "rb"),
+        as_attachment=True,
+        filename=f"{task.slug}-{table}.{file_format}",
+        content_type=DOWNLOAD_FORMATS[file_format],
+    )

@@ -1,0 +1,145 @@
+// Arena's small amount of JavaScript: sortable tables, relative times and the upload form.
+// Every page works without it; this only makes it nicer.
+(function () {
+  "use strict";
+
+  // --- sortable tables: <table class="sortable"> with <th data-sort="num|text"> ---
+  function cellValue(row, index, kind) {
+    const cell = row.children[index];
+    const raw = cell ? (cell.dataset.value ?? cell.textContent.trim()) : "";
+    if (kind === "num") {
+      const number = parseFloat(raw);
+      return Number.isNaN(number) ? -Infinity : number;
+    }
+    return raw.toLowerCase();
+  }
+  function sortBy(table, th) {
+    const index = Array.from(th.parentNode.children).indexOf(th);
+    const kind = th.dataset.sort;
+    const ascending = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th[aria-sort]").forEach((other) => other.removeAttribute("aria-sort"));
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    const body = table.tBodies[0];
+    const rows = Array.from(body.rows);
+    rows.sort((a, b) => {
+      const x = cellValue(a, index, kind);
+      const y = cellValue(b, index, kind);
+      return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+    });
+    rows.forEach((row) => body.appendChild(row));
+  }
+  function initSortable(root) {
+    root.querySelectorAll("table.sortable th[data-sort]").forEach((th) => {
+      if (th.dataset.bound) return;
+      th.dataset.bound = "1";
+      th.tabIndex = 0;
+      th.title = "Sort by this column";
+      const table = th.closest("table");
+      th.addEventListener("click", () => sortBy(table, th));
+      th.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          sortBy(table, th);
+        }
+      });
+    });
+  }
+
+  // --- relative times: <time datetime="ISO"> gets "3 minutes ago" with the date as tooltip ---
+  const units = [
+    ["year", 31536000], ["month", 2592000], ["day", 86400],
+    ["hour", 3600], ["minute", 60], ["second", 1],
+  ];
+  const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  function initTimes(root) {
+    root.querySelectorAll("time[datetime].relative").forEach((el) => {
+      const when = new Date(el.getAttribute("datetime"));
+      if (Number.isNaN(when.getTime())) return;
+      const seconds = Math.round((when.getTime() - Date.now()) / 1000);
+      for (const [unit, size] of units) {
+        if (Math.abs(seconds) >= size || unit === "second") {
+          el.textContent = relative.format(Math.round(seconds / size), unit);
+          break;
+        }
+      }
+      el.title = when.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+    });
+  }
+
+  // --- upload form: drop zone and progress bar; falls back to a plain POST without JS ---
+  function initUpload(root) {
+    const form = root.querySelector("form[data-upload]");
+    if (!form || form.dataset.bound) return;
+    form.dataset.bound = "1";
+    const zone = form.querySelector(".drop-zone");
+    const input = form.querySelector("input[type=file]");
+    const progress = form.querySelector("progress");
+    const status = form.querySelector("[data-upload-status]");
+    const button = form.querySelector("button[type=submit]");
+
+    ["dragenter", "dragover"].forEach((name) =>
+      zone.addEventListener(name, (event) => {
+        event.preventDefault();
+        zone.classList.add("dragover");
+      })
+    );
+    ["dragleave", "drop"].forEach((name) =>
+      zone.addEventListener(name, () => zone.classList.remove("dragover"))
+    );
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      if (event.dataTransfer.files.length) input.files = event.dataTransfer.files;
+    });
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!input.files.length) {
+        status.textContent = "Choose a file first.";
+        return;
+      }
+      const request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) {
+          progress.value = Math.round((100 * e.loaded) / e.total);
+          status.textContent = `Uploading… ${progress.value}%`;
+        }
+      });
+      request.addEventListener("load", () => {
+        button.disabled = false;
+        progress.hidden = true;
+        let body = {};
+        try { body = JSON.parse(request.responseText); } catch (e) { body = {}; }
+        if (request.status === 200 && body.ok) {
+          status.textContent = `Submission #${body.submission} is queued for scoring.`;
+          status.className = "ok";
+          form.reset();
+          document.body.dispatchEvent(new Event("submissions-changed"));
+        } else {
+          status.textContent = body.error || `Upload failed (HTTP ${request.status}).`;
+          status.className = "error-text";
+        }
+      });
+      request.addEventListener("error", () => {
+        button.disabled = false;
+        progress.hidden = true;
+        status.textContent = "The upload did not reach the server; check your connection.";
+      });
+      button.disabled = true;
+      progress.hidden = false;
+      progress.value = 0;
+      status.textContent = "Uploading…";
+      request.send(new FormData(form));
+    });
+  }
+
+  function init(root) {
+    initSortable(root);
+    initTimes(root);
+    initUpload(root);
+  }
+  document.addEventListener("DOMContentLoaded", () => init(document));
+  document.addEventListener("htmx:afterSettle", (event) => init(event.target));
+  setInterval(() => initTimes(document), 30000);
+})();

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from arena.leaderboards import views
+
+app_name = "leaderboards"
+
+urlpatterns = [
+    path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/leaderboard/",
+        views.task_leaderboard,
+        name="task",
+    ),
+]

@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+
+from arena.competitions.models import Task
+from arena.teams.models import Team
+
+
+class SubmissionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SCORING = "scoring", "Scoring"
+    SCORED = "scored", "Scored"
+    INVALID = "invalid", "Invalid"
+    FAILED = "failed", "Failed"
+
+
+PENDING_STATUSES = (SubmissionStatus.QUEUED, SubmissionStatus.SCORING)
+
+
+class Submission(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="submissions")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
+    )
+    # Key in private storage, chosen by the platform; the user's file name is only displayed.
+    file_key = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(max_length=200)
+    size_bytes = models.PositiveBigIntegerField()
+    comment = models.CharField(max_length=300, blank=True)
+    error_message = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(db_default=Now())
+    scoring_started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["task", "team", "status"], name="submission_task_team_status"),
+            models.Index(fields=["status", "created_at"], name="submission_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.team} on {self.task.slug} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+
+class ScoreSplit(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+class Score(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
+    split = models.CharField(max_length=10, choices=ScoreSplit.choices)
+    metric = models.CharField(max_length=40)
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["split", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "split", "metric"], name="score_unique_per_split_metric"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} ({self.split}) = {self.value:.4f}"

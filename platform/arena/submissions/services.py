@@ -1,0 +1,211 @@
+"""Writes for submissions: accepting an upload and scoring it."""
+
+import logging
+import uuid
+from datetime import timedelta
+
+import pandas as pd
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from arena.competitions.models import Task
+from arena.competitions.selectors import competition_phase
+from arena.core import files
+from arena.core.errors import UserFacingError
+from arena.submissions import uploads
+from arena.submissions.models import Score, Submission, SubmissionStatus
+from arena.teams.selectors import team_for_user
+from scoring import (
+    InvalidPredictions,
+    TableReadError,
+    TaskSpec,
+    read_table,
+    score_predictions,
+)
+
+logger = logging.getLogger(__name__)
+
+# A submission whose scoring crashed this many times is marked failed instead of retried.
+MAX_SCORING_ATTEMPTS = 3
+FAILED_MESSAGE = (
+    "Scoring failed on our side. It does not count against your quota; please upload the file "
+    "again, and tell the organizers if it keeps failing."
+)
+
+
+def submission_create(
+    *, task: Task, user, uploaded_file: UploadedFile, comment: str = ""
+) -> Submission:
+    """Stores an upload privately, creates it as queued and enqueues scoring once committed.
+
+    Refuses, with nothing stored, when the competition is closed, the user has no team, or the
+    file is too big, empty, not CSV/Parquet, or lacks the id and label columns.
+    """
+    phase = competition_phase(competition=task.competition)
+    if not phase.accepts_submissions:
+        raise UserFacingError(
+            "The competition has not started yet."
+            if phase.code == "upcoming"
+            else "The competition has ended; uploads are closed."
+        )
+    team = team_for_user(competition=task.competition, user=user)
+    if team is None:
+        raise UserFacingError("Create or join a team before you submit.")
+    if uploaded_file.size == 0:
+        raise UserFacingError("The file is empty.", field="file")
+    if uploaded_file.size > settings.SUBMISSION_MAX_BYTES:
+        limit_mb = settings.SUBMISSION_MAX_BYTES // (1024 * 1024)
+        raise UserFacingError(f"The file is larger than the {limit_mb} MB limit.", field="file")
+    uploaded_file.seek(0)
+    file_format = uploads.detect_format(head=uploaded_file.read(8))
+    columns = uploads.read_column_names(file=uploaded_file, file_format=file_format)
+    missing = [name for name in (task.id_column, task.label_column) if name not in columns]
+    if missing:
+        found = ", ".join(repr(name) for name in columns[:10]) or "none"
+        raise UserFacingError(
+            f"Missing column(s) {', '.join(repr(m) for m in missing)}: the file needs "
+            f"'{task.id_column}' and '{task.label_column}' (found {found}). "
+            "See sample_submission for the expected layout.",
+            field="file",
+        )
+
+    key = f"submissions/{task.storage_key}/{uuid.uuid4().hex}.{file_format}"
+    files.save_file(key=key, file=uploaded_file)
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                task=task,
+                team=team,
+                submitted_by=user,
+                file_key=key,
+                original_name=uploads.display_name(name=uploaded_file.name),
+                size_bytes=uploaded_file.size,
+                comment=" ".join((comment or "").split())[:300],
+            )
+            transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
+    except BaseException:
+        files.delete_quietly(key)
+        raise
+    return submission
+
+
+def submission_enqueue(*, submission_id: int) -> None:
+    """Sends the scoring message. A lost message is recovered by re-enqueuing queued work."""
+    from arena.submissions.tasks import score_submission
+
+    try:
+        score_submission.delay(submission_id)
+    except Exception:
+        # The upload is safe in the database as queued; the broker being down must not lose it.
+        logger.exception("could not enqueue submission %s; it stays queued", submission_id)
+
+
+def task_spec(*, task: Task) -> TaskSpec:
+    return TaskSpec(
+        kind=task.kind,
+        metric=task.metric,
+        id_column=task.id_column,
+        label_column=task.label_column,
+        classes=tuple(str(name) for name in task.classes),
+    )
+
+
+def load_answers(*, task: Task) -> pd.DataFrame:
+    with files.local_copy(key=task.answers_path) as path:
+        return pd.read_parquet(path)
+
+
+def submission_score(*, submission_id: int) -> str | None:
+    """Claims a queued submission, validates and scores it, and records the outcome.
+
+    Returns the final status, or None when another worker claimed it first. Invalid files end
+    as ``invalid`` with a message for the participant; any other error propagates so the caller
+    can retry (see ``submission_release``) and finally mark it ``failed``.
+    """
+    claimed = Submission.objects.filter(pk=submission_id, status=SubmissionStatus.QUEUED).update(
+        status=SubmissionStatus.SCORING,
+        scoring_started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    submission = Submission.objects.select_related("task").get(pk=submission_id)
+    task = submission.task
+    try:
+        with files.local_copy(key=submission.file_key) as path:
+            predictions = read_table(path=path, max_bytes=settings.SUBMISSION_MAX_BYTES)
+        report = score_predictions(
+            spec=task_spec(task=task), predictions=predictions, answers=load_answers(task=task)
+        )
+    except (TableReadError, InvalidPredictions) as error:
+        messages = getattr(error, "errors", None) or [str(error)]
+        _finish(submission_id=submission_id, status=SubmissionStatus.INVALID, messages=messages)
+        return SubmissionStatus.INVALID
+
+    scores = [
+        Score(submission_id=submission_id, split=split, metric=metric, value=float(value))
+        for split, values in (("public", report.public), ("private", report.private))
+        for metric, value in values.items()
+    ]
+    with transaction.atomic():
+        if _finish(submission_id=submission_id, status=SubmissionStatus.SCORED, messages=[]):
+            Score.objects.bulk_create(scores)
+    return SubmissionStatus.SCORED
+
+
+def _finish(*, submission_id: int, status: str, messages: list[str]) -> bool:
+    """Moves a submission out of ``scoring``; False if it is no longer ours to finish."""
+    return bool(
+        Submission.objects.filter(pk=submission_id, status=SubmissionStatus.SCORING).update(
+            status=status, error_message="\n".join(messages), finished_at=timezone.now()
+        )
+    )
+
+
+def submission_release(*, submission_id: int) -> None:
+    """Puts a submission whose scoring hit a platform fault back in the queue for a retry."""
+    Submission.objects.filter(pk=submission_id, status=SubmissionStatus.SCORING).update(
+        status=SubmissionStatus.QUEUED
+    )
+
+
+def submission_mark_failed(*, submission_id: int) -> None:
+    """Gives up on a submission after repeated platform faults; it does not count for quota."""
+    Submission.objects.filter(
+        pk=submission_id, status__in=[SubmissionStatus.QUEUED, SubmissionStatus.SCORING]
+    ).update(
+        status=SubmissionStatus.FAILED, error_message=FAILED_MESSAGE, finished_at=timezone.now()
+    )
+
+
+def submissions_requeue_stale(
+    *, queued_longer_than: timedelta, scoring_longer_than: timedelta
+) -> list[int]:
+    """The watchdog: re-enqueues submissions a lost message or a killed worker left behind.
+
+    A submission stuck in ``scoring`` goes back to ``queued`` (or ``failed`` once it has used
+    its attempts); every old ``queued`` one is enqueued again. The atomic claim in
+    ``submission_score`` makes a duplicate message harmless.
+    """
+    now = timezone.now()
+    stuck = Submission.objects.filter(
+        status=SubmissionStatus.SCORING, scoring_started_at__lt=now - scoring_longer_than
+    )
+    stuck.filter(attempts__gte=MAX_SCORING_ATTEMPTS).update(
+        status=SubmissionStatus.FAILED, error_message=FAILED_MESSAGE, finished_at=now
+    )
+    released = list(stuck.values_list("pk", flat=True))  # the rest, still in "scoring"
+    Submission.objects.filter(pk__in=released, status=SubmissionStatus.SCORING).update(
+        status=SubmissionStatus.QUEUED
+    )
+    waiting = set(released) | set(
+        Submission.objects.filter(
+            status=SubmissionStatus.QUEUED, created_at__lt=now - queued_longer_than
+        ).values_list("pk", flat=True)
+    )
+    for submission_id in sorted(waiting):
+        submission_enqueue(submission_id=submission_id)
+    return sorted(waiting)

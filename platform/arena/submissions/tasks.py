@@ -1,0 +1,40 @@
+"""Celery tasks for scoring; thin wrappers that own the retry policy."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+
+from arena.submissions import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    queue="scoring",
+    acks_late=True,
+    max_retries=services.MAX_SCORING_ATTEMPTS - 1,
+    soft_time_limit=settings.SCORING_SOFT_TIME_LIMIT,
+)
+def score_submission(self, submission_id: int) -> str | None:
+    try:
+        return services.submission_score(submission_id=submission_id)
+    except Exception as error:
+        logger.exception("scoring submission %s failed", submission_id)
+        if self.request.retries >= self.max_retries:
+            services.submission_mark_failed(submission_id=submission_id)
+            return "failed"
+        services.submission_release(submission_id=submission_id)
+        raise self.retry(exc=error, countdown=2**self.request.retries) from error
+
+
+@shared_task(queue="scoring", ignore_result=True)
+def requeue_stale_submissions() -> int:
+    """Run by beat every minute; see ``submissions_requeue_stale``."""
+    requeued = services.submissions_requeue_stale(
+        queued_longer_than=timedelta(seconds=settings.WATCHDOG_QUEUED_SECONDS),
+        scoring_longer_than=timedelta(seconds=settings.SCORING_SOFT_TIME_LIMIT + 60),
+    )
+    return len(requeued)

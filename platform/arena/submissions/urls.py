@@ -1,0 +1,18 @@
+from django.urls import path
+
+from arena.submissions import views
+
+app_name = "submissions"
+
+urlpatterns = [
+    path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/submit/",
+        views.submission_upload,
+        name="upload",
+    ),
+    path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/submissions/",
+        views.team_submissions,
+        name="team_list",
+    ),
+]

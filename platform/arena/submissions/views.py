@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from arena.competitions.selectors import competition_get, task_get
+from arena.core.errors import UserFacingError
+from arena.submissions import selectors, services
+from arena.submissions.forms import SubmissionUploadForm
+from arena.teams.selectors import team_for_user
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def submission_upload(request, competition_slug: str, task_slug: str):
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    task_url = reverse("competitions:task", args=[competition.slug, task.slug])
+    form = SubmissionUploadForm(request.POST, request.FILES)
+    error = None
+    submission = None
+    if not form.is_valid():
+        error = " ".join(message for errors in form.errors.values() for message in errors)
+    else:
+        try:
+            submission = services.submission_create(
+                task=task,
+                user=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                comment=form.cleaned_data["comment"],
+            )
+        except UserFacingError as refusal:
+            error = refusal.message
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"ok": False, "error": error}, status=400)
+        return JsonResponse({"ok": True, "submission": submission.pk, "status": submission.status})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"Submission #{submission.pk} is queued for scoring.")
+    return redirect(task_url + "#submissions")
+
+
+@login_required
+@require_GET
+def team_submissions(request, competition_slug: str, task_slug: str):
+    """The team's submission list as an HTML fragment, polled while any is being scored."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    team = team_for_user(competition=competition, user=request.user)
+    rows = selectors.submissions_for_team(task=task, team=team) if team else []
+    return render(
+        request,
+        "submissions/_team_submissions.html",
+        {
+            "competition": competition,
+            "task": task,
+            "submissions": rows,
+            "polling": selectors.any_pending(submissions=rows),
+        },
+    )

@@ -1,0 +1,11 @@
+from django import forms
+
+from arena.teams.services import TEAM_NAME_MAX
+
+
+class TeamCreateForm(forms.Form):
+    name = forms.CharField(label="Team name", max_length=TEAM_NAME_MAX * 2)
+
+
+class TeamJoinForm(forms.Form):
+    invite_code = forms.CharField(label="Invite code", max_length=64)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from arena.teams import views
+
+app_name = "teams"
+
+urlpatterns = [
+    path("c/<slug:competition_slug>/team/", views.my_team, name="mine"),
+]

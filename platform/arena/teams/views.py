@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from arena.competitions.selectors import competition_get
+from arena.core.errors import UserFacingError
+from arena.teams import selectors, services
+from arena.teams.forms import TeamCreateForm, TeamJoinForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_team(request, competition_slug: str):
+    competition = competition_get(slug=competition_slug)
+    team = selectors.team_for_user(competition=competition, user=request.user)
+    create_form = TeamCreateForm(prefix="create")
+    join_form = TeamJoinForm(prefix="join", initial={"invite_code": request.GET.get("code", "")})
+
+    if request.method == "POST" and team is None:
+        action = request.POST.get("action")
+        form = (
+            TeamCreateForm(request.POST, prefix="create")
+            if action == "create"
+            else TeamJoinForm(request.POST, prefix="join")
+        )
+        if form.is_valid():
+            try:
+                if action == "create":
+                    team = services.team_create(
+                        competition=competition, user=request.user, name=form.cleaned_data["name"]
+                    )
+                    messages.success(request, f"Team {team.name} created. Invite your teammates.")
+                else:
+                    team = services.team_join(
+                        competition=competition,
+                        user=request.user,
+                        invite_code=form.cleaned_data["invite_code"],
+                    )
+                    messages.success(request, f"You joined {team.name}.")
+                return redirect("teams:mine", competition_slug=competition.slug)
+            except UserFacingError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        if action == "create":
+            create_form = form
+        else:
+            join_form = form
+
+    return render(
+        request,
+        "teams/my_team.html",
+        {
+            "competition": competition,
+            "team": team,
+            "members": selectors.team_members(team=team) if team else [],
+            "create_form": create_form,
+            "join_form": join_form,
+            "invite_url": (
+                request.build_absolute_uri(request.path) + f"?code={team.invite_code}"
+                if team
+                else ""
+            ),
+        },
+    )

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("arena.accounts.urls")),
+    path("", include("arena.competitions.urls")),
+    path("", include("arena.teams.urls")),
+    path("", include("arena.submissions.urls")),
+    path("", include("arena.leaderboards.urls")),
+]

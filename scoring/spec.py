@@ -1,0 +1,20 @@
+"""What the scorer needs to know about a task."""
+
+from dataclasses import dataclass
+
+KINDS = ("classification", "matching")
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task as the scorer sees it: its kind, primary metric, column names and classes."""
+
+    kind: str
+    metric: str
+    id_column: str = "id"
+    label_column: str = "label"
+    classes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")

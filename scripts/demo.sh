@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make demo`: the embedded shape on one machine. SQLite under var/ (or $ARENA_HOME) holds both
+# the site's data and the Celery broker's queue; the web server and a worker run side by side
+# until Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export ARENA_HOME="${ARENA_HOME:-$PWD/var}"
+export DEBUG="${DEBUG:-true}"
+export PYTHONPATH="$PWD/platform:$PWD${PYTHONPATH:+:$PYTHONPATH}"
+PORT="${PORT:-8000}"
+HOST="${HOST:-127.0.0.1}"
+PY=.venv/bin/python
+mkdir -p "$ARENA_HOME"
+
+$PY manage.py migrate --no-input -v 0
+$PY manage.py load_demo
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping web server and worker..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/celery -A arena worker -Q scoring,training -c 2 -l warning -n "demo@%h" --beat \
+  --schedule "$ARENA_HOME/celerybeat-schedule" &
+pids+=($!)
+$PY manage.py runserver "$HOST:$PORT" --noreload &
+pids+=($!)
+
+sleep 2
+cat <<MSG
+
+  Arena is running at http://$HOST:$PORT/
+  Log in as organizer / arena-organizer (admin at http://$HOST:$PORT/admin/),
+  or alice / arena-alice, or bob / arena-bob; or sign up as a new user.
+  Press Ctrl-C to stop the web server and the worker.
+
+MSG
+# Whichever process exits first ends the demo; the trap stops the other.
+wait -n "${pids[@]}"

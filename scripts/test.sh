@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `make test`: starts a throwaway PostgreSQL and Redis on free ports, runs lint and the whole
+# suite against them (with real Celery worker processes for the end-to-end tests), and stops
+# both afterwards, also on failure or Ctrl-C. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+
+need_packages=()
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || need_packages+=(postgresql)
+command -v redis-server >/dev/null || need_packages+=(redis-server)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing ${need_packages[*]} from Debian packages..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  else
+    echo "The tests need PostgreSQL and Redis servers. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${need_packages[*]}" >&2
+    exit 1
+  fi
+fi
+
+free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+WORK=$(mktemp -d /tmp/arena-test.XXXXXX)
+PGDATA="$WORK/pg"
+PG_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+as_pg=()
+PG_USER="$(id -un)"
+if [ "$(id -u)" = 0 ]; then
+  # initdb refuses to run as root: the cluster belongs to the postgres user.
+  as_pg=(runuser -u postgres --)
+  PG_USER=postgres
+  chmod 755 "$WORK"
+fi
+
+cleanup() {
+  set +e
+  [ -f "$PGDATA/postmaster.pid" ] && "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1
+  [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+mkdir -p "$PGDATA" "$WORK/home"
+[ ${#as_pg[@]} -gt 0 ] && chown postgres "$PGDATA"
+"${as_pg[@]}" "$PG_BIN/initdb" -D "$PGDATA" -A trust -U "$PG_USER" >/dev/null
+"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
+  -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  start >/dev/null
+"${as_pg[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" arena
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+  --pidfile "$WORK/redis.pid" --dir "$WORK" --logfile "$WORK/redis.log"
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+echo "PostgreSQL on port $PG_PORT, Redis on port $REDIS_PORT (in $WORK)"
+
+export DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/arena"
+export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export ARENA_HOME="$WORK/home"
+export SECRET_KEY="test-only-secret-key-$(date +%s)"
+export DEBUG=false
+export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
+export SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+export ARENA_TEST_SERVICES=1
+export PYTHONPATH="$REPO/platform:$REPO${PYTHONPATH:+:$PYTHONPATH}"
+
+echo "ruff check and format..."
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
+  echo "Models changed without a migration: run manage.py makemigrations --name WHAT_IT_DOES" >&2
+  exit 1
+}
+.venv/bin/python -m pytest "$@"

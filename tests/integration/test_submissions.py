@@ -1,0 +1,183 @@
+from datetime import timedelta
+
+import pandas as pd
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from arena.submissions.models import Score, Submission
+from arena.submissions.services import submission_score
+from tests.integration.helpers import csv_upload, parquet_upload, stored_files
+
+
+def upload_url(task):
+    return reverse("submissions:upload", args=[task.competition.slug, task.slug])
+
+
+def test_upload_is_stored_privately_queued_and_enqueued_on_commit(
+    alice_client, alice_team, products, django_capture_on_commit_callbacks
+):
+    task, data = products
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = alice_client.post(
+            upload_url(task), {"file": csv_upload(data.answers), "comment": "perfect"}
+        )
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.status == "queued"
+    assert submission.team == alice_team
+    assert submission.original_name == "predictions.csv"
+    assert len(callbacks) == 1  # the scoring message is sent only once the row is committed
+    stored = settings.PRIVATE_FILES_ROOT / submission.file_key
+    assert stored.read_bytes() == data.answers.to_csv(index=False).encode()
+    assert not submission.file_key.startswith(str(settings.STATIC_ROOT))
+
+
+def test_scoring_a_perfect_file_gives_one_and_shows_on_the_leaderboard(
+    alice_client, alice_team, products
+):
+    task, data = products
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
+    submission = Submission.objects.get()
+    assert submission_score(submission_id=submission.pk) == "scored"
+    submission.refresh_from_db()
+    assert submission.status == "scored"
+    public = {s.metric: s.value for s in submission.scores.filter(split="public")}
+    assert public == {"accuracy": 1.0, "macro_f1": 1.0, "weighted_f1": 1.0}
+    page = alice_client.get(reverse("leaderboards:task", args=[task.competition.slug, task.slug]))
+    assert b"Alpha" in page.content
+    assert b"1.0000" in page.content
+
+
+def test_parquet_upload_is_scored(alice_client, alice_team, products):
+    task, data = products
+    alice_client.post(upload_url(task), {"file": parquet_upload(data.answers)})
+    submission = Submission.objects.get()
+    assert submission.file_key.endswith(".parquet")
+    assert submission_score(submission_id=submission.pk) == "scored"
+
+
+def test_matching_task_scores_precision_recall_f1(alice_client, alice_team, offers):
+    task, data = offers
+    predictions = data.answers.copy()
+    predictions["label"] = 1  # everything is a match: recall 1, precision = share of matches
+    alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
+    submission = Submission.objects.get()
+    submission_score(submission_id=submission.pk)
+    answers = pd.read_parquet(settings.PRIVATE_FILES_ROOT / task.answers_path)
+    public = answers[answers["usage"] == "public"]
+    expected_precision = public["label"].mean()
+    scores = {s.metric: s.value for s in submission.scores.filter(split="public")}
+    assert scores["recall"] == 1.0
+    assert abs(scores["precision"] - expected_precision) < 1e-12
+
+
+def test_wrong_columns_are_refused_at_upload_and_nothing_is_stored(
+    alice_client, alice_team, products
+):
+    task, data = products
+    before = stored_files(settings.PRIVATE_FILES_ROOT)
+    wrong = data.answers.rename(columns={"label": "category"})
+    response = alice_client.post(upload_url(task), {"file": csv_upload(wrong)}, follow=True)
+    assert b"Missing column(s) &#x27;label&#x27;" in response.content
+    assert not Submission.objects.exists()
+    assert stored_files(settings.PRIVATE_FILES_ROOT) == before
+
+
+def test_json_upload_reports_the_refusal(alice_client, alice_team, products):
+    task, data = products
+    response = alice_client.post(
+        upload_url(task),
+        {"file": csv_upload(data.answers[["id"]])},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "Missing column(s) 'label'" in response.json()["error"]
+
+
+def test_missing_ids_make_the_submission_invalid_with_an_actionable_message(
+    alice_client, alice_team, products
+):
+    task, data = products
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers.iloc[5:])})
+    submission = Submission.objects.get()
+    assert submission_score(submission_id=submission.pk) == "invalid"
+    submission.refresh_from_db()
+    assert "missing" in submission.error_message.lower()
+    assert "5" in submission.error_message
+    assert not Score.objects.exists()
+
+
+def test_unknown_class_is_invalid_and_never_reveals_true_labels(alice_client, alice_team, products):
+    task, data = products
+    predictions = data.answers.copy()
+    predictions.loc[:2, "label"] = "spaceship"
+    alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
+    submission = Submission.objects.get()
+    assert submission_score(submission_id=submission.pk) == "invalid"
+    submission.refresh_from_db()
+    assert "spaceship" in submission.error_message
+    for row_id, true_label in data.answers.iloc[:3].itertuples(index=False):
+        assert f"{row_id}: {true_label}" not in submission.error_message
+        assert f"{row_id}={true_label}" not in submission.error_message
+
+
+def test_invalid_result_is_shown_on_the_task_page(alice_client, alice_team, products):
+    task, data = products
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers.iloc[5:])})
+    submission_score(submission_id=Submission.objects.get().pk)
+    page = alice_client.get(reverse("competitions:task", args=[task.competition.slug, task.slug]))
+    assert b"Invalid" in page.content
+    assert b"missing" in page.content.lower()
+
+
+def test_upload_without_a_team_is_refused(client, bob, products):
+    task, data = products
+    client.force_login(bob)
+    response = client.post(upload_url(task), {"file": csv_upload(data.answers)}, follow=True)
+    assert b"Create or join a team before you submit" in response.content
+    assert not Submission.objects.exists()
+
+
+def test_upload_after_the_end_is_refused(alice_client, alice_team, products, competition):
+    task, data = products
+    competition.end_at = timezone.now() - timedelta(minutes=1)
+    competition.start_at = competition.end_at - timedelta(days=1)
+    competition.save()
+    response = alice_client.post(upload_url(task), {"file": csv_upload(data.answers)}, follow=True)
+    assert b"uploads are closed" in response.content
+    assert not Submission.objects.exists()
+
+
+def test_binary_garbage_is_refused_at_upload(alice_client, alice_team, products):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    task, _ = products
+    garbage = SimpleUploadedFile("model.bin", b"\x00\x01\x02garbage\x00" * 50)
+    response = alice_client.post(upload_url(task), {"file": garbage}, follow=True)
+    assert b"neither CSV nor Parquet" in response.content
+    assert not Submission.objects.exists()
+
+
+def test_team_submission_list_is_only_the_own_team(client, alice_team, products, bob, competition):
+    from arena.submissions.services import submission_create
+    from arena.teams.services import team_create
+
+    task, data = products
+    team_create(competition=competition, user=bob, name="Bravo")
+    alice = alice_team.memberships.get().user
+    submission_create(
+        task=task, user=alice, uploaded_file=csv_upload(data.answers), comment="alpha-secret"
+    )
+    client.force_login(bob)
+    fragment = client.get(reverse("submissions:team_list", args=[competition.slug, task.slug]))
+    assert b"alpha-secret" not in fragment.content
+
+
+def test_submission_list_polls_only_while_something_is_pending(alice_client, alice_team, products):
+    task, data = products
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
+    url = reverse("submissions:team_list", args=[task.competition.slug, task.slug])
+    assert b"every 2s" in alice_client.get(url).content
+    submission_score(submission_id=Submission.objects.get().pk)
+    assert b"every 2s" not in alice_client.get(url).content
