@@ -17,8 +17,8 @@ MATCH_VALUES = {
 }  # fmt: skip
 
 
-def _rows(count: int) -> str:
-    return f"{count} row{'s' if count != 1 else ''}"
+def _rows_have(count: int) -> str:
+    return "1 row has" if count == 1 else f"{count} rows have"
 
 
 def validate_predictions(
@@ -48,7 +48,7 @@ def validate_predictions(
 
     empty_ids = ids.isna() | (ids == "")
     if empty_ids.any():
-        errors.append(f"{_rows(int(empty_ids.sum()))} have an empty '{id_col}'.")
+        errors.append(f"{_rows_have(int(empty_ids.sum()))} an empty '{id_col}'.")
     present = ids[~empty_ids]
     duplicated = present[present.duplicated(keep=False)]
     if len(duplicated):
@@ -74,7 +74,7 @@ def validate_predictions(
     empty_labels = labels.isna() | (labels == "")
     if empty_labels.any():
         errors.append(
-            f"{_rows(int(empty_labels.sum()))} have an empty '{label_col}', e.g. for ids "
+            f"{_rows_have(int(empty_labels.sum()))} an empty '{label_col}', e.g. for ids "
             f"{examples(ids[empty_labels])}."
         )
     given = labels[~empty_labels]
@@ -96,7 +96,7 @@ def _classification_labels(*, spec: TaskSpec, labels: pd.Series) -> tuple[pd.Ser
     by_folded = {name.casefold(): name for name in spec.classes}
     values = unknown.value_counts().index
     message = (
-        f"{_rows(len(unknown))} have a '{spec.label_column}' that is not a class of this task, "
+        f"{_rows_have(len(unknown))} a '{spec.label_column}' that is not a class of this task, "
         f"e.g. {examples(values)}."
     )
     hints = [
@@ -117,7 +117,7 @@ def _matching_labels(*, spec: TaskSpec, labels: pd.Series) -> tuple[pd.Series, l
     bad = labels[normalized.isna()]
     if len(bad):
         return normalized, [
-            f"{_rows(len(bad))} have a '{spec.label_column}' that is not 0 or 1, e.g. "
+            f"{_rows_have(len(bad))} a '{spec.label_column}' that is not 0 or 1, e.g. "
             f"{examples(bad.unique())}; write 1 for a match and 0 otherwise (true/false and "
             "yes/no also work)."
         ]

@@ -41,10 +41,17 @@ def test_matching_tables_download(alice_client, offers):
     assert list(frame.columns) == ["id", "left_id", "right_id"]
 
 
-@pytest.mark.parametrize("table", ["answers", "hidden", "..", "train.csv", "secret"])
+@pytest.mark.parametrize("table", ["answers", "hidden", "secret", "test_pairs"])
 def test_anything_but_a_public_table_is_not_found(alice_client, products, table):
     task, _ = products
     assert download(alice_client, task, table, "csv").status_code == 404
+
+
+@pytest.mark.parametrize("tail", ["../hidden/answers.parquet", "train.csv.csv", "..%2Fanswers.csv"])
+def test_odd_table_names_are_not_found(alice_client, products, tail):
+    task, _ = products
+    url = reverse("competitions:task", args=[task.competition.slug, task.slug]) + "data/" + tail
+    assert alice_client.get(url).status_code == 404
 
 
 def test_the_answer_key_is_not_reachable_by_path_tricks(alice_client, products):

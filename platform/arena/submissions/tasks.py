@@ -13,7 +13,6 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     bind=True,
-    queue="scoring",
     acks_late=True,
     max_retries=services.MAX_SCORING_ATTEMPTS - 1,
     soft_time_limit=settings.SCORING_SOFT_TIME_LIMIT,
@@ -30,7 +29,7 @@ def score_submission(self, submission_id: int) -> str | None:
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
 
 
-@shared_task(queue="scoring", ignore_result=True)
+@shared_task(ignore_result=True)
 def requeue_stale_submissions() -> int:
     """Run by beat every minute; see ``submissions_requeue_stale``."""
     requeued = services.submissions_requeue_stale(
