@@ -181,3 +181,31 @@ def test_submission_list_polls_only_while_something_is_pending(alice_client, ali
     assert b"every 2s" in alice_client.get(url).content
     submission_score(submission_id=Submission.objects.get().pk)
     assert b"every 2s" not in alice_client.get(url).content
+
+
+def test_task_refuses_answer_labels_missing_from_train(competition):
+    import pytest
+
+    from arena.competitions import synthetic
+    from arena.competitions.services import task_create, track_get_or_create
+    from arena.core.errors import UserFacingError
+
+    data = synthetic.classification_data(rows=100, seed=1)
+    answers = data.answers.copy()
+    answers.loc[0, "label"] = "never-seen"
+    track = track_get_or_create(
+        competition=competition, name="Classification", kind="classification"
+    )
+    before = stored_files(settings.PRIVATE_FILES_ROOT)
+    with pytest.raises(UserFacingError, match="never occur in train"):
+        task_create(
+            competition=competition,
+            track=track,
+            slug="bad",
+            title="Bad",
+            kind="classification",
+            metric="accuracy",
+            tables={"train": data.train, "test": data.test},
+            answers=answers,
+        )
+    assert stored_files(settings.PRIVATE_FILES_ROOT) == before

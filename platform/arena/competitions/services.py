@@ -98,6 +98,12 @@ def task_create(
     if kind == TaskKind.CLASSIFICATION:
         classes = sorted(tables["train"][label_column].astype(str).unique())
         answers[label_column] = answers[label_column].astype(str)
+        unseen = sorted(set(answers[label_column]) - set(classes))
+        if unseen:
+            raise UserFacingError(
+                f"{len(unseen)} answer label(s) never occur in train, so nobody could predict "
+                "them; add them to train or drop those test rows."
+            )
         sample_label = classes[0]
     else:
         classes = []

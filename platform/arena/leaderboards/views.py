@@ -18,6 +18,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "competition": competition,
             "task": task,
             "rows": leaderboard_for_task(task=task),
+            "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
             "my_team_id": team.pk if team else None,
         },
     )
