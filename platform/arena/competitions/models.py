@@ -71,7 +71,17 @@ class Task(models.Model):
     classes = models.JSONField(default=list, blank=True, help_text="Class names (classification).")
     # Each public table exists in storage as <storage_key>/public/<name>.csv and .parquet; the
     # answer key sits apart, under <storage_key>/hidden/, and no view ever serves it.
+    columns = models.JSONField(
+        default=dict, blank=True, help_text="Feature columns and their types, from task.yaml."
+    )
+    public_fraction = models.FloatField(default=0.3)
     public_tables = models.JSONField(default=list)
+    has_images = models.BooleanField(default=False)
+    # Figures about the data computed once at import, shown on the task page as its datasheet.
+    datasheet = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised each time the task's data is replaced by a re-import."
+    )
     storage_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     test_rows = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
@@ -93,6 +103,10 @@ class Task(models.Model):
 
     def public_table_path(self, *, table: str, file_format: str) -> str:
         return f"{self.storage_prefix}/public/{table}.{file_format}"
+
+    @property
+    def images_zip_path(self) -> str:
+        return f"{self.storage_prefix}/public/images.zip"
 
     @property
     def answers_path(self) -> str:

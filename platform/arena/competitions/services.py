@@ -1,11 +1,15 @@
 """Writes for competitions, tracks and tasks."""
 
+import uuid
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 
+from arena.competitions.datasheet import build_datasheet
 from arena.competitions.models import Competition, Task, TaskKind, Track
 from arena.core import files
 from arena.core.errors import UserFacingError
@@ -56,6 +60,15 @@ def track_get_or_create(*, competition: Competition, name: str, kind: str) -> Tr
     return track
 
 
+def infer_column_types(*, frame: pd.DataFrame, exclude: set[str]) -> dict[str, str]:
+    """Numeric columns are numeric, everything else text (for tasks made from data frames)."""
+    return {
+        str(name): "numeric" if pd.api.types.is_numeric_dtype(frame[name]) else "text"
+        for name in frame.columns
+        if name not in exclude
+    }
+
+
 def task_create(
     *,
     competition: Competition,
@@ -66,18 +79,21 @@ def task_create(
     metric: str,
     tables: dict[str, pd.DataFrame],
     answers: pd.DataFrame,
+    columns: dict[str, str] | None = None,
     description: str = "",
     id_column: str = "id",
     label_column: str = "label",
     public_fraction: float = 0.3,
     source: str = "",
     licence: str = "",
+    images: dict[str, Path] | None = None,
 ) -> Task:
     """Stores a task's tables in CSV and Parquet, its answer key privately, and creates the Task.
 
-    ``tables`` holds the public tables named in PUBLIC_TABLES (sample_submission is derived when
-    absent); ``answers`` has the id and label columns and optionally ``usage`` (public/private),
-    which is otherwise assigned by a seeded split. Either everything is written or nothing is.
+    ``tables`` holds the public tables named in PUBLIC_TABLES (sample_submission is derived);
+    ``answers`` has the id and label columns and optionally ``usage`` (public/private), which is
+    otherwise assigned by a seeded split. ``images`` maps relative paths ("images/a.png") to
+    files, offered as one zip. Either everything is written or nothing is.
     """
     kind = TaskKind(kind)
     if metric not in METRICS[kind]:
@@ -86,6 +102,90 @@ def task_create(
         raise UserFacingError(f"Track {track.name!r} holds {track.kind} tasks, not {kind} tasks.")
     if Task.objects.filter(competition=competition, slug=slug).exists():
         raise UserFacingError(f"This competition already has a task {slug!r}.", field="slug")
+    if columns is None:
+        records = tables["train" if kind == TaskKind.CLASSIFICATION else "left"]
+        columns = infer_column_types(frame=records, exclude={id_column, label_column})
+    task = Task(
+        competition=competition,
+        track=track,
+        slug=slug,
+        title=title,
+        kind=kind,
+        metric=metric,
+        description=description,
+        id_column=id_column,
+        label_column=label_column,
+        columns=columns,
+        public_fraction=public_fraction,
+        public_tables=list(PUBLIC_TABLES[kind]),
+        source=source,
+        licence=licence,
+    )
+    written = _write_task_data(task=task, tables=tables, answers=answers, images=images)
+    try:
+        with transaction.atomic():
+            task.full_clean(exclude=["competition", "track"])
+            task.save()
+    except BaseException:
+        files.delete_quietly(*written)
+        raise
+    return task
+
+
+def task_replace_data(
+    *,
+    task: Task,
+    title: str,
+    metric: str,
+    tables: dict[str, pd.DataFrame],
+    answers: pd.DataFrame,
+    columns: dict[str, str],
+    description: str = "",
+    public_fraction: float = 0.3,
+    source: str = "",
+    licence: str = "",
+    images: dict[str, Path] | None = None,
+) -> Task:
+    """Replaces a task's data with a new version and re-scores its submissions in place.
+
+    The new files go under a fresh storage key, the Task switches to them in one transaction,
+    and the old files are removed only after that commits, so a failure leaves the old version.
+    """
+    from arena.submissions.services import submissions_rescore_for_task
+
+    if metric not in METRICS[task.kind]:
+        raise UserFacingError(f"Metric {metric!r} does not apply to {task.kind} tasks.")
+    old_prefix = task.storage_prefix
+    task.storage_key = uuid.uuid4()
+    task.columns = columns
+    written = _write_task_data(task=task, tables=tables, answers=answers, images=images)
+    try:
+        with transaction.atomic():
+            task.title, task.metric, task.description = title, metric, description
+            task.public_fraction, task.source, task.licence = public_fraction, source, licence
+            task.version = F("version") + 1
+            task.save()
+            task.refresh_from_db()
+            submissions_rescore_for_task(task=task)
+            transaction.on_commit(lambda: files.delete_prefix(prefix=old_prefix))
+    except BaseException:
+        files.delete_quietly(*written)
+        raise
+    return task
+
+
+def _write_task_data(
+    *,
+    task: Task,
+    tables: dict[str, pd.DataFrame],
+    answers: pd.DataFrame,
+    images: dict[str, Path] | None,
+) -> list[str]:
+    """Writes public tables (both formats), images zip and answer key; sets derived fields.
+
+    Returns the storage keys written; on failure removes them and re-raises.
+    """
+    kind, id_column, label_column = task.kind, task.id_column, task.label_column
     test_ids = tables[TEST_TABLE[kind]][id_column].astype(str)
     answers = answers.copy()
     answers[id_column] = answers[id_column].astype(str)
@@ -93,7 +193,7 @@ def task_create(
         raise UserFacingError("The answer key must hold exactly one row per test id.")
     if "usage" not in answers.columns:
         answers["usage"] = assign_usage(
-            ids=list(answers[id_column]), public_fraction=public_fraction
+            ids=list(answers[id_column]), public_fraction=task.public_fraction
         )
     if kind == TaskKind.CLASSIFICATION:
         classes = sorted(tables["train"][label_column].astype(str).unique())
@@ -109,28 +209,21 @@ def task_create(
         classes = []
         answers[label_column] = answers[label_column].astype(int)
         sample_label = 0
-    if "sample_submission" not in tables:
-        tables = {
-            **tables,
-            "sample_submission": pd.DataFrame({id_column: test_ids, label_column: sample_label}),
-        }
-
-    task = Task(
-        competition=competition,
-        track=track,
-        slug=slug,
-        title=title,
+    tables = {
+        **tables,
+        "sample_submission": pd.DataFrame({id_column: test_ids, label_column: sample_label}),
+    }
+    task.classes = classes
+    task.test_rows = len(test_ids)
+    task.has_images = bool(images)
+    task.datasheet = build_datasheet(
         kind=kind,
-        metric=metric,
-        description=description,
+        columns=task.columns,
+        tables={name: tables[name] for name in PUBLIC_TABLES[kind] if name != "sample_submission"},
         id_column=id_column,
         label_column=label_column,
-        classes=classes,
-        public_tables=list(PUBLIC_TABLES[kind]),
-        test_rows=len(test_ids),
-        source=source,
-        licence=licence,
     )
+
     written: list[str] = []
     try:
         for name in PUBLIC_TABLES[kind]:
@@ -141,13 +234,12 @@ def task_create(
             ):
                 key = task.public_table_path(table=name, file_format=file_format)
                 written.append(files.save_bytes(key=key, data=encode(frame)))
+        if images:
+            written.append(files.save_zip(key=task.images_zip_path, members=images))
         written.append(
             files.save_bytes(key=task.answers_path, data=files.frame_to_parquet_bytes(answers))
         )
-        with transaction.atomic():
-            task.full_clean(exclude=["competition", "track"])
-            task.save()
     except BaseException:
         files.delete_quietly(*written)
         raise
-    return task
+    return written

@@ -6,9 +6,11 @@ plus hard negatives that share a word with the record they are paired with.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 CLASS_WORDS = {
     "lamp": ["light", "bulb", "shade", "led", "desk", "glow"],
@@ -147,3 +149,86 @@ def noisy_predictions(
     flip = rng.random(len(predicted)) > accuracy
     predicted[flip] = rng.choice(np.array(labels, dtype=object), size=int(flip.sum()))
     return pd.DataFrame({"id": answers["id"], "label": predicted})
+
+
+def _write_table(frame: pd.DataFrame, path_without_suffix: Path, file_format: str) -> None:
+    if file_format == "parquet":
+        frame.to_parquet(path_without_suffix.with_suffix(".parquet"), index=False)
+    else:
+        frame.to_csv(path_without_suffix.with_suffix(".csv"), index=False)
+
+
+def _write_png(path: Path, colour: tuple[int, int, int], size: int = 8) -> None:
+    from PIL import Image  # imported here: only bundles with images need Pillow
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (size, size), colour).save(path)
+
+
+def write_classification_bundle(
+    *,
+    root: Path,
+    rows: int = 200,
+    seed: int = 0,
+    slug: str = "synthetic-products",
+    file_format: str = "csv",
+    images: bool = False,
+) -> Path:
+    """Writes a standard classification bundle (task.yaml + tables) to ``root``."""
+    data = classification_data(rows=rows, seed=seed)
+    root.mkdir(parents=True, exist_ok=True)
+    columns = {"title": "text", "colour": "categorical", "weight_kg": "numeric"}
+    train, test = data.train.copy(), data.test.copy()
+    if images:
+        columns["photo"] = "image"
+        palette = {
+            name: (40 * i % 256, 90 + 20 * i, 200 - 25 * i) for i, name in enumerate(CLASS_WORDS)
+        }
+        for frame, labels in ((train, train["label"]), (test, data.answers["label"])):
+            frame["photo"] = [f"images/{row_id}.png" for row_id in frame["id"]]
+            for relative, label in zip(frame["photo"], labels, strict=True):
+                _write_png(root / relative, palette[label])
+    manifest = {
+        "slug": slug,
+        "title": "Synthetic products",
+        "kind": "classification",
+        "metric": "macro_f1",
+        "columns": columns,
+        "public_fraction": 0.3,
+        "description": "Predict the product category from its title, colour and weight.",
+        "source": f"arena.competitions.synthetic, seed {seed}",
+        "licence": "CC0",
+    }
+    (root / "task.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
+    _write_table(train, root / "train", file_format)
+    _write_table(test, root / "test", file_format)
+    _write_table(data.answers, root / "answers", file_format)
+    return root
+
+
+def write_matching_bundle(
+    *,
+    root: Path,
+    entities: int = 60,
+    seed: int = 0,
+    slug: str = "synthetic-offers",
+    file_format: str = "csv",
+) -> Path:
+    """Writes a standard matching bundle (task.yaml + tables) to ``root``."""
+    data = matching_data(entities=entities, seed=seed)
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "slug": slug,
+        "title": "Synthetic offers",
+        "kind": "matching",
+        "metric": "f1",
+        "columns": {"name": "text", "brand": "categorical", "price": "numeric"},
+        "public_fraction": 0.5,
+        "description": "Do the two offers describe the same product?",
+        "source": f"arena.competitions.synthetic, seed {seed}",
+        "licence": "CC0",
+    }
+    (root / "task.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
+    for name in ("left", "right", "train_pairs", "test_pairs", "answers"):
+        _write_table(getattr(data, name), root / name, file_format)
+    return root

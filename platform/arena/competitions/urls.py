@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arena.competitions import views
+from arena.competitions import views, views_organize
 
 app_name = "competitions"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/<slug:competition_slug>/", views.competition_detail, name="detail"),
     path("c/<slug:competition_slug>/tasks/<slug:task_slug>/", views.task_detail, name="task"),
+    path(
+        "c/<slug:competition_slug>/organize/import/",
+        views_organize.task_import,
+        name="task_import",
+    ),
     path(
         "c/<slug:competition_slug>/tasks/<slug:task_slug>/data/<slug:table>.<slug:file_format>",
         views.task_download,

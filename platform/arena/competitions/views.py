@@ -27,6 +27,7 @@ def competition_detail(request, competition_slug: str):
             "phase": selectors.competition_phase(competition=competition),
             "tracks": selectors.tracks_with_tasks(competition=competition),
             "team": team_for_user(competition=competition, user=request.user),
+            "is_organizer": selectors.user_is_organizer(competition=competition, user=request.user),
         },
     )
 
@@ -58,9 +59,13 @@ def task_download(request, competition_slug: str, task_slug: str, table: str, fi
     competition = selectors.competition_get(slug=competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
     # Only names from the task's own list of public tables ever become a storage key.
-    if table not in task.public_tables or file_format not in DOWNLOAD_FORMATS:
+    if task.has_images and (table, file_format) == ("images", "zip"):
+        key, content_type = task.images_zip_path, "application/zip"
+    elif table in task.public_tables and file_format in DOWNLOAD_FORMATS:
+        key = task.public_table_path(table=table, file_format=file_format)
+        content_type = DOWNLOAD_FORMATS[file_format]
+    else:
         raise Http404("No such table")
-    key = task.public_table_path(table=table, file_format=file_format)
     storage = private_storage()
     if not storage.exists(key):
         raise Http404("No such table")
@@ -68,5 +73,5 @@ def task_download(request, competition_slug: str, task_slug: str, table: str, fi
         storage.open(key, "rb"),
         as_attachment=True,
         filename=f"{task.slug}-{table}.{file_format}",
-        content_type=DOWNLOAD_FORMATS[file_format],
+        content_type=content_type,
     )

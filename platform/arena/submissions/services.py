@@ -3,6 +3,7 @@
 import logging
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pandas as pd
 from django.conf import settings
@@ -72,7 +73,7 @@ def submission_create(
             field="file",
         )
 
-    key = f"submissions/{task.storage_key}/{uuid.uuid4().hex}.{file_format}"
+    key = f"submissions/task-{task.pk}/{uuid.uuid4().hex}.{file_format}"
     files.save_file(key=key, file=uploaded_file)
     try:
         with transaction.atomic():
@@ -209,3 +210,26 @@ def submissions_requeue_stale(
     for submission_id in sorted(waiting):
         submission_enqueue(submission_id=submission_id)
     return sorted(waiting)
+
+
+def submissions_rescore_for_task(*, task: Task) -> int:
+    """Queues every finished submission of a task to be scored again, in place (same rows).
+
+    Used when the task's data changes. Their old scores are removed in the same transaction, so a
+    leaderboard never mixes scores of two versions of the answer key.
+    """
+    finished = [SubmissionStatus.SCORED, SubmissionStatus.INVALID, SubmissionStatus.FAILED]
+    ids = list(
+        Submission.objects.filter(task=task, status__in=finished).values_list("pk", flat=True)
+    )
+    Score.objects.filter(submission_id__in=ids).delete()
+    Submission.objects.filter(pk__in=ids).update(
+        status=SubmissionStatus.QUEUED,
+        error_message="",
+        attempts=0,
+        scoring_started_at=None,
+        finished_at=None,
+    )
+    for submission_id in ids:
+        transaction.on_commit(partial(submission_enqueue, submission_id=submission_id))
+    return len(ids)

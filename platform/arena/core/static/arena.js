@@ -103,7 +103,8 @@
       request.upload.addEventListener("progress", (e) => {
         if (e.lengthComputable) {
           progress.value = Math.round((100 * e.loaded) / e.total);
-          status.textContent = `Uploading… ${progress.value}%`;
+          status.textContent =
+            progress.value < 100 ? `Uploading… ${progress.value}%` : "Uploaded; checking…";
         }
       });
       request.addEventListener("load", () => {
@@ -111,7 +112,10 @@
         progress.hidden = true;
         let body = {};
         try { body = JSON.parse(request.responseText); } catch (e) { body = {}; }
-        if (request.status === 200 && body.ok) {
+        if (request.status === 200 && body.ok && body.redirect) {
+          status.textContent = "Done. Opening…";
+          window.location.assign(body.redirect);
+        } else if (request.status === 200 && body.ok) {
           status.textContent = `Submission #${body.submission} is queued for scoring.`;
           status.className = "ok";
           form.reset();
@@ -119,6 +123,16 @@
         } else {
           status.textContent = body.error || `Upload failed (HTTP ${request.status}).`;
           status.className = "error-text";
+          if (Array.isArray(body.problems)) {
+            const list = document.createElement("ul");
+            list.className = "error-list";
+            body.problems.forEach((problem) => {
+              const item = document.createElement("li");
+              item.textContent = problem; // text, never HTML: problems quote uploaded data
+              list.appendChild(item);
+            });
+            status.appendChild(list);
+          }
         }
       });
       request.addEventListener("error", () => {

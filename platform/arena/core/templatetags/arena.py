@@ -29,3 +29,29 @@ def filesize(num_bytes: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"
+
+
+@register.filter
+def percent(value) -> str:
+    """A share in [0, 1] as a percentage with one decimal."""
+    if value is None:
+        return "—"
+    return f"{100 * float(value):.1f}%"
+
+
+@register.filter
+def bar_width(value, largest) -> str:
+    """Bar length in percent of the largest bar, so the longest bar fills the row."""
+    try:
+        return f"{100 * float(value) / float(largest):.1f}" if float(largest) else "0"
+    except (TypeError, ValueError):
+        return "0"
+
+
+@register.filter
+def intcomma_plain(value) -> str:
+    """Thousands separated by commas, independent of the locale."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)

@@ -1,0 +1,98 @@
+"""A task's datasheet: figures about its public data, computed once at import (no Django here).
+
+The result is plain JSON, stored on the Task and rendered by the task page without recomputing.
+"""
+
+import math
+
+import pandas as pd
+
+SAMPLE_ROWS = 5
+TOP_VALUES = 3
+MAX_CLASSES_SHOWN = 60
+TEXT_PREVIEW = 80
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _clip(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    return text if len(text) <= TEXT_PREVIEW else text[: TEXT_PREVIEW - 1] + "…"
+
+
+def column_summary(*, values: pd.Series, column_type: str) -> str:
+    """One line that tells a participant what a column holds."""
+    present = values.dropna()
+    if column_type == "numeric":
+        numbers = pd.to_numeric(present, errors="coerce").dropna()
+        if numbers.empty:
+            return "no values"
+        return f"min {numbers.min():.4g} · median {numbers.median():.4g} · max {numbers.max():.4g}"
+    if column_type == "categorical":
+        counts = present.astype(str).value_counts()
+        top = ", ".join(
+            f"{_clip(name)} ({count})" for name, count in counts.head(TOP_VALUES).items()
+        )
+        return f"{len(counts)} distinct · top: {top}" if len(counts) else "no values"
+    if column_type == "image":
+        return f"{present.nunique()} images"
+    lengths = present.astype(str).str.len()
+    if lengths.empty:
+        return "no values"
+    return f"{present.nunique()} distinct · mean length {lengths.mean():.0f} characters"
+
+
+def build_datasheet(
+    *,
+    kind: str,
+    columns: dict[str, str],
+    tables: dict[str, pd.DataFrame],
+    id_column: str,
+    label_column: str,
+) -> dict:
+    """Row counts, column profiles, class balance or match share, and sample rows."""
+    sheet: dict = {
+        "tables": [
+            {"name": name, "rows": int(len(frame)), "columns": int(len(frame.columns))}
+            for name, frame in tables.items()
+        ]
+    }
+    records = (
+        tables["train"]
+        if kind == "classification"
+        else pd.concat([tables["left"], tables["right"]], ignore_index=True)
+    )
+    sheet["profiled_rows"] = int(len(records))
+    sheet["columns"] = [
+        {
+            "name": name,
+            "type": column_type,
+            "missing": _share(int(records[name].isna().sum()), len(records)),
+            "summary": column_summary(values=records[name], column_type=column_type),
+        }
+        for name, column_type in columns.items()
+    ]
+    if kind == "classification":
+        counts = tables["train"][label_column].astype(str).value_counts()
+        total = int(counts.sum())
+        sheet["classes"] = [
+            {"label": name, "count": int(count), "share": _share(int(count), total)}
+            for name, count in counts.head(MAX_CLASSES_SHOWN).items()
+        ]
+        sheet["class_count"] = int(len(counts))
+        sample = tables["train"]
+    else:
+        labels = tables["train_pairs"][label_column].astype(int)
+        sheet["match_share"] = _share(int(labels.sum()), len(labels))
+        sample = tables["left"]
+    head = sample.head(SAMPLE_ROWS)
+    sheet["sample"] = {
+        "table": "train" if kind == "classification" else "left",
+        "columns": [str(name) for name in head.columns],
+        "rows": [[_clip(value) for value in row] for row in head.itertuples(index=False)],
+    }
+    return sheet

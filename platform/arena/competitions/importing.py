@@ -1,0 +1,194 @@
+"""Importing a task bundle (a folder or an uploaded zip) as a task of a competition.
+
+Everything is checked before anything is written; a bundle with any problem imports nothing.
+"""
+
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path, PurePosixPath
+
+from django.db import transaction
+from django.utils import timezone
+
+from arena.competitions import services
+from arena.competitions.models import Competition, Task
+from scoring.bundle import Bundle, BundleError, Problem, load_bundle
+
+DEFAULT_TRACK_NAMES = {"classification": "Classification", "matching": "Matching"}
+ZIP_MAX_BYTES = 2 * 1024 * 1024 * 1024
+ZIP_MAX_MEMBERS = 200_000
+ZIP_MAX_RATIO = 200  # a member that inflates more than this is treated as a zip bomb
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    task: Task
+    replaced: bool
+    rescored: int
+
+
+def competition_get_or_create(*, slug: str) -> Competition:
+    """The competition ``slug``; a new one runs from now for 90 days until edited."""
+    competition = Competition.objects.filter(slug=slug).first()
+    if competition is not None:
+        return competition
+    now = timezone.now()
+    return services.competition_create(
+        slug=slug,
+        title=slug.replace("-", " ").title(),
+        start_at=now,
+        end_at=now + timedelta(days=90),
+    )
+
+
+def task_import(
+    *,
+    bundle_dir: Path,
+    competition_slug: str,
+    track_name: str | None = None,
+    replace: bool = False,
+) -> ImportResult:
+    """Checks a bundle and imports it as a task, or replaces the task with that slug.
+
+    Raises BundleError listing every problem (nothing is written then). A bundle whose slug is
+    taken is refused unless ``replace`` is set; replacing re-scores the task's submissions.
+    """
+    bundle = load_bundle(path=bundle_dir)
+    manifest = bundle.manifest
+    competition = Competition.objects.filter(slug=competition_slug).first()
+    existing = (
+        competition.tasks.filter(slug=manifest.slug).first() if competition is not None else None
+    )
+    if existing is not None and not replace:
+        raise BundleError(
+            [
+                Problem(
+                    "task.yaml",
+                    f"slug {manifest.slug!r} is already taken in {competition_slug}; "
+                    "confirm an update to replace that task's data and re-score it.",
+                )
+            ]
+        )
+    if existing is not None and existing.kind != manifest.kind:
+        raise BundleError(
+            [Problem("task.yaml", f"kind cannot change on update (the task is {existing.kind}).")]
+        )
+    images = _image_files(bundle=bundle)
+    if existing is not None:
+        rescored = existing.submissions.exclude(status__in=["queued", "scoring"]).count()
+        task = services.task_replace_data(
+            task=existing,
+            title=manifest.title,
+            metric=manifest.metric,
+            tables=bundle.tables,
+            answers=bundle.answers,
+            columns=manifest.columns,
+            description=manifest.description,
+            public_fraction=manifest.public_fraction,
+            source=manifest.source,
+            licence=manifest.licence,
+            images=images,
+        )
+        return ImportResult(task=task, replaced=True, rescored=rescored)
+
+    with transaction.atomic():
+        competition = competition_get_or_create(slug=competition_slug)
+        track = services.track_get_or_create(
+            competition=competition,
+            name=track_name or DEFAULT_TRACK_NAMES[manifest.kind],
+            kind=manifest.kind,
+        )
+        task = services.task_create(
+            competition=competition,
+            track=track,
+            slug=manifest.slug,
+            title=manifest.title,
+            kind=manifest.kind,
+            metric=manifest.metric,
+            tables=bundle.tables,
+            answers=bundle.answers,
+            columns=manifest.columns,
+            description=manifest.description,
+            id_column=manifest.id_column,
+            label_column=manifest.label_column,
+            public_fraction=manifest.public_fraction,
+            source=manifest.source,
+            licence=manifest.licence,
+            images=images,
+        )
+    return ImportResult(task=task, replaced=False, rescored=0)
+
+
+def _image_files(*, bundle: Bundle) -> dict[str, Path]:
+    return {relative: bundle.root / relative for relative in bundle.image_paths}
+
+
+def bundle_extract_zip(*, archive_file, destination: Path) -> Path:
+    """Safely unpacks an uploaded bundle zip and returns the folder holding task.yaml.
+
+    Refuses absolute or parent-relative names, links, too many members, too many bytes and
+    members that inflate suspiciously (zip bombs); counts the bytes actually written rather than
+    trusting the sizes the archive claims.
+    """
+    try:
+        archive = zipfile.ZipFile(archive_file)
+    except zipfile.BadZipFile:
+        raise BundleError([Problem("upload", "is not a zip file.")]) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > ZIP_MAX_MEMBERS:
+            raise BundleError([Problem("upload", f"holds more than {ZIP_MAX_MEMBERS} files.")])
+        written = 0
+        for member in members:
+            name = PurePosixPath(member.filename)
+            is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
+            if name.is_absolute() or ".." in name.parts or is_link or "\\" in member.filename:
+                raise BundleError([Problem(member.filename, "is not a safe path inside the zip.")])
+            if member.is_dir():
+                continue
+            if member.compress_size and member.file_size / member.compress_size > ZIP_MAX_RATIO:
+                raise BundleError([Problem(member.filename, "inflates too much (zip bomb?).")])
+            target = destination.joinpath(*name.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as source, target.open("wb") as sink:
+                while chunk := source.read(1024 * 1024):
+                    written += len(chunk)
+                    if written > ZIP_MAX_BYTES:
+                        raise BundleError([Problem("upload", "unpacks to more than 2 GB.")])
+                    sink.write(chunk)
+    return _bundle_root(destination=destination)
+
+
+def _bundle_root(*, destination: Path) -> Path:
+    if (destination / "task.yaml").is_file():
+        return destination
+    folders = [
+        path
+        for path in destination.iterdir()
+        if path.is_dir() and not path.name.startswith(("__MACOSX", "."))
+    ]
+    if len(folders) == 1 and (folders[0] / "task.yaml").is_file():
+        return folders[0]
+    raise BundleError(
+        [Problem("upload", "has no task.yaml at its top level (or in one top-level folder).")]
+    )
+
+
+def task_import_zip(
+    *, archive_file, competition_slug: str, track_name: str | None, replace: bool
+) -> ImportResult:
+    """Imports an uploaded zipped bundle; the unpacked copy is removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix="arena-bundle-"))
+    try:
+        root = bundle_extract_zip(archive_file=archive_file, destination=workdir)
+        return task_import(
+            bundle_dir=root,
+            competition_slug=competition_slug,
+            track_name=track_name,
+            replace=replace,
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

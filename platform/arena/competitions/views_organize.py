@@ -1,0 +1,67 @@
+"""Organizer pages of a competition."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from arena.competitions import selectors
+from arena.competitions.forms import BundleImportForm
+from arena.competitions.importing import task_import_zip
+from arena.core.errors import UserFacingError
+from scoring.bundle import BundleError
+
+
+def _competition_for_organizer(request, competition_slug: str):
+    competition = selectors.competition_get(slug=competition_slug)
+    if not selectors.user_is_organizer(competition=competition, user=request.user):
+        raise PermissionDenied("Only the competition's organizers can do this.")
+    return competition
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_import(request, competition_slug: str):
+    competition = _competition_for_organizer(request, competition_slug)
+    form = BundleImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = task_import_zip(
+                archive_file=form.cleaned_data["bundle"],
+                competition_slug=competition.slug,
+                track_name=form.cleaned_data["track"] or None,
+                replace=form.cleaned_data["replace"],
+            )
+        except BundleError as error:
+            problems = [str(problem) for problem in error.problems]
+        except UserFacingError as error:
+            problems = [error.message]
+        else:
+            task = result.task
+            note = (
+                f"Task {task.title} updated to version {task.version}; "
+                f"{result.rescored} submission(s) queued for re-scoring."
+                if result.replaced
+                else f"Task {task.title} imported."
+            )
+            messages.success(request, note)
+            task_url = reverse("competitions:task", args=[competition.slug, task.slug])
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"ok": True, "redirect": task_url})
+            return redirect(task_url)
+    elif request.method == "POST":
+        problems = [message for errors in form.errors.values() for message in errors]
+    if problems and "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {"ok": False, "error": "The bundle was not imported.", "problems": problems},
+            status=400,
+        )
+    return render(
+        request,
+        "competitions/task_import.html",
+        {"competition": competition, "form": form, "problems": problems},
+    )

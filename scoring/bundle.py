@@ -1,0 +1,477 @@
+"""Task bundles: a folder with ``task.yaml`` and tables, checked against the dataset standard.
+
+The standard is written down in docs/DATASETS.md. ``load_bundle`` reads a bundle and reports every
+problem it finds at once (file, column, examples), so an organizer can fix a bundle in one pass.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+import yaml
+
+from scoring.errors import TableReadError, examples
+from scoring.metrics import METRICS
+from scoring.readers import read_table
+
+COLUMN_TYPES = ("text", "categorical", "numeric", "image")
+TABLES = {
+    "classification": ("train", "test", "answers"),
+    "matching": ("left", "right", "train_pairs", "test_pairs", "answers"),
+}
+TEST_TABLE = {"classification": "test", "matching": "test_pairs"}
+MANIFEST_KEYS = {
+    "slug", "title", "kind", "metric", "id", "label", "columns", "public_fraction",
+    "description", "source", "licence", "license", "classes",
+}  # fmt: skip
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PAIR_COLUMNS = ("left_id", "right_id")
+MATCH_LABELS = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bundle, located by file and (when it applies) column."""
+
+    file: str
+    message: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f", column '{self.column}'" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class BundleError(ValueError):
+    """A bundle that does not follow the standard; ``problems`` lists everything found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    slug: str
+    title: str
+    kind: str
+    metric: str
+    columns: dict[str, str]
+    id_column: str = "id"
+    label_column: str = "label"
+    public_fraction: float = 0.3
+    description: str = ""
+    source: str = ""
+    licence: str = ""
+
+
+@dataclass
+class Bundle:
+    """A checked bundle: typed tables (ids as text), the answer key, and image paths."""
+
+    root: Path
+    manifest: Manifest
+    tables: dict[str, pd.DataFrame]
+    answers: pd.DataFrame
+    image_paths: list[str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> list[str]:
+        if self.manifest.kind != "classification":
+            return []
+        return sorted(self.tables["train"][self.manifest.label_column].unique())
+
+
+def load_manifest(*, root: Path, problems: list[Problem]) -> Manifest | None:
+    """Parses ``task.yaml``; appends problems and returns None when it is unusable."""
+    path = root / "task.yaml"
+    if not path.is_file():
+        problems.append(Problem("task.yaml", "is missing: every bundle starts with a manifest."))
+        return None
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.append(Problem("task.yaml", f"is not valid YAML: {error}"))
+        return None
+    if not isinstance(raw, dict):
+        problems.append(Problem("task.yaml", "must be a mapping of keys to values."))
+        return None
+
+    found = len(problems)
+    unknown = sorted(set(raw) - MANIFEST_KEYS)
+    if unknown:
+        problems.append(
+            Problem("task.yaml", f"unknown key(s) {', '.join(unknown)}; see docs/DATASETS.md.")
+        )
+    for key in ("slug", "title", "kind", "metric", "columns"):
+        if raw.get(key) in (None, ""):
+            problems.append(Problem("task.yaml", f"'{key}' is required."))
+    slug = str(raw.get("slug") or "")
+    if slug and not SLUG_PATTERN.fullmatch(slug):
+        problems.append(
+            Problem("task.yaml", f"slug {slug!r} must be lowercase letters, digits and dashes.")
+        )
+    kind = str(raw.get("kind") or "")
+    if kind and kind not in TABLES:
+        problems.append(Problem("task.yaml", f"kind {kind!r} must be classification or matching."))
+    metric = str(raw.get("metric") or "")
+    if kind in METRICS and metric and metric not in METRICS[kind]:
+        problems.append(
+            Problem(
+                "task.yaml",
+                f"metric {metric!r} is not a {kind} metric; use one of {', '.join(METRICS[kind])}.",
+            )
+        )
+    columns = raw.get("columns") or {}
+    if not isinstance(columns, dict):
+        problems.append(Problem("task.yaml", "'columns' must map each column name to its type."))
+        columns = {}
+    for name, column_type in columns.items():
+        if column_type not in COLUMN_TYPES:
+            problems.append(
+                Problem(
+                    "task.yaml",
+                    f"unknown type {column_type!r}; use one of {', '.join(COLUMN_TYPES)}.",
+                    column=str(name),
+                )
+            )
+    fraction = raw.get("public_fraction", 0.3)
+    if not isinstance(fraction, int | float) or not 0 < fraction < 1:
+        problems.append(Problem("task.yaml", "public_fraction must be a number between 0 and 1."))
+    id_column, label_column = str(raw.get("id") or "id"), str(raw.get("label") or "label")
+    for reserved in {id_column, label_column, *PAIR_COLUMNS, "usage"} & set(map(str, columns)):
+        problems.append(
+            Problem("task.yaml", "is reserved and cannot be a feature column.", column=reserved)
+        )
+    if len(problems) > found:
+        return None
+    return Manifest(
+        slug=slug,
+        title=str(raw["title"]),
+        kind=kind,
+        metric=metric,
+        columns={str(name): str(kind_) for name, kind_ in columns.items()},
+        id_column=id_column,
+        label_column=label_column,
+        public_fraction=float(fraction),
+        description=str(raw.get("description") or ""),
+        source=str(raw.get("source") or ""),
+        licence=str(raw.get("licence") or raw.get("license") or ""),
+    )
+
+
+def _find_table(*, root: Path, name: str, problems: list[Problem]) -> Path | None:
+    candidates = [
+        root / f"{name}{suffix}"
+        for suffix in (".csv", ".csv.gz", ".parquet")
+        if (root / f"{name}{suffix}").is_file()
+    ]
+    if not candidates:
+        problems.append(Problem(f"{name}.csv", "is missing (a .csv or .parquet file is needed)."))
+        return None
+    if len(candidates) > 1:
+        names = ", ".join(path.name for path in candidates)
+        problems.append(
+            Problem(candidates[0].name, f"exists in several formats ({names}); keep one.")
+        )
+        return None
+    return candidates[0]
+
+
+def _read(*, path: Path, max_bytes: int, problems: list[Problem]) -> pd.DataFrame | None:
+    try:
+        return read_table(path=path, max_bytes=max_bytes)
+    except TableReadError as error:
+        problems.append(Problem(path.name, str(error)))
+        return None
+
+
+def _require_columns(
+    *, frame: pd.DataFrame, file: str, names: list[str], problems: list[Problem]
+) -> bool:
+    missing = [name for name in names if name not in frame.columns]
+    for name in missing:
+        problems.append(Problem(file, "is missing.", column=name))
+    return not missing
+
+
+def _check_ids(*, frame: pd.DataFrame, file: str, column: str, problems: list[Problem]) -> None:
+    ids = frame[column]
+    if ids.isna().any():
+        problems.append(Problem(file, f"{int(ids.isna().sum())} row(s) have no id.", column=column))
+    repeated = ids[ids.duplicated(keep=False) & ids.notna()].unique()
+    if len(repeated):
+        problems.append(
+            Problem(
+                file,
+                f"{len(repeated)} id(s) are not unique, e.g. {examples(repeated)}.",
+                column=column,
+            )
+        )
+
+
+def _type_features(
+    *, frame: pd.DataFrame, file: str, manifest: Manifest, problems: list[Problem]
+) -> None:
+    """Converts numeric columns in place; reports values that are not numbers."""
+    for name, column_type in manifest.columns.items():
+        if column_type != "numeric" or name not in frame.columns:
+            continue
+        values = frame[name].str.strip()
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = values[numbers.isna() & values.notna() & (values != "")]
+        if len(bad):
+            problems.append(
+                Problem(
+                    file,
+                    f"is declared numeric but {len(bad)} value(s) are not numbers, "
+                    f"e.g. {examples(bad.unique())}.",
+                    column=name,
+                )
+            )
+        frame[name] = numbers
+
+
+def load_bundle(*, path: str | Path, max_table_bytes: int = 500 * 1024 * 1024) -> Bundle:
+    """Reads and checks a bundle folder; raises BundleError listing every problem found."""
+    root = Path(path)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise BundleError([Problem(str(root), "is not a folder.")])
+    manifest = load_manifest(root=root, problems=problems)
+    if manifest is None:
+        raise BundleError(problems)
+
+    frames: dict[str, pd.DataFrame] = {}
+    for name in TABLES[manifest.kind]:
+        table_path = _find_table(root=root, name=name, problems=problems)
+        if table_path is None:
+            continue
+        frame = _read(path=table_path, max_bytes=max_table_bytes, problems=problems)
+        if frame is not None:
+            frames[name] = frame
+    files = {name: _file_name(root, name) for name in frames}
+
+    id_col, label_col = manifest.id_column, manifest.label_column
+    expected = _expected_columns(manifest=manifest)
+    usable: dict[str, pd.DataFrame] = {}
+    for name, frame in frames.items():
+        if not _require_columns(
+            frame=frame, file=files[name], names=expected[name], problems=problems
+        ):
+            continue
+        extra = [c for c in frame.columns if c not in expected[name] and c != "usage"]
+        if extra and name != "answers":
+            problems.append(
+                Problem(
+                    files[name],
+                    f"has column(s) not declared in task.yaml: {', '.join(extra)}; declare "
+                    "them under 'columns' or remove them.",
+                )
+            )
+        _check_ids(frame=frame, file=files[name], column=id_col, problems=problems)
+        if name in ("train", "test", "left", "right"):
+            _type_features(frame=frame, file=files[name], manifest=manifest, problems=problems)
+        usable[name] = frame
+
+    if len(usable) == len(TABLES[manifest.kind]):
+        _check_labels(manifest=manifest, frames=usable, files=files, problems=problems)
+        _check_answers_match_test(manifest=manifest, frames=usable, files=files, problems=problems)
+        if manifest.kind == "matching":
+            _check_pairs(manifest=manifest, frames=usable, files=files, problems=problems)
+        else:
+            _check_disjoint(manifest=manifest, frames=usable, files=files, problems=problems)
+    image_paths = _check_images(
+        root=root, manifest=manifest, frames=usable, files=files, problems=problems
+    )
+    if problems:
+        raise BundleError(problems)
+
+    answers = usable.pop("answers")
+    keep = [id_col, label_col] + (["usage"] if "usage" in answers.columns else [])
+    return Bundle(
+        root=root,
+        manifest=manifest,
+        tables=usable,
+        answers=answers[keep].reset_index(drop=True),
+        image_paths=image_paths,
+    )
+
+
+def _file_name(root: Path, name: str) -> str:
+    for suffix in (".csv", ".csv.gz", ".parquet"):
+        if (root / f"{name}{suffix}").is_file():
+            return f"{name}{suffix}"
+    return name
+
+
+def _expected_columns(*, manifest: Manifest) -> dict[str, list[str]]:
+    id_col, label_col = manifest.id_column, manifest.label_column
+    features = list(manifest.columns)
+    if manifest.kind == "classification":
+        return {
+            "train": [id_col, *features, label_col],
+            "test": [id_col, *features],
+            "answers": [id_col, label_col],
+        }
+    return {
+        "left": [id_col, *features],
+        "right": [id_col, *features],
+        "train_pairs": [id_col, *PAIR_COLUMNS, label_col],
+        "test_pairs": [id_col, *PAIR_COLUMNS],
+        "answers": [id_col, label_col],
+    }
+
+
+def _check_labels(*, manifest, frames, files, problems) -> None:
+    label = manifest.label_column
+    labelled = (
+        ("train", "answers") if manifest.kind == "classification" else ("train_pairs", "answers")
+    )
+    for name in labelled:
+        values = frames[name][label]
+        empty = values.isna() | (values.str.strip() == "")
+        if empty.any():
+            problems.append(
+                Problem(
+                    files[name],
+                    f"{int(empty.sum())} row(s) have no label, e.g. ids "
+                    f"{examples(frames[name].loc[empty, manifest.id_column])}.",
+                    column=label,
+                )
+            )
+        if manifest.kind == "matching":
+            mapped = values.str.strip().map(MATCH_LABELS)
+            bad = values[mapped.isna() & ~empty]
+            if len(bad):
+                problems.append(
+                    Problem(
+                        files[name],
+                        f"{len(bad)} label(s) are not 0 or 1, e.g. {examples(bad.unique())}.",
+                        column=label,
+                    )
+                )
+            elif not empty.any():
+                frames[name][label] = mapped.astype(int)
+        else:
+            frames[name][label] = values.str.strip()
+    if manifest.kind == "classification":
+        classes = set(frames["train"][label].dropna())
+        unseen = frames["answers"][label].dropna()
+        unseen = unseen[~unseen.isin(classes)]
+        if len(unseen):
+            problems.append(
+                Problem(
+                    files["answers"],
+                    f"{len(unseen)} label(s) never occur in train, e.g. "
+                    f"{examples(unseen.unique())}; nobody could predict them.",
+                    column=label,
+                )
+            )
+    answers = frames["answers"]
+    if "usage" in answers.columns:
+        usage = answers["usage"].str.strip().str.lower()
+        bad = usage[~usage.isin(["public", "private"])]
+        if len(bad):
+            problems.append(
+                Problem(
+                    files["answers"],
+                    f"{len(bad)} value(s) are not public or private, e.g. "
+                    f"{examples(bad.fillna('').unique())}.",
+                    column="usage",
+                )
+            )
+        answers["usage"] = usage
+        if not (usage == "public").any():
+            problems.append(
+                Problem(files["answers"], "no row is public, so no public score.", column="usage")
+            )
+
+
+def _check_answers_match_test(*, manifest, frames, files, problems) -> None:
+    test_name = TEST_TABLE[manifest.kind]
+    test_ids = pd.Index(frames[test_name][manifest.id_column].dropna())
+    answer_ids = pd.Index(frames["answers"][manifest.id_column].dropna())
+    without_answer = test_ids[~test_ids.isin(answer_ids)]
+    if len(without_answer):
+        problems.append(
+            Problem(
+                files["answers"],
+                f"{len(without_answer)} test id(s) have no answer, e.g. "
+                f"{examples(without_answer)}.",
+                column=manifest.id_column,
+            )
+        )
+    unknown = answer_ids[~answer_ids.isin(test_ids)]
+    if len(unknown):
+        problems.append(
+            Problem(
+                files["answers"],
+                f"{len(unknown)} id(s) are not in {files[test_name]}, e.g. {examples(unknown)}.",
+                column=manifest.id_column,
+            )
+        )
+
+
+def _check_pairs(*, manifest, frames, files, problems) -> None:
+    for pairs in ("train_pairs", "test_pairs"):
+        for column, side in zip(PAIR_COLUMNS, ("left", "right"), strict=True):
+            known = pd.Index(frames[side][manifest.id_column].dropna())
+            refs = frames[pairs][column]
+            dangling = refs[~refs.isin(known)]
+            if len(dangling):
+                problems.append(
+                    Problem(
+                        files[pairs],
+                        f"{len(dangling)} row(s) point to records not in {files[side]}, e.g. "
+                        f"{examples(dangling.fillna('').unique())}.",
+                        column=column,
+                    )
+                )
+
+
+def _check_disjoint(*, manifest, frames, files, problems) -> None:
+    train_ids = pd.Index(frames["train"][manifest.id_column].dropna())
+    test_ids = frames["test"][manifest.id_column]
+    shared = test_ids[test_ids.isin(train_ids)]
+    if len(shared):
+        problems.append(
+            Problem(
+                files["test"],
+                f"{len(shared)} id(s) also appear in train, e.g. {examples(shared)}.",
+                column=manifest.id_column,
+            )
+        )
+
+
+def _check_images(*, root, manifest, frames, files, problems) -> list[str]:
+    image_columns = [name for name, kind in manifest.columns.items() if kind == "image"]
+    if not image_columns:
+        return []
+    images_root = (root / "images").resolve()
+    seen: set[str] = set()
+    for name, frame in frames.items():
+        for column in image_columns:
+            if column not in frame.columns:
+                continue
+            values = frame[column].dropna().str.strip()
+            bad: list[str] = []
+            for value in values.unique():
+                relative = PurePosixPath(value)
+                target = (root / relative).resolve()
+                inside = target.is_relative_to(images_root) and not relative.is_absolute()
+                if not inside or not target.is_file():
+                    bad.append(value)
+                else:
+                    seen.add(relative.as_posix())
+            if bad:
+                problems.append(
+                    Problem(
+                        files[name],
+                        f"{len(bad)} image path(s) do not name a file under images/, e.g. "
+                        f"{examples(bad)}.",
+                        column=column,
+                    )
+                )
+    return sorted(seen)
