@@ -1,56 +1,133 @@
-"""Scoring a predictions table against the answer key, on the public and private rows apart."""
+"""Scoring predictions against the answer key, on the public and private rows apart."""
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from scoring.metrics import METRICS, classification_metrics, matching_metrics
+from scoring import metrics
 from scoring.spec import TaskSpec
-from scoring.validation import validate_predictions
+from scoring.validation import as_text_table, check_predictions
+
+SPLITS = ("public", "private")
 
 
 @dataclass(frozen=True)
 class ScoreReport:
-    """Metric values per split; a split without rows has an empty dict."""
+    """Metric values per split (a split without rows has an empty dict).
+
+    ``public_details`` explains the public score: for classification the per-class precision,
+    recall, F1 and support and the confusion matrix; for matching the 2x2 confusion counts. It
+    is computed on public rows only, so the platform may show it during the challenge.
+    """
 
     primary_metric: str
     public: dict[str, float] = field(default_factory=dict)
     private: dict[str, float] = field(default_factory=dict)
     public_rows: int = 0
     private_rows: int = 0
+    public_details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """The hidden labels as arrays: ids as text, truth as codes, and the public mask."""
+
+    ids: pa.Array
+    truth: np.ndarray
+    public: np.ndarray
+
+
+def answer_key(*, spec: TaskSpec, answers: pa.Table | pd.DataFrame) -> AnswerKey:
+    """Codes the answer key once: class indices (classification) or 0/1 (matching)."""
+    table = as_text_table(answers)
+    labels = table[spec.label_column]
+    if spec.kind == "classification":
+        codes = pc.index_in(labels, value_set=pa.array(spec.classes, type=pa.string()))
+        if codes.null_count:
+            raise ValueError("the answer key holds labels that are not among the task's classes")
+        truth = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+    else:
+        truth = pc.cast(pc.cast(labels, pa.float64()), pa.int8()).to_numpy(zero_copy_only=False)
+    if "usage" in table.column_names:
+        public = pc.equal(pc.utf8_lower(table["usage"]), "public")
+        public = pc.fill_null(public, False).to_numpy(zero_copy_only=False)
+    else:
+        public = np.ones(len(truth), dtype=bool)
+    return AnswerKey(ids=table[spec.id_column], truth=truth, public=public)
+
+
+def _split_scores(*, spec: TaskSpec, truth, labels, probabilities, scores) -> dict[str, float]:
+    if spec.kind == "classification":
+        confusion = metrics.confusion_counts(
+            truth=truth, predicted=labels, n_classes=len(spec.classes)
+        )
+        values = metrics.classification_scores(confusion)
+        if probabilities is not None:
+            values["log_loss"] = metrics.log_loss(truth=truth, probabilities=probabilities)
+        return values
+    values = metrics.matching_scores(truth=truth, predicted=labels)
+    if scores is not None:
+        values["pr_auc"] = metrics.average_precision(truth=truth, score=scores)
+    return values
+
+
+def _details(*, spec: TaskSpec, truth, labels) -> dict:
+    if spec.kind == "classification":
+        confusion = metrics.confusion_counts(
+            truth=truth, predicted=labels, n_classes=len(spec.classes)
+        )
+        per_class = metrics.per_class_scores(confusion)
+        return {
+            "classes": list(spec.classes),
+            "per_class": [
+                {
+                    "label": name,
+                    "precision": float(per_class["precision"][index]),
+                    "recall": float(per_class["recall"][index]),
+                    "f1": float(per_class["f1"][index]),
+                    "support": int(per_class["support"][index]),
+                }
+                for index, name in enumerate(spec.classes)
+            ],
+            "confusion": confusion.tolist(),
+        }
+    confusion = metrics.confusion_counts(truth=truth, predicted=labels, n_classes=2)
+    return {"classes": ["0", "1"], "confusion": confusion.tolist()}
 
 
 def score_predictions(
-    *, spec: TaskSpec, predictions: pd.DataFrame, answers: pd.DataFrame
+    *, spec: TaskSpec, predictions: pa.Table | pd.DataFrame, answers: pa.Table | pd.DataFrame
 ) -> ScoreReport:
     """Validates ``predictions`` against the answer key's ids, then scores each split.
 
     ``answers`` has the id and label columns and optionally ``usage`` ("public"/"private"; all
     rows are public without it). Raises InvalidPredictions when the file does not fit the task.
     """
-    if spec.metric not in METRICS[spec.kind]:
+    allowed = metrics.METRICS[spec.kind]
+    if spec.metric not in allowed:
         raise ValueError(f"{spec.metric!r} is not a {spec.kind} metric")
-    id_col, label_col = spec.id_column, spec.label_column
-    key = pd.DataFrame(
-        {
-            id_col: answers[id_col].astype(str).str.strip(),
-            "truth": answers[label_col],
-            "usage": answers["usage"] if "usage" in answers.columns else "public",
-        }
-    )
-    checked = validate_predictions(spec=spec, predictions=predictions, expected_ids=key[id_col])
-    joined = key.merge(checked, on=id_col, how="left", validate="one_to_one")
-    compute = classification_metrics if spec.kind == "classification" else matching_metrics
-    cast = str if spec.kind == "classification" else int
+    key = answer_key(spec=spec, answers=answers)
+    checked = check_predictions(spec=spec, predictions=predictions, expected_ids=key.ids)
 
     results: dict[str, dict[str, float]] = {}
     counts: dict[str, int] = {}
-    for split in ("public", "private"):
-        rows = joined[joined["usage"] == split]
-        counts[split] = len(rows)
+    for split in SPLITS:
+        mask = key.public if split == "public" else ~key.public
+        counts[split] = int(mask.sum())
         results[split] = (
-            compute(truth=rows["truth"].map(cast).tolist(), predicted=rows[label_col].tolist())
-            if len(rows)
+            _split_scores(
+                spec=spec,
+                truth=key.truth[mask],
+                labels=checked.labels[mask],
+                probabilities=None
+                if checked.probabilities is None
+                else checked.probabilities[mask],
+                scores=None if checked.scores is None else checked.scores[mask],
+            )
+            if counts[split]
             else {}
         )
     return ScoreReport(
@@ -59,4 +136,9 @@ def score_predictions(
         private=results["private"],
         public_rows=counts["public"],
         private_rows=counts["private"],
+        public_details=_details(
+            spec=spec, truth=key.truth[key.public], labels=checked.labels[key.public]
+        )
+        if counts["public"]
+        else {},
     )

@@ -27,6 +27,14 @@ OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 def read_table(*, path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
     """Reads a CSV, gzipped CSV or Parquet file into a DataFrame of strings (nulls kept).
 
+    See ``read_arrow``, which this wraps.
+    """
+    return read_arrow(path=path, max_bytes=max_bytes).to_pandas()
+
+
+def read_arrow(*, path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> pa.Table:
+    """Reads a CSV, gzipped CSV or Parquet file into an Arrow table of strings (nulls kept).
+
     The format is recognised by content (Parquet and gzip magic bytes), not by the file name.
     Raises TableReadError with a message for the participant when the file is too large (for gzip:
     once decompressed), empty, binary, not UTF-8, uses another delimiter than commas, has no
@@ -71,7 +79,7 @@ def _gunzip(path: Path, *, max_bytes: int) -> bytes:
     return bytes(out)
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path) -> pa.Table:
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:
@@ -89,10 +97,10 @@ def _read_parquet(path: Path) -> pd.DataFrame:
             ) from None
     if table.num_rows == 0:
         raise TableReadError("The file has columns but no rows.")
-    return pa.table(columns, names=names).to_pandas()
+    return pa.table(columns, names=names)
 
 
-def _read_csv_bytes(data: bytes) -> pd.DataFrame:
+def _read_csv_bytes(data: bytes) -> pa.Table:
     if not data.strip():
         raise TableReadError("The file is empty.")
     if b"\x00" in data[:65536]:
@@ -135,7 +143,7 @@ def _read_csv_bytes(data: bytes) -> pd.DataFrame:
         raise TableReadError(f"The CSV cannot be parsed: {_first_line(error)}") from None
     if table.num_rows == 0:
         raise TableReadError("The file has a header but no rows.")
-    return table.to_pandas()
+    return table
 
 
 def _first_line(error: Exception) -> str:

@@ -15,6 +15,11 @@ class TaskSpec:
     label_column: str = "label"
     classes: tuple[str, ...] = ()
 
+    @property
+    def probabilistic(self) -> bool:
+        """Whether submissions give one probability column per class instead of a label."""
+        return self.metric == "log_loss"
+
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from scoring import higher_is_better
+
 
 class TaskKind(models.TextChoices):
     CLASSIFICATION = "classification", "Classification"
@@ -64,7 +66,7 @@ class Task(models.Model):
     slug = models.SlugField()
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=TaskKind.choices)
-    metric = models.CharField(max_length=40, help_text="Primary metric; higher is better.")
+    metric = models.CharField(max_length=40, help_text="Primary metric of the leaderboard.")
     description = models.TextField(blank=True, help_text="Markdown, shown on the task page.")
     id_column = models.CharField(max_length=100, default="id")
     label_column = models.CharField(max_length=100, default="label")
@@ -96,6 +98,10 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competition.slug} / {self.slug}"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return higher_is_better(self.metric)
 
     @property
     def storage_prefix(self) -> str:

@@ -209,10 +209,13 @@ def _write_task_data(
         classes = []
         answers[label_column] = answers[label_column].astype(int)
         sample_label = 0
-    tables = {
-        **tables,
-        "sample_submission": pd.DataFrame({id_column: test_ids, label_column: sample_label}),
-    }
+    if task.metric == "log_loss":  # one probability column per class, uniform
+        sample = pd.DataFrame({id_column: test_ids})
+        for name in classes:
+            sample[name] = 1 / len(classes)
+    else:
+        sample = pd.DataFrame({id_column: test_ids, label_column: sample_label})
+    tables = {**tables, "sample_submission": sample}
     task.classes = classes
     task.test_rows = len(test_ids)
     task.has_images = bool(images)

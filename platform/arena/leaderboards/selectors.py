@@ -20,7 +20,7 @@ class LeaderboardRow:
 
 
 def leaderboard_for_task(*, task: Task) -> list[LeaderboardRow]:
-    """One row per team: its best public score on the task's primary metric (higher is better).
+    """One row per team: its best public score on the task's primary metric.
 
     Ties share a rank (competition ranking: 1, 2, 2, 4); an earlier best submission is listed
     first among equals. Baseline teams are listed but not ranked.
@@ -41,6 +41,7 @@ def leaderboard_for_task(*, task: Task) -> list[LeaderboardRow]:
         )
         .order_by("submission__created_at")
     )
+    higher = task.higher_is_better
     best: dict[int, dict] = {}
     for team_id, team_name, is_baseline, value, created_at in scores:
         entry = best.setdefault(
@@ -56,12 +57,13 @@ def leaderboard_for_task(*, task: Task) -> list[LeaderboardRow]:
         )
         entry["entries"] += 1
         entry["last_submitted_at"] = created_at
-        if value > entry["score"]:
+        if (value > entry["score"]) if higher else (value < entry["score"]):
             entry["score"] = value
             entry["best_submitted_at"] = created_at
 
+    sign = -1 if higher else 1
     ordered = sorted(
-        best.items(), key=lambda item: (-item[1]["score"], item[1]["best_submitted_at"])
+        best.items(), key=lambda item: (sign * item[1]["score"], item[1]["best_submitted_at"])
     )
     rows: list[LeaderboardRow] = []
     rank = 0

@@ -32,6 +32,8 @@ class Submission(models.Model):
     size_bytes = models.PositiveBigIntegerField()
     comment = models.CharField(max_length=300, blank=True)
     error_message = models.TextField(blank=True)
+    # Per-class report and confusion matrix of the public rows (never the private ones).
+    public_details = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(db_default=Now())
     scoring_started_at = models.DateTimeField(null=True, blank=True)

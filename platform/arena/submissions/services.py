@@ -5,7 +5,8 @@ import uuid
 from datetime import timedelta
 from functools import partial
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -23,7 +24,8 @@ from scoring import (
     InvalidPredictions,
     TableReadError,
     TaskSpec,
-    read_table,
+    read_arrow,
+    required_columns,
     score_predictions,
 )
 
@@ -63,12 +65,14 @@ def submission_create(
     uploaded_file.seek(0)
     file_format = uploads.detect_format(head=uploaded_file.read(8))
     columns = uploads.read_column_names(file=uploaded_file, file_format=file_format)
-    missing = [name for name in (task.id_column, task.label_column) if name not in columns]
+    needed = required_columns(spec=task_spec(task=task))
+    missing = [name for name in needed if name not in columns]
     if missing:
         found = ", ".join(repr(name) for name in columns[:10]) or "none"
+        shown = ", ".join(repr(name) for name in missing[:10])
         raise UserFacingError(
-            f"Missing column(s) {', '.join(repr(m) for m in missing)}: the file needs "
-            f"'{task.id_column}' and '{task.label_column}' (found {found}). "
+            f"Missing column(s) {shown}: the file needs {', '.join(repr(n) for n in needed[:12])}"
+            f"{' …' if len(needed) > 12 else ''} (found {found}). "
             "See sample_submission for the expected layout.",
             field="file",
         )
@@ -114,9 +118,9 @@ def task_spec(*, task: Task) -> TaskSpec:
     )
 
 
-def load_answers(*, task: Task) -> pd.DataFrame:
+def load_answers(*, task: Task) -> pa.Table:
     with files.local_copy(key=task.answers_path) as path:
-        return pd.read_parquet(path)
+        return pq.read_table(path)
 
 
 def submission_score(*, submission_id: int) -> str | None:
@@ -137,7 +141,7 @@ def submission_score(*, submission_id: int) -> str | None:
     task = submission.task
     try:
         with files.local_copy(key=submission.file_key) as path:
-            predictions = read_table(path=path, max_bytes=settings.SUBMISSION_MAX_BYTES)
+            predictions = read_arrow(path=path, max_bytes=settings.SUBMISSION_MAX_BYTES)
         report = score_predictions(
             spec=task_spec(task=task), predictions=predictions, answers=load_answers(task=task)
         )
@@ -154,6 +158,7 @@ def submission_score(*, submission_id: int) -> str | None:
     with transaction.atomic():
         if _finish(submission_id=submission_id, status=SubmissionStatus.SCORED, messages=[]):
             Score.objects.bulk_create(scores)
+            Submission.objects.filter(pk=submission_id).update(public_details=report.public_details)
     return SubmissionStatus.SCORED
 
 
