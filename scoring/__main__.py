@@ -1,49 +1,66 @@
-"""Command line: score a predictions file against an answer key, without the platform.
+"""Arena's scorer on the command line, without the platform.
 
-    python -m scoring score --kind classification --metric macro_f1 ANSWERS PREDICTIONS
+    python -m scoring validate BUNDLE_DIR PREDICTIONS
+    python -m scoring score BUNDLE_DIR PREDICTIONS
 
-Prints one JSON object; exits 2 when the predictions are invalid.
+BUNDLE_DIR is a task bundle (docs/DATASETS.md) or a folder with the files a participant downloads
+from a task page (task.yaml and test; train too if task.yaml lists no classes). `validate` needs
+no answers: it checks ids, columns and labels, exits 0 when the file is valid and 2 with the
+errors when not. `score` needs the bundle's answers table and prints one JSON object.
 """
 
 import argparse
 import json
 import sys
 
-from scoring import METRICS, TableReadError, TaskSpec, read_table
+from scoring.bundle import BundleError, read_answers, read_public_task
 from scoring.engine import score_predictions
-from scoring.errors import InvalidPredictions
+from scoring.errors import InvalidPredictions, TableReadError
+from scoring.readers import read_arrow
+from scoring.validation import check_predictions
+
+
+def _errors_of(error: Exception) -> list[str]:
+    if isinstance(error, BundleError):
+        return [str(problem) for problem in error.problems]
+    return list(getattr(error, "errors", None) or [str(error)])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scoring", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scoring", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    score = commands.add_parser("score", help="score PREDICTIONS against ANSWERS")
-    score.add_argument("--kind", choices=sorted(METRICS), required=True)
-    score.add_argument("--metric", required=True, help="primary metric of the task")
-    score.add_argument("--id-column", default="id")
-    score.add_argument("--label-column", default="label")
-    score.add_argument("answers", help="answer key: id, label and optionally usage")
-    score.add_argument("predictions", help="CSV, gzipped CSV or Parquet predictions")
+    for name, purpose in (
+        ("validate", "check PREDICTIONS against the task's test ids and classes"),
+        ("score", "score PREDICTIONS against the bundle's answers (organizers)"),
+    ):
+        command = commands.add_parser(name, help=purpose, description=purpose)
+        command.add_argument("bundle_dir", help="task bundle folder")
+        command.add_argument("predictions", help="CSV, gzipped CSV or Parquet predictions")
     args = parser.parse_args(argv)
 
-    if args.metric not in METRICS[args.kind]:
-        parser.error(f"--metric for {args.kind} is one of {', '.join(METRICS[args.kind])}")
     try:
-        answers = read_table(path=args.answers)
-        classes = tuple(sorted(answers[args.label_column].dropna().unique()))
-        spec = TaskSpec(
-            kind=args.kind,
-            metric=args.metric,
-            id_column=args.id_column,
-            label_column=args.label_column,
-            classes=classes if args.kind == "classification" else (),
-        )
+        task = read_public_task(path=args.bundle_dir)
+        predictions = read_arrow(path=args.predictions)
+        if args.command == "validate":
+            check_predictions(spec=task.spec, predictions=predictions, expected_ids=task.test_ids)
+            print(f"valid: {len(task.test_ids)} predictions for {args.bundle_dir}")
+            return 0
         report = score_predictions(
-            spec=spec, predictions=read_table(path=args.predictions), answers=answers
+            spec=task.spec,
+            predictions=predictions,
+            answers=read_answers(
+                path=args.bundle_dir,
+                public_fraction=task.public_fraction,
+                id_column=task.spec.id_column,
+            ),
         )
-    except (TableReadError, InvalidPredictions) as error:
-        messages = getattr(error, "errors", None) or [str(error)]
-        print(json.dumps({"valid": False, "errors": messages}, indent=2))
+    except (BundleError, TableReadError, InvalidPredictions) as error:
+        if args.command == "validate":
+            print("invalid:", file=sys.stderr)
+            for message in _errors_of(error):
+                print(f"  - {message}", file=sys.stderr)
+        else:
+            print(json.dumps({"valid": False, "errors": _errors_of(error)}, indent=2))
         return 2
     result = {
         "valid": True,

@@ -13,7 +13,9 @@ import yaml
 
 from scoring.errors import TableReadError, examples
 from scoring.metrics import METRICS
-from scoring.readers import read_table
+from scoring.readers import DEFAULT_MAX_BYTES, read_table
+from scoring.spec import TaskSpec
+from scoring.splits import assign_usage
 
 COLUMN_TYPES = ("text", "categorical", "numeric", "image")
 TABLES = {
@@ -475,3 +477,74 @@ def _check_images(*, root, manifest, frames, files, problems) -> list[str]:
                     )
                 )
     return sorted(seen)
+
+
+@dataclass(frozen=True)
+class PublicTask:
+    """What anyone may know about a task: its spec and the ids to predict (no answers)."""
+
+    spec: TaskSpec
+    test_ids: list[str]
+    public_fraction: float = 0.3
+
+
+def read_public_task(*, path: str | Path) -> PublicTask:
+    """Reads task.yaml and the test table of a bundle, or of the files a participant downloads.
+
+    The classes come from the manifest's ``classes`` list when present (the platform's
+    task.yaml download has it), else from the train table's labels.
+    """
+    root = Path(path)
+    problems: list[Problem] = []
+    manifest = load_manifest(root=root, problems=problems)
+    if manifest is None:
+        raise BundleError(problems)
+    raw = yaml.safe_load((root / "task.yaml").read_text(encoding="utf-8"))
+    classes = [str(name) for name in raw.get("classes") or []]
+    test_path = _find_table(root=root, name=TEST_TABLE[manifest.kind], problems=problems)
+    train_path = None
+    if manifest.kind == "classification" and not classes:
+        train_path = _find_table(root=root, name="train", problems=problems)
+    if problems:
+        raise BundleError(problems)
+    test = _read(path=test_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
+    if train_path is not None:
+        train = _read(path=train_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
+        if train is not None:
+            classes = sorted(train[manifest.label_column].dropna().str.strip().unique())
+    if problems:
+        raise BundleError(problems)
+    spec = TaskSpec(
+        kind=manifest.kind,
+        metric=manifest.metric,
+        id_column=manifest.id_column,
+        label_column=manifest.label_column,
+        classes=tuple(classes),
+    )
+    return PublicTask(
+        spec=spec,
+        test_ids=test[manifest.id_column].str.strip().tolist(),
+        public_fraction=manifest.public_fraction,
+    )
+
+
+def read_answers(
+    *, path: str | Path, public_fraction: float, id_column: str = "id"
+) -> pd.DataFrame:
+    """Reads a bundle's answers table (organizers only: it holds the hidden labels).
+
+    Without a usage column the rows get the same seeded split the platform makes on import, so
+    scores computed here equal the platform's.
+    """
+    problems: list[Problem] = []
+    answers_path = _find_table(root=Path(path), name="answers", problems=problems)
+    answers = None
+    if answers_path is not None:
+        answers = _read(path=answers_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
+    if problems:
+        raise BundleError(problems)
+    if "usage" not in answers.columns:
+        answers["usage"] = assign_usage(
+            ids=answers[id_column].str.strip().tolist(), public_fraction=public_fraction
+        )
+    return answers

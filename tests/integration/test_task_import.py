@@ -45,7 +45,9 @@ def fetch(client, task, table, file_format):
     )
     response = client.get(url)
     assert response.status_code == 200, (table, file_format)
-    return b"".join(response.streaming_content)
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 def test_command_creates_competition_track_and_task_with_both_formats(cls_bundle, alice_client):
@@ -372,3 +374,40 @@ def test_only_organizers_may_import(client, competition, alice):
     client.force_login(alice)
     response = client.get(reverse("competitions:task_import", args=[competition.slug]))
     assert response.status_code == 403
+
+
+def test_participant_files_validate_with_the_cli_and_scores_agree_with_the_platform(
+    cls_bundle, alice, alice_client, tmp_path
+):
+    import json
+    import subprocess
+    import sys
+
+    import_bundle(cls_bundle)
+    task = Task.objects.get()
+    downloaded = tmp_path / "downloaded"
+    downloaded.mkdir()
+    (downloaded / "task.yaml").write_bytes(fetch(alice_client, task, "task", "yaml"))
+    (downloaded / "test.csv").write_bytes(fetch(alice_client, task, "test", "csv"))
+    assert "classes" in yaml.safe_load((downloaded / "task.yaml").read_text())
+
+    predictions = pd.read_csv(cls_bundle / "answers.csv")
+    predictions.loc[:20, "label"] = predictions.loc[:20, "label"].iloc[::-1].to_numpy()
+    predictions.to_csv(tmp_path / "preds.csv", index=False)
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "scoring", *map(str, args)],
+            capture_output=True, text=True, check=False, cwd=settings.REPO_ROOT,
+        )  # fmt: skip
+
+    assert cli("validate", downloaded, tmp_path / "preds.csv").returncode == 0
+    from_cli = json.loads(cli("score", cls_bundle, tmp_path / "preds.csv").stdout)
+
+    team_create(competition=task.competition, user=alice, name="Alpha")
+    upload = csv_upload(predictions)
+    submission = submission_create(task=task, user=alice, uploaded_file=upload)
+    submission_score(submission_id=submission.pk)
+    for split in ("public", "private"):
+        on_platform = {s.metric: s.value for s in submission.scores.filter(split=split)}
+        assert on_platform == pytest.approx(from_cli[split], abs=1e-12)

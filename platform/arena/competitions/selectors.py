@@ -51,3 +51,26 @@ def user_is_organizer(*, competition: Competition, user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or competition.organizers.filter(pk=user.pk).exists()
+
+
+def task_public_manifest(*, task: Task) -> dict:
+    """The task's task.yaml as participants may see it: no answers, no split, classes listed.
+
+    With it and the test table, ``python -m scoring validate`` checks a file before upload.
+    """
+    manifest = {
+        "slug": task.slug,
+        "title": task.title,
+        "kind": task.kind,
+        "metric": task.metric,
+        "id": task.id_column,
+        "label": task.label_column,
+        "columns": dict(task.columns),
+        "public_fraction": task.public_fraction,
+        "description": task.description,
+        "source": task.source,
+        "licence": task.licence,
+    }
+    if task.classes:
+        manifest["classes"] = list(task.classes)
+    return manifest

@@ -1,5 +1,6 @@
+import yaml
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -59,6 +60,13 @@ def task_download(request, competition_slug: str, task_slug: str, table: str, fi
     competition = selectors.competition_get(slug=competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
     # Only names from the task's own list of public tables ever become a storage key.
+    if (table, file_format) == ("task", "yaml"):
+        manifest = yaml.safe_dump(
+            selectors.task_public_manifest(task=task), sort_keys=False, allow_unicode=True
+        )
+        response = HttpResponse(manifest, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="task.yaml"'
+        return response
     if task.has_images and (table, file_format) == ("images", "zip"):
         key, content_type = task.images_zip_path, "application/zip"
     elif table in task.public_tables and file_format in DOWNLOAD_FORMATS:

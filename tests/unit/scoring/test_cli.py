@@ -1,0 +1,77 @@
+"""`python -m scoring validate|score` run as participants and organizers would, in a subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from arena.competitions.synthetic import write_classification_bundle, write_matching_bundle
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def scoring_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "scoring", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bundles")
+    return {
+        "classification": write_classification_bundle(root=root / "cls", rows=150, seed=2),
+        "matching": write_matching_bundle(root=root / "match", entities=40, seed=2),
+    }
+
+
+@pytest.mark.parametrize("kind", ["classification", "matching"])
+def test_validate_accepts_the_answers_layout_and_exits_zero(bundles, kind, tmp_path):
+    bundle = bundles[kind]
+    result = scoring_cli("validate", bundle, bundle / "answers.csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("valid:")
+
+
+def test_validate_needs_no_answers(bundles, tmp_path):
+    participant = tmp_path / "downloaded"
+    participant.mkdir()
+    for name in ("task.yaml", "train.csv", "test.csv"):
+        (participant / name).write_bytes((bundles["classification"] / name).read_bytes())
+    predictions = pd.read_csv(bundles["classification"] / "answers.csv")
+    predictions.iloc[2:].to_csv(tmp_path / "short.csv", index=False)
+    result = scoring_cli("validate", participant, tmp_path / "short.csv")
+    assert result.returncode == 2
+    assert "2 test id(s) are missing" in result.stderr
+
+
+def test_score_prints_public_and_private_scores(bundles):
+    bundle = bundles["matching"]
+    result = scoring_cli("score", bundle, bundle / "answers.csv")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["valid"] is True and report["primary"] == "f1"
+    assert report["public"]["f1"] == 1.0 and report["private"]["recall"] == 1.0
+
+
+def test_score_reports_invalid_files_as_json_with_exit_two(bundles, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id;label\n1;a\n")
+    result = scoring_cli("score", bundles["classification"], bad)
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    assert "separated by semicolons" in report["errors"][0]
+
+
+def test_broken_bundle_is_reported(tmp_path):
+    result = scoring_cli("validate", tmp_path, tmp_path / "nothing.csv")
+    assert result.returncode == 2
+    assert "task.yaml: is missing" in result.stderr
