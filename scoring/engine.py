@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 
 from scoring import metrics
 from scoring.spec import TaskSpec
-from scoring.validation import as_text_table, check_predictions
+from scoring.validation import check_predictions
 
 SPLITS = ("public", "private")
 
@@ -42,21 +42,27 @@ class AnswerKey:
 
 def answer_key(*, spec: TaskSpec, answers: pa.Table | pd.DataFrame) -> AnswerKey:
     """Codes the answer key once: class indices (classification) or 0/1 (matching)."""
-    table = as_text_table(answers)
-    labels = table[spec.label_column]
+    if isinstance(answers, pd.DataFrame):
+        answers = pa.Table.from_pandas(answers, preserve_index=False)
+    ids = answers[spec.id_column].combine_chunks()
+    if not pa.types.is_string(ids.type):
+        ids = ids.cast(pa.string())
+    labels = answers[spec.label_column].combine_chunks()
     if spec.kind == "classification":
-        codes = pc.index_in(labels, value_set=pa.array(spec.classes, type=pa.string()))
+        codes = pc.index_in(labels.cast(pa.string()), value_set=pa.array(spec.classes))
         if codes.null_count:
             raise ValueError("the answer key holds labels that are not among the task's classes")
         truth = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+    elif pa.types.is_integer(labels.type):
+        truth = labels.to_numpy(zero_copy_only=False).astype(np.int8)
     else:
         truth = pc.cast(pc.cast(labels, pa.float64()), pa.int8()).to_numpy(zero_copy_only=False)
-    if "usage" in table.column_names:
-        public = pc.equal(pc.utf8_lower(table["usage"]), "public")
-        public = pc.fill_null(public, False).to_numpy(zero_copy_only=False)
+    if "usage" in answers.column_names:
+        usage = pc.utf8_lower(answers["usage"].combine_chunks().cast(pa.string()))
+        public = pc.fill_null(pc.equal(usage, "public"), False).to_numpy(zero_copy_only=False)
     else:
         public = np.ones(len(truth), dtype=bool)
-    return AnswerKey(ids=table[spec.id_column], truth=truth, public=public)
+    return AnswerKey(ids=ids, truth=truth, public=public)
 
 
 def _split_scores(*, spec: TaskSpec, truth, labels, probabilities, scores) -> dict[str, float]:

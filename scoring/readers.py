@@ -4,6 +4,7 @@ Every value is read as a string so that ids compare the way the answer key write
 stays "007", and an integer id 7 in Parquet becomes "7".
 """
 
+import codecs
 import csv
 import io
 import os
@@ -21,6 +22,8 @@ from scoring.errors import TableReadError
 PARQUET_MAGIC = b"PAR1"
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+HEADER_SNIFF_BYTES = 1024 * 1024
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 
 
@@ -101,20 +104,25 @@ def _read_parquet(path: Path) -> pa.Table:
 
 
 def _read_csv_bytes(data: bytes) -> pa.Table:
-    if not data.strip():
-        raise TableReadError("The file is empty.")
     if b"\x00" in data[:65536]:
         raise TableReadError(
             "This is not a text file: upload a CSV (UTF-8), a gzipped CSV or a Parquet file."
         )
+    body = memoryview(data)[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else memoryview(data)
+    # Only the start is decoded in Python (for the header and a precise message); pyarrow checks
+    # that the rest is UTF-8 while it parses, which costs nothing extra.
+    prefix = bytes(body[:HEADER_SNIFF_BYTES])
     try:
-        text = data.decode("utf-8")
+        text = codecs.getincrementaldecoder("utf-8")().decode(
+            prefix, final=len(body) <= len(prefix)
+        )
     except UnicodeDecodeError as error:
         raise TableReadError(
             f"The file is not valid UTF-8 (first bad byte at position {error.start}); "
             "save it as CSV with UTF-8 encoding."
         ) from None
-    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise TableReadError("The file is empty.")
     try:
         header = next(csv.reader(io.StringIO(text)))
     except (StopIteration, csv.Error):
@@ -130,7 +138,7 @@ def _read_csv_bytes(data: bytes) -> pa.Table:
     _check_names(names)
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(pa.py_buffer(body)),
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
@@ -140,6 +148,10 @@ def _read_csv_bytes(data: bytes) -> pa.Table:
             ),
         )
     except pa.ArrowInvalid as error:
+        if "UTF8" in str(error):
+            raise TableReadError(
+                "The file is not valid UTF-8; save it as CSV with UTF-8 encoding."
+            ) from None
         raise TableReadError(f"The CSV cannot be parsed: {_first_line(error)}") from None
     if table.num_rows == 0:
         raise TableReadError("The file has a header but no rows.")

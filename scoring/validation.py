@@ -17,7 +17,7 @@ from scoring.errors import InvalidPredictions, examples
 from scoring.spec import TaskSpec
 
 MATCH_SPELLINGS = ("0", "1", "0.0", "1.0", "false", "true", "no", "yes")
-MATCH_VALUES = np.array([0, 1, 0, 1, 0, 1, 0, 1], dtype=np.int8)
+MATCH_VALUES = np.array([0, 1, 0, 1, 0, 1, 0, 1], dtype=np.int8)  # by MATCH_SPELLINGS index
 PROBABILITY_SUM_TOLERANCE = 1e-3
 
 
@@ -47,18 +47,26 @@ def _rows_have(count: int) -> str:
 
 
 def as_text_table(predictions: pa.Table | pd.DataFrame) -> pa.Table:
-    """The predictions as an Arrow table of stripped strings (what the readers produce)."""
+    """The predictions as an Arrow table of strings with stripped column names.
+
+    Values are not trimmed here: the checks trim a column only when its raw values do not fit,
+    which keeps the usual, clean file on the fast path.
+    """
     if isinstance(predictions, pd.DataFrame):
         predictions = pa.Table.from_pandas(
             predictions.astype(object).where(predictions.notna(), None), preserve_index=False
         )
     columns = []
     for column in predictions.columns:
-        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        if not pa.types.is_string(column.type):
             column = column.cast(pa.string())
-        columns.append(pc.utf8_trim_whitespace(column).combine_chunks())
+        columns.append(column.combine_chunks())
     names = [str(name).strip() for name in predictions.column_names]
     return pa.table(columns, names=names)
+
+
+def _trim(column: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(column)
 
 
 def check_predictions(
@@ -98,7 +106,13 @@ def check_predictions(
         expected = pa.array([str(item) for item in expected_ids], type=pa.string())
     errors: list[str] = []
     ids = table[id_col]
-    positions = _check_ids(ids=ids, expected=expected, id_col=id_col, errors=errors)
+    in_order = _same_ids_in_same_order(ids=ids, expected=expected)
+    if not in_order:
+        ids = _trim(ids)
+        in_order = _same_ids_in_same_order(ids=ids, expected=expected)
+    positions = (
+        None if in_order else _check_ids(ids=ids, expected=expected, id_col=id_col, errors=errors)
+    )
 
     if spec.probabilistic:
         probabilities = _check_probabilities(table=table, spec=spec, ids=ids, errors=errors)
@@ -112,37 +126,53 @@ def check_predictions(
     if errors:
         raise InvalidPredictions(errors)
 
-    # Every expected id appears exactly once now, so scattering by position aligns the rows.
-    n = len(expected)
-    order = np.empty(n, dtype=np.int64)
-    order[positions] = np.arange(len(positions))
+    if positions is not None:
+        # Every expected id appears exactly once now, so scattering by position aligns rows.
+        order = np.empty(len(expected), dtype=np.int64)
+        order[positions] = np.arange(len(positions))
+        labels = None if labels is None else labels[order]
+        probabilities = None if probabilities is None else probabilities[order]
+        scores = None if scores is None else scores[order]
     if probabilities is not None:
-        truth_order_probabilities = probabilities[order]
-        return CheckedPredictions(
-            labels=truth_order_probabilities.argmax(axis=1),
-            probabilities=truth_order_probabilities,
-        )
-    return CheckedPredictions(
-        labels=labels[order], scores=None if scores is None else scores[order]
-    )
+        return CheckedPredictions(labels=probabilities.argmax(axis=1), probabilities=probabilities)
+    return CheckedPredictions(labels=labels, scores=scores)
+
+
+def _same_ids_in_same_order(*, ids: pa.Array, expected: pa.Array) -> bool:
+    """The common case, checked in one pass: the file lists the test ids in the test's order."""
+    if len(ids) != len(expected) or ids.null_count:
+        return False
+    return bool(pc.all(pc.equal(ids, expected)).as_py())
+
+
+def _positions_in(*, ids: pa.Array, expected: pa.Array) -> np.ndarray:
+    """For each id, its index in ``expected`` (-1 if absent), by a multi-threaded hash join.
+
+    Arrow's join is about three times faster here than ``pc.index_in`` on a million ids.
+    """
+    left = pa.table({"id": ids, "row": pa.array(np.arange(len(ids), dtype=np.int64))})
+    right = pa.table({"id": expected, "pos": pa.array(np.arange(len(expected), dtype=np.int64))})
+    joined = left.join(right, "id", join_type="left outer")
+    positions = np.full(len(ids), -1, dtype=np.int64)
+    rows = joined["row"].to_numpy()
+    positions[rows] = pc.fill_null(joined["pos"], -1).to_numpy()
+    return positions
 
 
 def _check_ids(*, ids: pa.Array, expected: pa.Array, id_col: str, errors: list[str]) -> np.ndarray:
-    empty = pc.fill_null(pc.equal(ids, ""), True)
-    empty_count = pc.sum(empty).as_py() or 0
-    if empty_count:
-        errors.append(f"{_rows_have(empty_count)} an empty '{id_col}'.")
-    positions = pc.index_in(ids, value_set=expected)
-    known = pc.is_valid(positions)
-    unknown = pc.filter(ids, pc.and_(pc.invert(known), pc.invert(empty)))
+    empty = pc.fill_null(pc.equal(ids, ""), True).to_numpy(zero_copy_only=False)
+    if empty.any():
+        errors.append(f"{_rows_have(int(empty.sum()))} an empty '{id_col}'.")
+    positions = _positions_in(ids=ids, expected=expected)
+    known = positions >= 0
+    unknown = ids.filter(pa.array(~known & ~empty))
     if len(unknown):
         distinct = pc.unique(unknown)
         errors.append(
             f"{len(distinct)} id(s) are not in the test set, e.g. "
             f"{examples(distinct.to_pylist())}; predict only the ids of the test table."
         )
-    found = pc.filter(positions, known).to_numpy(zero_copy_only=False).astype(np.int64)
-    counts = np.bincount(found, minlength=len(expected))
+    counts = np.bincount(positions[known], minlength=len(expected))
     repeated = np.flatnonzero(counts > 1)
     if len(repeated):
         errors.append(
@@ -157,9 +187,7 @@ def _check_ids(*, ids: pa.Array, expected: pa.Array, id_col: str, errors: list[s
             f"{examples(expected.take(pa.array(absent[:5])).to_pylist())}: predict every id "
             f"of the test table ({len(expected)} in all)."
         )
-    if errors:
-        return np.empty(0, dtype=np.int64)
-    return pc.fill_null(positions, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.empty(0, dtype=np.int64) if errors else positions
 
 
 def _ids_of(ids: pa.Array, mask) -> str:
@@ -169,6 +197,12 @@ def _ids_of(ids: pa.Array, mask) -> str:
 def _check_labels(*, table: pa.Table, spec: TaskSpec, ids: pa.Array, errors: list[str]):
     label_col = spec.label_column
     labels = table[label_col]
+    value_set = pa.array(spec.classes if spec.kind == "classification" else MATCH_SPELLINGS)
+    codes = pc.index_in(labels, value_set=value_set)
+    if not codes.null_count:  # the usual clean file: no trimming, no case folding needed
+        values = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+        return values if spec.kind == "classification" else MATCH_VALUES[values]
+    labels = _trim(labels)
     empty = pc.fill_null(pc.equal(labels, ""), True)
     empty_count = pc.sum(empty).as_py() or 0
     if empty_count:
@@ -182,7 +216,8 @@ def _check_labels(*, table: pa.Table, spec: TaskSpec, ids: pa.Array, errors: lis
         if len(unknown):
             errors.append(_unknown_class_message(spec=spec, unknown=unknown))
     else:
-        codes = pc.index_in(pc.utf8_lower(labels), value_set=pa.array(MATCH_SPELLINGS))
+        lowered = pc.utf8_lower(labels)
+        codes = pc.index_in(lowered, value_set=pa.array(MATCH_SPELLINGS))
         unknown = pc.filter(labels, pc.and_(pc.is_null(codes), pc.invert(empty)))
         if len(unknown):
             errors.append(
@@ -220,7 +255,11 @@ def _unknown_class_message(*, spec: TaskSpec, unknown: pa.Array) -> str:
 def _numbers(*, column: pa.Array, name: str, ids: pa.Array, errors: list[str]) -> np.ndarray:
     """Parses a text column as floats; reports empty and non-numeric cells."""
     try:
-        values = pc.cast(column, pa.float64())
+        try:
+            values = pc.cast(column, pa.float64())
+        except pa.ArrowInvalid:  # perhaps only surrounding spaces
+            column = _trim(column)
+            values = pc.cast(column, pa.float64())
     except pa.ArrowInvalid:
         parsed = pd.to_numeric(pd.Series(column.to_pylist(), dtype=object), errors="coerce")
         bad = parsed.isna() & pd.Series(column.to_pylist(), dtype=object).notna()

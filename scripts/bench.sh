@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make bench`: runs every benchmark under tests/bench/ and prints its figures. Benchmarks measure
+# ratios against a reference in the same run, since these machines are noisy; the figures and the
+# command go into docs/BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD/platform:$PWD${PYTHONPATH:+:$PYTHONPATH}"
+status=0
+for bench in tests/bench/bench_*.py; do
+  echo "== $bench"
+  .venv/bin/python "$bench" "$@" || status=1
+done
+exit $status
