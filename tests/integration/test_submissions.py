@@ -209,3 +209,23 @@ def test_task_refuses_answer_labels_missing_from_train(competition):
             answers=answers,
         )
     assert stored_files(settings.PRIVATE_FILES_ROOT) == before
+
+
+def test_submission_detail_shows_public_report_to_the_team_only(
+    client, alice_client, alice_team, products, bob
+):
+    task, data = products
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
+    submission = Submission.objects.get()
+    submission_score(submission_id=submission.pk)
+    url = reverse("submissions:detail", args=[task.competition.slug, task.slug, submission.pk])
+    page = alice_client.get(url)
+    assert page.status_code == 200
+    assert b"Per class (public rows)" in page.content
+    assert b"Confusion matrix" in page.content
+    private_value = submission.scores.get(split="private", metric="accuracy").value
+    assert private_value == 1.0 and b"private" not in page.content.lower().replace(
+        b"private scores are revealed", b""
+    )
+    client.force_login(bob)
+    assert client.get(url).status_code == 404

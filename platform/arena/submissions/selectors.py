@@ -28,3 +28,45 @@ def any_pending(*, submissions: list[Submission]) -> bool:
 
 def submission_queryset_for_team(*, team: Team) -> QuerySet[Submission]:
     return Submission.objects.filter(team=team)
+
+
+def submission_for_viewer(
+    *, task: Task, submission_id: int, user, is_organizer: bool
+) -> Submission:
+    """A submission the user may see: one of their team's, or any for the organizers.
+
+    Anything else is "not found", so that others' submission numbers reveal nothing.
+    """
+    from django.http import Http404
+
+    from arena.teams.selectors import team_for_user
+
+    submissions = Submission.objects.filter(task=task).select_related("team", "submitted_by")
+    if not is_organizer:
+        team = team_for_user(competition=task.competition, user=user)
+        submissions = submissions.filter(team=team) if team else submissions.none()
+    submission = submissions.filter(pk=submission_id).first()
+    if submission is None:
+        raise Http404("No such submission")
+    public = Score.objects.filter(submission=submission, split=ScoreSplit.PUBLIC)
+    submission.public_scores = {score.metric: score.value for score in public}
+    return submission
+
+
+def confusion_view(*, details: dict, max_classes: int = 30) -> dict | None:
+    """The public confusion matrix shaped for a heatmap; None when too large to draw."""
+    classes = details.get("classes") or []
+    matrix = details.get("confusion") or []
+    if not classes or len(classes) > max_classes:
+        return None
+    largest = max((max(row) for row in matrix), default=0) or 1
+    return {
+        "classes": classes,
+        "rows": [
+            {
+                "label": label,
+                "cells": [{"count": count, "shade": round(count / largest, 3)} for count in row],
+            }
+            for label, row in zip(classes, matrix, strict=True)
+        ],
+    }

@@ -15,4 +15,9 @@ urlpatterns = [
         views.team_submissions,
         name="team_list",
     ),
+    path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/submissions/<int:submission_id>/",
+        views.submission_detail,
+        name="detail",
+    ),
 ]

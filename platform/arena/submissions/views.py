@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from arena.competitions.selectors import competition_get, task_get
+from arena.competitions.selectors import competition_get, task_get, user_is_organizer
 from arena.core.errors import UserFacingError
 from arena.submissions import selectors, services
 from arena.submissions.forms import SubmissionUploadForm
@@ -64,5 +64,30 @@ def team_submissions(request, competition_slug: str, task_slug: str):
             "task": task,
             "submissions": rows,
             "polling": selectors.any_pending(submissions=rows),
+        },
+    )
+
+
+@login_required
+@require_GET
+def submission_detail(request, competition_slug: str, task_slug: str, submission_id: int):
+    """One submission: its status, public scores, per-class report and confusion matrix."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    submission = selectors.submission_for_viewer(
+        task=task,
+        submission_id=submission_id,
+        user=request.user,
+        is_organizer=user_is_organizer(competition=competition, user=request.user),
+    )
+    return render(
+        request,
+        "submissions/submission_detail.html",
+        {
+            "competition": competition,
+            "task": task,
+            "submission": submission,
+            "per_class": submission.public_details.get("per_class", []),
+            "confusion": selectors.confusion_view(details=submission.public_details),
         },
     )

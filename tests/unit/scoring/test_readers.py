@@ -80,3 +80,14 @@ def test_truncated_gzip_is_refused(tmp_path):
 def test_damaged_parquet_is_refused(tmp_path):
     with pytest.raises(TableReadError, match="Parquet"):
         read_table(path=write(tmp_path, b"PAR1" + b"junk" * 50, name="x.parquet"))
+
+
+def test_bad_utf8_after_the_first_megabyte_is_refused(tmp_path):
+    data = b"id,label\n" + b"1,a\n" * 300_000 + "2,caf\xe9\n".encode("latin-1")
+    with pytest.raises(TableReadError, match="not valid UTF-8"):
+        read_table(path=write(tmp_path, data))
+
+
+def test_header_only_whitespace_lines_are_empty(tmp_path):
+    with pytest.raises(TableReadError, match="empty"):
+        read_table(path=write(tmp_path, b"\r\n \r\n"))
