@@ -291,11 +291,13 @@ def test_update_replaces_data_and_rescores_submissions_in_place(
     task.refresh_from_db()
     assert (task.version, task.metric, task.title) == (2, "accuracy", "Products v2")
     submission.refresh_from_db()
-    assert submission.status == "queued" and not submission.scores.exists()
+    assert submission.status == "queued"
+    assert set(submission.scores.values_list("task_version", flat=True)) == {1}  # history kept
     assert Submission.objects.count() == 1  # re-scored in place, not a new submission
     remaining = stored_files(settings.PRIVATE_FILES_ROOT)
     assert not old_files & remaining  # the previous version's files are gone
     assert submission_score(submission_id=submission.pk) == "scored"
+    assert submission.scores.filter(task_version=2).count() == 6
 
 
 def zip_folder(folder, *, prefix="bundle/"):

@@ -23,6 +23,15 @@ class Competition(models.Model):
         null=True, blank=True, help_text="When private scores are revealed; empty means at the end."
     )
     max_team_size = models.PositiveSmallIntegerField(default=5)
+    daily_submission_limit = models.PositiveSmallIntegerField(
+        default=5, help_text="Scored submissions per team and task per UTC day."
+    )
+    total_submission_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Scored submissions per team and task in all; empty: none."
+    )
+    final_selection_limit = models.PositiveSmallIntegerField(
+        default=2, help_text="Submissions per task a team may mark as final."
+    )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organized_competitions", blank=True
     )
@@ -39,6 +48,11 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def reveal_time(self):
+        """When private scores become visible: ``reveal_at``, or the end when it is not set."""
+        return self.reveal_at or self.end_at
 
 
 class Track(models.Model):

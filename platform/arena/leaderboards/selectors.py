@@ -1,10 +1,34 @@
-"""Leaderboards: queries over stored scores; nothing here recomputes a metric."""
+"""Leaderboards: queries over stored scores; nothing here recomputes a metric.
 
-from dataclasses import dataclass
+Before the reveal, task boards rank each team's best public score. After it, they rank the
+private score of each team's final selection, and show how far each team moved (the shake-up).
+Track boards average a team's task scores and ranks over the tasks of a track.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
+from statistics import mean
 
-from arena.competitions.models import Task
-from arena.submissions.models import Score, ScoreSplit, SubmissionStatus
+from django.utils import timezone
+
+from arena.competitions.models import Competition, Task, Track
+from arena.competitions.selectors import user_is_organizer
+from arena.submissions.models import Score, SubmissionStatus
+
+
+@dataclass
+class Entry:
+    """One scored submission with its primary-metric scores on the task's current version."""
+
+    submission_id: int
+    team_id: int
+    team_name: str
+    is_baseline: bool
+    created_at: datetime
+    is_final: bool
+    public: float | None = None
+    private: float | None = None
 
 
 @dataclass(frozen=True)
@@ -17,65 +41,278 @@ class LeaderboardRow:
     entries: int
     best_submitted_at: datetime
     last_submitted_at: datetime
+    public_score: float | None = None  # private boards: the public score of the same entry
+    public_rank: int | None = None  # private boards: the team's rank on the public board
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained (positive) or lost (negative) from the public to the private board."""
+        if self.rank is None or self.public_rank is None:
+            return None
+        return self.public_rank - self.rank
 
 
-def leaderboard_for_task(*, task: Task) -> list[LeaderboardRow]:
-    """One row per team: its best public score on the task's primary metric.
+def private_visible(*, competition: Competition, user, now: datetime | None = None) -> bool:
+    """Private scores show to everyone after the reveal, and to organizers at any time."""
+    now = now or timezone.now()
+    return now >= competition.reveal_time or user_is_organizer(competition=competition, user=user)
 
-    Ties share a rank (competition ranking: 1, 2, 2, 4); an earlier best submission is listed
-    first among equals. Baseline teams are listed but not ranked.
-    """
-    scores = (
-        Score.objects.filter(
-            submission__task=task,
-            submission__status=SubmissionStatus.SCORED,
-            split=ScoreSplit.PUBLIC,
-            metric=task.metric,
-        )
-        .values_list(
-            "submission__team_id",
-            "submission__team__name",
-            "submission__team__is_baseline",
-            "value",
-            "submission__created_at",
-        )
-        .order_by("submission__created_at")
+
+def is_revealed(*, competition: Competition, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) >= competition.reveal_time
+
+
+def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
+    scores = Score.objects.filter(
+        submission__task=task,
+        submission__status=SubmissionStatus.SCORED,
+        task_version=task.version if version is None else version,
+        metric=task.metric,
+    ).values_list(
+        "submission_id",
+        "submission__team_id",
+        "submission__team__name",
+        "submission__team__is_baseline",
+        "submission__created_at",
+        "submission__is_final",
+        "split",
+        "value",
     )
-    higher = task.higher_is_better
-    best: dict[int, dict] = {}
-    for team_id, team_name, is_baseline, value, created_at in scores:
-        entry = best.setdefault(
-            team_id,
+    entries: dict[int, Entry] = {}
+    for submission_id, team_id, name, baseline, created_at, is_final, split, value in scores:
+        entry = entries.setdefault(
+            submission_id, Entry(submission_id, team_id, name, baseline, created_at, is_final)
+        )
+        setattr(entry, split, value)
+    return sorted(entries.values(), key=lambda entry: (entry.created_at, entry.submission_id))
+
+
+def _better(a: float, b: float, *, higher: bool) -> bool:
+    return a > b if higher else a < b
+
+
+def _ranked(
+    rows: list[dict], *, higher: bool, score_key: str = "score", time_key: str = "best_at"
+) -> list[dict]:
+    """Sorts rows best first and gives competition ranks (1, 2, 2, 4); baselines get None."""
+    sign = -1 if higher else 1
+    ordered = sorted(rows, key=lambda row: (sign * row[score_key], row[time_key]))
+    rank, previous, seen = 0, None, 0
+    for row in ordered:
+        row["rank"] = None
+        if row["is_baseline"]:
+            continue
+        seen += 1
+        if row[score_key] != previous:
+            rank, previous = seen, row[score_key]
+        row["rank"] = rank
+    return ordered
+
+
+def _public_rows(entries: list[Entry], *, higher: bool) -> list[dict]:
+    by_team: dict[int, dict] = {}
+    for entry in entries:
+        if entry.public is None:
+            continue
+        row = by_team.setdefault(
+            entry.team_id,
             {
-                "team_name": team_name,
-                "is_baseline": is_baseline,
-                "score": value,
+                "team_id": entry.team_id,
+                "team_name": entry.team_name,
+                "is_baseline": entry.is_baseline,
+                "score": entry.public,
                 "entries": 0,
-                "best_submitted_at": created_at,
-                "last_submitted_at": created_at,
+                "best_at": entry.created_at,
+                "last_at": entry.created_at,
             },
         )
-        entry["entries"] += 1
-        entry["last_submitted_at"] = created_at
-        if (value > entry["score"]) if higher else (value < entry["score"]):
-            entry["score"] = value
-            entry["best_submitted_at"] = created_at
+        row["entries"] += 1
+        row["last_at"] = entry.created_at
+        if _better(entry.public, row["score"], higher=higher):
+            row["score"], row["best_at"] = entry.public, entry.created_at
+    return _ranked(list(by_team.values()), higher=higher)
 
+
+def final_selection(*, entries: list[Entry], higher: bool, limit: int) -> dict[int, list[Entry]]:
+    """Each team's final submissions: those it marked, else its best ``limit`` by public score."""
+    by_team: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_team[entry.team_id].append(entry)
+    chosen: dict[int, list[Entry]] = {}
     sign = -1 if higher else 1
-    ordered = sorted(
-        best.items(), key=lambda item: (sign * item[1]["score"], item[1]["best_submitted_at"])
-    )
-    rows: list[LeaderboardRow] = []
-    rank = 0
-    previous_score: float | None = None
-    ranked_seen = 0
-    for team_id, entry in ordered:
-        row_rank = None
-        if not entry["is_baseline"]:
-            ranked_seen += 1
-            if entry["score"] != previous_score:
-                rank = ranked_seen
-                previous_score = entry["score"]
-            row_rank = rank
-        rows.append(LeaderboardRow(rank=row_rank, team_id=team_id, **entry))
-    return rows
+    for team_id, team_entries in by_team.items():
+        marked = [entry for entry in team_entries if entry.is_final]
+        if marked:
+            chosen[team_id] = marked
+            continue
+        with_public = [entry for entry in team_entries if entry.public is not None]
+        with_public.sort(key=lambda entry: (sign * entry.public, entry.created_at))
+        chosen[team_id] = with_public[:limit]
+    return chosen
+
+
+def _private_rows(entries: list[Entry], *, higher: bool, limit: int) -> list[dict]:
+    public_rank = {row["team_id"]: row["rank"] for row in _public_rows(entries, higher=higher)}
+    counts: dict[int, int] = defaultdict(int)
+    last_at: dict[int, datetime] = {}
+    for entry in entries:
+        counts[entry.team_id] += 1
+        last_at[entry.team_id] = entry.created_at
+    rows = []
+    for team_id, finals in final_selection(entries=entries, higher=higher, limit=limit).items():
+        scored = [entry for entry in finals if entry.private is not None]
+        if not scored:
+            continue
+        best = scored[0]
+        for entry in scored[1:]:
+            if _better(entry.private, best.private, higher=higher):
+                best = entry
+        rows.append(
+            {
+                "team_id": team_id,
+                "team_name": best.team_name,
+                "is_baseline": best.is_baseline,
+                "score": best.private,
+                "public_score": best.public,
+                "public_rank": public_rank.get(team_id),
+                "entries": counts[team_id],
+                "best_at": best.created_at,
+                "last_at": last_at[team_id],
+            }
+        )
+    return _ranked(rows, higher=higher)
+
+
+def _as_rows(rows: list[dict]) -> list[LeaderboardRow]:
+    return [
+        LeaderboardRow(
+            rank=row["rank"],
+            team_id=row["team_id"],
+            team_name=row["team_name"],
+            is_baseline=row["is_baseline"],
+            score=row["score"],
+            entries=row["entries"],
+            best_submitted_at=row["best_at"],
+            last_submitted_at=row["last_at"],
+            public_score=row.get("public_score"),
+            public_rank=row.get("public_rank"),
+        )
+        for row in rows
+    ]
+
+
+def leaderboard_for_task(
+    *, task: Task, private: bool = False, version: int | None = None
+) -> list[LeaderboardRow]:
+    """The task's board: best public score per team, or (``private``) the private score of
+    each team's final selection with its public rank for the shake-up.
+
+    Ties share a rank; among equals the earlier submission is listed first. Baselines are
+    listed but not ranked. Callers decide whether the viewer may see the private board.
+    """
+    entries = _entries(task=task, version=version)
+    higher = task.higher_is_better
+    if private:
+        limit = task.competition.final_selection_limit
+        return _as_rows(_private_rows(entries, higher=higher, limit=limit))
+    return _as_rows(_public_rows(entries, higher=higher))
+
+
+@dataclass(frozen=True)
+class TrackCell:
+    task: Task
+    score: float
+    rank: int | None
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class TrackRow:
+    rank: int | None
+    team_id: int
+    team_name: str
+    is_baseline: bool
+    mean_score: float
+    mean_rank: float | None
+    cells: list[TrackCell] = field(default_factory=list)
+
+
+def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackRow]:
+    """Each team's mean score and mean rank over the track's tasks, ranked by mean score.
+
+    A task a team did not submit to counts with the worst rank (the number of ranked teams on
+    the track) and a score of zero (for a lower-is-better metric: the worst score on that task).
+    """
+    tasks = list(track.tasks.order_by("title"))
+    boards = {task.pk: leaderboard_for_task(task=task, private=private) for task in tasks}
+    teams: dict[int, tuple[str, bool]] = {}
+    for rows in boards.values():
+        for row in rows:
+            teams[row.team_id] = (row.team_name, row.is_baseline)
+    worst_rank = sum(1 for _, is_baseline in teams.values() if not is_baseline)
+
+    rows = []
+    for team_id, (team_name, is_baseline) in teams.items():
+        cells = []
+        for task in tasks:
+            row = next((r for r in boards[task.pk] if r.team_id == team_id), None)
+            if row is not None:
+                cells.append(TrackCell(task, row.score, row.rank, submitted=True))
+                continue
+            scores = [r.score for r in boards[task.pk]]
+            missing_score = 0.0 if task.higher_is_better else max(scores, default=0.0)
+            cells.append(TrackCell(task, missing_score, None if is_baseline else worst_rank, False))
+        ranks = [cell.rank for cell in cells if cell.rank is not None]
+        rows.append(
+            {
+                "team_id": team_id,
+                "team_name": team_name,
+                "is_baseline": is_baseline,
+                "score": mean(cell.score for cell in cells) if cells else 0.0,
+                "mean_rank": None if is_baseline or not ranks else mean(ranks),
+                "cells": cells,
+                "best_at": team_name.casefold(),  # ties: alphabetical, for a stable order
+            }
+        )
+    ranked = _ranked(rows, higher=True)
+    return [
+        TrackRow(
+            rank=row["rank"],
+            team_id=row["team_id"],
+            team_name=row["team_name"],
+            is_baseline=row["is_baseline"],
+            mean_score=row["score"],
+            mean_rank=row["mean_rank"],
+            cells=row["cells"],
+        )
+        for row in ranked
+    ]
+
+
+@dataclass(frozen=True)
+class RankChange:
+    team_name: str
+    old_rank: int | None
+    new_rank: int | None
+    old_score: float | None
+    new_score: float | None
+
+
+def rank_changes(*, task: Task, from_version: int) -> list[RankChange]:
+    """How the public board moved between a former version of the task and the current one."""
+    before = {row.team_id: row for row in leaderboard_for_task(task=task, version=from_version)}
+    after = {row.team_id: row for row in leaderboard_for_task(task=task)}
+    changes = []
+    for team_id in sorted(before.keys() | after.keys()):
+        old, new = before.get(team_id), after.get(team_id)
+        changes.append(
+            RankChange(
+                team_name=(new or old).team_name,
+                old_rank=old.rank if old else None,
+                new_rank=new.rank if new else None,
+                old_score=old.score if old else None,
+                new_score=new.score if new else None,
+            )
+        )
+    changes.sort(key=lambda change: (change.new_rank is None, change.new_rank or 0))
+    return changes

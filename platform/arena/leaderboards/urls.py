@@ -10,4 +10,9 @@ urlpatterns = [
         views.task_leaderboard,
         name="task",
     ),
+    path(
+        "c/<slug:competition_slug>/tracks/<slug:track_slug>/leaderboard/",
+        views.track_leaderboard,
+        name="track",
+    ),
 ]

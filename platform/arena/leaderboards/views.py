@@ -1,15 +1,44 @@
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from arena.competitions.selectors import competition_get, task_get
-from arena.leaderboards.selectors import leaderboard_for_task
+from arena.leaderboards import exports
+from arena.leaderboards.selectors import (
+    is_revealed,
+    leaderboard_for_task,
+    leaderboard_for_track,
+    private_visible,
+)
 from arena.teams.selectors import team_for_user
+
+
+def _board_is_private(request, competition) -> bool:
+    """After the reveal everyone sees the private board; before it only organizers may ask."""
+    if is_revealed(competition=competition):
+        return request.GET.get("board") != "public"
+    wants_private = request.GET.get("board") == "private"
+    return wants_private and private_visible(competition=competition, user=request.user)
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_GET
 def task_leaderboard(request, competition_slug: str, task_slug: str):
     competition = competition_get(slug=competition_slug)
     task = task_get(competition=competition, slug=task_slug)
+    private = _board_is_private(request, competition)
+    rows = leaderboard_for_task(task=task, private=private)
+    if request.GET.get("format") == "csv":
+        split = "private" if private else "public"
+        return _csv_response(
+            exports.task_leaderboard_csv(rows=rows, metric=task.metric, private=private),
+            f"{competition.slug}-{task.slug}-{split}-leaderboard.csv",
+        )
     team = team_for_user(competition=competition, user=request.user)
     return render(
         request,
@@ -17,8 +46,40 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
         {
             "competition": competition,
             "task": task,
-            "rows": leaderboard_for_task(task=task),
+            "rows": rows,
+            "private": private,
+            "revealed": is_revealed(competition=competition),
+            "can_preview_private": private_visible(competition=competition, user=request.user),
+            "my_team_id": team.pk if team else None,
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
+        },
+    )
+
+
+@require_GET
+def track_leaderboard(request, competition_slug: str, track_slug: str):
+    competition = competition_get(slug=competition_slug)
+    track = get_object_or_404(competition.tracks, slug=track_slug)
+    private = _board_is_private(request, competition)
+    rows = leaderboard_for_track(track=track, private=private)
+    if request.GET.get("format") == "csv":
+        split = "private" if private else "public"
+        return _csv_response(
+            exports.track_leaderboard_csv(rows=rows, private=private),
+            f"{competition.slug}-{track.slug}-{split}-leaderboard.csv",
+        )
+    team = team_for_user(competition=competition, user=request.user)
+    return render(
+        request,
+        "leaderboards/track_leaderboard.html",
+        {
+            "competition": competition,
+            "track": track,
+            "tasks": [cell.task for cell in rows[0].cells] if rows else list(track.tasks.all()),
+            "rows": rows,
+            "private": private,
+            "revealed": is_revealed(competition=competition),
+            "can_preview_private": private_visible(competition=competition, user=request.user),
             "my_team_id": team.pk if team else None,
         },
     )

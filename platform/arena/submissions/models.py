@@ -31,6 +31,9 @@ class Submission(models.Model):
     original_name = models.CharField(max_length=200)
     size_bytes = models.PositiveBigIntegerField()
     comment = models.CharField(max_length=300, blank=True)
+    is_final = models.BooleanField(
+        default=False, help_text="Chosen by the team to count for the private leaderboard."
+    )
     error_message = models.TextField(blank=True)
     # Per-class report and confusion matrix of the public rows (never the private ones).
     public_details = models.JSONField(default=dict, blank=True)
@@ -64,12 +67,16 @@ class Score(models.Model):
     split = models.CharField(max_length=10, choices=ScoreSplit.choices)
     metric = models.CharField(max_length=40)
     value = models.FloatField()
+    # The task version the score was computed against; older versions are kept for history
+    # when the answers or the metric change, and only the task's current version is ranked.
+    task_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["split", "metric"]
         constraints = [
             models.UniqueConstraint(
-                fields=["submission", "split", "metric"], name="score_unique_per_split_metric"
+                fields=["submission", "task_version", "split", "metric"],
+                name="score_unique_per_version_split_metric",
             )
         ]
 

@@ -1,6 +1,10 @@
 """Reads for submissions. Only public scores leave this module for participants."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from arena.competitions.models import Task
 from arena.submissions.models import PENDING_STATUSES, Score, ScoreSplit, Submission
@@ -70,3 +74,52 @@ def confusion_view(*, details: dict, max_classes: int = 30) -> dict | None:
             for label, row in zip(classes, matrix, strict=True)
         ],
     }
+
+
+# Statuses that use up quota: scored ones, and those still on their way to a score. Invalid and
+# failed submissions give their slot back.
+QUOTA_STATUSES = ("queued", "scoring", "scored")
+
+
+@dataclass(frozen=True)
+class Quota:
+    daily_limit: int
+    daily_used: int
+    total_limit: int | None
+    total_used: int
+    resets_at: datetime
+
+    @property
+    def daily_left(self) -> int:
+        return max(self.daily_limit - self.daily_used, 0)
+
+    @property
+    def total_left(self) -> int | None:
+        return None if self.total_limit is None else max(self.total_limit - self.total_used, 0)
+
+    @property
+    def left(self) -> int:
+        """Submissions the team may still make now."""
+        return self.daily_left if self.total_left is None else min(self.daily_left, self.total_left)
+
+
+def utc_day_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def quota_for(*, task: Task, team: Team, now: datetime | None = None) -> Quota:
+    """How much of its daily and total submission quota the team has used on the task."""
+    now = now or timezone.now()
+    day_start = utc_day_start(now)
+    counted = Submission.objects.filter(task=task, team=team, status__in=QUOTA_STATUSES)
+    usage = counted.aggregate(
+        total=Count("pk"), today=Count("pk", filter=Q(created_at__gte=day_start))
+    )
+    competition = task.competition
+    return Quota(
+        daily_limit=competition.daily_submission_limit,
+        daily_used=usage["today"],
+        total_limit=competition.total_submission_limit,
+        total_used=usage["total"],
+        resets_at=day_start + timedelta(days=1),
+    )

@@ -19,6 +19,8 @@ from arena.core import files
 from arena.core.errors import UserFacingError
 from arena.submissions import uploads
 from arena.submissions.models import Score, Submission, SubmissionStatus
+from arena.submissions.selectors import quota_for
+from arena.teams.models import Membership, Team
 from arena.teams.selectors import team_for_user
 from scoring import (
     InvalidPredictions,
@@ -77,10 +79,16 @@ def submission_create(
             field="file",
         )
 
+    _check_quota(task=task, team=team)  # early, so a refused upload is not even stored
+
     key = f"submissions/task-{task.pk}/{uuid.uuid4().hex}.{file_format}"
     files.save_file(key=key, file=uploaded_file)
     try:
         with transaction.atomic():
+            # Concurrent uploads of one team queue up here, so the quota is checked and used
+            # as one step: twenty uploads for the last slot give exactly one submission.
+            Team.objects.select_for_update().only("pk").get(pk=team.pk)
+            _check_quota(task=task, team=team)
             submission = Submission.objects.create(
                 task=task,
                 team=team,
@@ -94,6 +102,51 @@ def submission_create(
     except BaseException:
         files.delete_quietly(key)
         raise
+    return submission
+
+
+def _check_quota(*, task: Task, team: Team) -> None:
+    quota = quota_for(task=task, team=team)
+    if quota.total_left == 0:
+        raise UserFacingError(
+            f"Your team has used all {quota.total_limit} submissions for this task."
+        )
+    if quota.daily_left == 0:
+        raise UserFacingError(
+            f"Your team has used today's {quota.daily_limit} submissions for this task; the "
+            f"quota resets at {quota.resets_at:%H:%M} UTC. Invalid files do not count."
+        )
+
+
+def submission_set_final(*, submission: Submission, user, is_final: bool) -> Submission:
+    """Marks or unmarks a scored submission as one of its team's finals for the task.
+
+    Only members of the team, only before the competition ends, and at most the competition's
+    ``final_selection_limit`` per team and task (checked under a lock on the team).
+    """
+    task = submission.task
+    competition = task.competition
+    if not Membership.objects.filter(team_id=submission.team_id, user=user).exists():
+        raise UserFacingError("Only members of the team can choose its final submissions.")
+    if competition_phase(competition=competition).code != "running":
+        raise UserFacingError("Final submissions can only be chosen while the competition runs.")
+    if is_final and submission.status != SubmissionStatus.SCORED:
+        raise UserFacingError("Only scored submissions can be chosen as final.")
+    with transaction.atomic():
+        Team.objects.select_for_update().only("pk").get(pk=submission.team_id)
+        if is_final:
+            chosen = (
+                Submission.objects.filter(task=task, team_id=submission.team_id, is_final=True)
+                .exclude(pk=submission.pk)
+                .count()
+            )
+            if chosen >= competition.final_selection_limit:
+                raise UserFacingError(
+                    f"Your team already chose {competition.final_selection_limit} final "
+                    "submissions for this task; unmark one first."
+                )
+        Submission.objects.filter(pk=submission.pk).update(is_final=is_final)
+    submission.is_final = is_final
     return submission
 
 
@@ -138,7 +191,7 @@ def submission_score(*, submission_id: int) -> str | None:
     if not claimed:
         return None
     submission = Submission.objects.select_related("task").get(pk=submission_id)
-    task = submission.task
+    task = submission.task  # fresh: a re-import may have changed its version and files
     try:
         with files.local_copy(key=submission.file_key) as path:
             predictions = read_arrow(path=path, max_bytes=settings.SUBMISSION_MAX_BYTES)
@@ -151,7 +204,13 @@ def submission_score(*, submission_id: int) -> str | None:
         return SubmissionStatus.INVALID
 
     scores = [
-        Score(submission_id=submission_id, split=split, metric=metric, value=float(value))
+        Score(
+            submission_id=submission_id,
+            task_version=task.version,
+            split=split,
+            metric=metric,
+            value=float(value),
+        )
         for split, values in (("public", report.public), ("private", report.private))
         for metric, value in values.items()
     ]
@@ -220,14 +279,13 @@ def submissions_requeue_stale(
 def submissions_rescore_for_task(*, task: Task) -> int:
     """Queues every finished submission of a task to be scored again, in place (same rows).
 
-    Used when the task's data changes. Their old scores are removed in the same transaction, so a
-    leaderboard never mixes scores of two versions of the answer key.
+    Used when the task's data or metric changes (its version goes up first). Old scores stay,
+    tagged with the version they were computed against; leaderboards rank only the current one.
     """
     finished = [SubmissionStatus.SCORED, SubmissionStatus.INVALID, SubmissionStatus.FAILED]
     ids = list(
         Submission.objects.filter(task=task, status__in=finished).values_list("pk", flat=True)
     )
-    Score.objects.filter(submission_id__in=ids).delete()
     Submission.objects.filter(pk__in=ids).update(
         status=SubmissionStatus.QUEUED,
         error_message="",

@@ -1,0 +1,57 @@
+"""CSV downloads of leaderboards, safe to open in a spreadsheet."""
+
+import csv
+import io
+
+from arena.leaderboards.selectors import LeaderboardRow, TrackRow
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def task_leaderboard_csv(*, rows: list[LeaderboardRow], metric: str, private: bool) -> str:
+    split = "private" if private else "public"
+    header = ["rank", "team", "baseline", f"{split}_{metric}", "entries", "last_submission_utc"]
+    if private:
+        header[4:4] = [f"public_{metric}", "public_rank", "rank_change"]
+    body = []
+    for row in rows:
+        line = [row.rank, row.team_name, row.is_baseline, row.score]
+        if private:
+            line += [row.public_score, row.public_rank, row.rank_change]
+        line += [row.entries, row.last_submitted_at.isoformat()]
+        body.append(line)
+    return _csv(header, body)
+
+
+def track_leaderboard_csv(*, rows: list[TrackRow], private: bool) -> str:
+    tasks = [cell.task for cell in rows[0].cells] if rows else []
+    split = "private" if private else "public"
+    header = ["rank", "team", "baseline", f"mean_{split}_score", "mean_rank"]
+    for task in tasks:
+        header += [f"{task.slug}_{task.metric}", f"{task.slug}_rank", f"{task.slug}_submitted"]
+    body = []
+    for row in rows:
+        line = [row.rank, row.team_name, row.is_baseline, row.mean_score, row.mean_rank]
+        for cell in row.cells:
+            line += [cell.score, cell.rank, cell.submitted]
+        body.append(line)
+    return _csv(header, body)
