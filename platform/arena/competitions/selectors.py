@@ -12,7 +12,7 @@ from arena.competitions.models import Competition, Task, Track
 
 @dataclass(frozen=True)
 class Phase:
-    code: str  # "upcoming" | "running" | "ended"
+    code: str  # "upcoming" | "running" | "ended" | "revealed"
     label: str
     accepts_submissions: bool
 
@@ -23,6 +23,8 @@ def competition_phase(*, competition: Competition, now: datetime | None = None) 
     if now < competition.start_at:
         return Phase("upcoming", "Not started", accepts_submissions=False)
     if now >= competition.end_at:
+        if now >= competition.reveal_time:
+            return Phase("revealed", "Final results", accepts_submissions=False)
         return Phase("ended", "Ended", accepts_submissions=False)
     return Phase("running", "Running", accepts_submissions=True)
 

@@ -246,3 +246,24 @@ def _write_task_data(
         files.delete_quietly(*written)
         raise
     return written
+
+
+def task_change_metric(*, task: Task, metric: str) -> int:
+    """Switches the task's primary metric and re-scores every submission in place.
+
+    The version goes up so the new scores are told apart from the old ones, which stay as
+    history. Returns how many submissions were queued for re-scoring.
+    """
+    from arena.submissions.services import submissions_rescore_for_task
+
+    if metric not in METRICS[task.kind]:
+        raise UserFacingError(f"Metric {metric!r} does not apply to {task.kind} tasks.")
+    if metric == task.metric:
+        raise UserFacingError(f"The task already uses {metric}.")
+    if metric == "log_loss" or task.metric == "log_loss":
+        # Probability files and label files have different layouts: old files cannot be re-used.
+        raise UserFacingError("Switching to or from log_loss changes the file layout; re-import.")
+    with transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(metric=metric, version=F("version") + 1)
+        task.refresh_from_db()
+        return submissions_rescore_for_task(task=task)

@@ -14,6 +14,11 @@ urlpatterns = [
         name="task_import",
     ),
     path(
+        "c/<slug:competition_slug>/organize/tasks/<slug:task_slug>/",
+        views_organize.task_manage,
+        name="task_manage",
+    ),
+    path(
         "c/<slug:competition_slug>/tasks/<slug:task_slug>/data/<slug:table>.<slug:file_format>",
         views.task_download,
         name="download",

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from arena.competitions import selectors
 from arena.core.files import private_storage
-from arena.submissions.selectors import any_pending, submissions_for_team
+from arena.submissions.selectors import submission_panel
 from arena.teams.selectors import team_for_user
 
 DOWNLOAD_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
@@ -38,7 +38,6 @@ def task_detail(request, competition_slug: str, task_slug: str):
     competition = selectors.competition_get(slug=competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
     team = team_for_user(competition=competition, user=request.user)
-    submissions = submissions_for_team(task=task, team=team) if team else []
     return render(
         request,
         "competitions/task_detail.html",
@@ -47,9 +46,8 @@ def task_detail(request, competition_slug: str, task_slug: str):
             "task": task,
             "phase": selectors.competition_phase(competition=competition),
             "team": team,
-            "submissions": submissions,
-            "polling": any_pending(submissions=submissions),
             "formats": list(DOWNLOAD_FORMATS),
+            **submission_panel(task=task, team=team, user=request.user),
         },
     )
 

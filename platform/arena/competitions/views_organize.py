@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from arena.competitions import selectors
+from arena.competitions import selectors, services
 from arena.competitions.forms import BundleImportForm
 from arena.competitions.importing import task_import_zip
 from arena.core.errors import UserFacingError
+from arena.leaderboards.selectors import rank_changes
+from scoring import METRICS
 from scoring.bundle import BundleError
 
 
@@ -64,4 +66,35 @@ def task_import(request, competition_slug: str):
         request,
         "competitions/task_import.html",
         {"competition": competition, "form": form, "problems": problems},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_manage(request, competition_slug: str, task_slug: str):
+    """A task's version, its re-scoring progress and rank changes, and its metric."""
+    competition = _competition_for_organizer(request, competition_slug)
+    task = selectors.task_get(competition=competition, slug=task_slug)
+    if request.method == "POST":
+        try:
+            queued = services.task_change_metric(task=task, metric=request.POST.get("metric", ""))
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"Metric changed to {task.metric}; {queued} submission(s) re-scoring."
+            )
+        return redirect("competitions:task_manage", competition.slug, task.slug)
+    return render(
+        request,
+        "competitions/task_manage.html",
+        {
+            "competition": competition,
+            "task": task,
+            "metrics": METRICS[task.kind],
+            "pending": task.submissions.filter(status__in=["queued", "scoring"]).count(),
+            "changes": rank_changes(task=task, from_version=task.version - 1)
+            if task.version > 1
+            else [],
+        },
     )

@@ -11,18 +11,31 @@ from arena.submissions.models import PENDING_STATUSES, Score, ScoreSplit, Submis
 from arena.teams.models import Team
 
 
-def submissions_for_team(*, task: Task, team: Team, limit: int = 50) -> list[Submission]:
-    """The team's latest submissions on a task, each with ``public_scores`` {metric: value}."""
-    public_scores = Score.objects.filter(split=ScoreSplit.PUBLIC)
+def submissions_for_team(
+    *, task: Task, team: Team, include_private: bool = False, limit: int = 50
+) -> list[Submission]:
+    """The team's latest submissions on a task, each with ``public_scores`` {metric: value}.
+
+    Private scores are attached (``private_scores``) only when ``include_private`` is set, which
+    callers do after the reveal; before it they never leave the database.
+    """
+    splits = [ScoreSplit.PUBLIC, ScoreSplit.PRIVATE] if include_private else [ScoreSplit.PUBLIC]
+    current = Score.objects.filter(split__in=splits, task_version=task.version)
     rows = list(
         Submission.objects.filter(task=task, team=team)
         .select_related("submitted_by")
-        .prefetch_related(Prefetch("scores", queryset=public_scores, to_attr="public_score_rows"))
+        .prefetch_related(Prefetch("scores", queryset=current, to_attr="current_scores"))
         .order_by("-created_at", "-id")[:limit]
     )
     for submission in rows:
-        submission.public_scores = {s.metric: s.value for s in submission.public_score_rows}
-        submission.primary_public_score = submission.public_scores.get(task.metric)
+        by_split: dict[str, dict[str, float]] = {"public": {}, "private": {}}
+        for score in submission.current_scores:
+            by_split[score.split][score.metric] = score.value
+        submission.public_scores = by_split["public"]
+        submission.primary_public_score = by_split["public"].get(task.metric)
+        if include_private:
+            submission.private_scores = by_split["private"]
+            submission.primary_private_score = by_split["private"].get(task.metric)
     return rows
 
 
@@ -35,7 +48,7 @@ def submission_queryset_for_team(*, team: Team) -> QuerySet[Submission]:
 
 
 def submission_for_viewer(
-    *, task: Task, submission_id: int, user, is_organizer: bool
+    *, task: Task, submission_id: int, user, is_organizer: bool, include_private: bool
 ) -> Submission:
     """A submission the user may see: one of their team's, or any for the organizers.
 
@@ -52,8 +65,15 @@ def submission_for_viewer(
     submission = submissions.filter(pk=submission_id).first()
     if submission is None:
         raise Http404("No such submission")
-    public = Score.objects.filter(submission=submission, split=ScoreSplit.PUBLIC)
-    submission.public_scores = {score.metric: score.value for score in public}
+    current = Score.objects.filter(submission=submission, task_version=task.version)
+    submission.public_scores = {
+        score.metric: score.value for score in current if score.split == ScoreSplit.PUBLIC
+    }
+    submission.private_scores = (
+        {score.metric: score.value for score in current if score.split == ScoreSplit.PRIVATE}
+        if include_private
+        else {}
+    )
     return submission
 
 
@@ -123,3 +143,22 @@ def quota_for(*, task: Task, team: Team, now: datetime | None = None) -> Quota:
         total_used=usage["total"],
         resets_at=day_start + timedelta(days=1),
     )
+
+
+def submission_panel(*, task: Task, team: Team | None, user) -> dict:
+    """Everything the "your submissions" panel of a task page shows, for one team."""
+    from arena.competitions.selectors import competition_phase
+    from arena.leaderboards.selectors import private_visible
+
+    competition = task.competition
+    show_private = private_visible(competition=competition, user=user)
+    rows = submissions_for_team(task=task, team=team, include_private=show_private) if team else []
+    return {
+        "submissions": rows,
+        "polling": any_pending(submissions=rows),
+        "show_private": show_private,
+        "can_choose_finals": competition_phase(competition=competition).code == "running",
+        "finals_chosen": sum(1 for row in rows if row.is_final),
+        "final_limit": competition.final_selection_limit,
+        "quota": quota_for(task=task, team=team) if team else None,
+    }

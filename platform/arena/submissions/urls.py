@@ -20,4 +20,9 @@ urlpatterns = [
         views.submission_detail,
         name="detail",
     ),
+    path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/submissions/<int:submission_id>/final/",
+        views.submission_final,
+        name="final",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.competitions.selectors import competition_get, task_get, user_is_organizer
 from arena.core.errors import UserFacingError
+from arena.leaderboards.selectors import private_visible
 from arena.submissions import selectors, services
 from arena.submissions.forms import SubmissionUploadForm
 from arena.teams.selectors import team_for_user
@@ -55,17 +56,40 @@ def team_submissions(request, competition_slug: str, task_slug: str):
     competition = competition_get(slug=competition_slug)
     task = task_get(competition=competition, slug=task_slug)
     team = team_for_user(competition=competition, user=request.user)
-    rows = selectors.submissions_for_team(task=task, team=team) if team else []
     return render(
         request,
         "submissions/_team_submissions.html",
         {
             "competition": competition,
             "task": task,
-            "submissions": rows,
-            "polling": selectors.any_pending(submissions=rows),
+            **selectors.submission_panel(task=task, team=team, user=request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def submission_final(request, competition_slug: str, task_slug: str, submission_id: int):
+    """Marks or unmarks a submission as final; answers with the refreshed panel."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    submission = selectors.submission_for_viewer(
+        task=task,
+        submission_id=submission_id,
+        user=request.user,
+        is_organizer=False,
+        include_private=False,
+    )
+    try:
+        services.submission_set_final(
+            submission=submission, user=request.user, is_final=request.POST.get("final") == "1"
+        )
+    except UserFacingError as refusal:
+        messages.error(request, refusal.message)
+    if request.headers.get("HX-Request"):
+        return team_submissions(request, competition_slug, task_slug)
+    task_url = reverse("competitions:task", args=[competition.slug, task.slug])
+    return redirect(task_url + "#submissions")
 
 
 @login_required
@@ -79,6 +103,7 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
         submission_id=submission_id,
         user=request.user,
         is_organizer=user_is_organizer(competition=competition, user=request.user),
+        include_private=private_visible(competition=competition, user=request.user),
     )
     return render(
         request,

@@ -70,3 +70,45 @@ def team_join(*, competition: Competition, user, invite_code: str) -> Team:
     except IntegrityError:
         raise UserFacingError("You are already in a team in this competition.") from None
     return team
+
+
+def _require_owner(*, team: Team, user) -> None:
+    if not team.memberships.filter(user=user, role=Membership.Role.OWNER).exists():
+        raise UserFacingError("Only the team's owner can do this.")
+
+
+def team_rename(*, team: Team, user, name: str) -> Team:
+    """Renames a team (owner only); the name rules are those of ``team_create``."""
+    _require_owner(team=team, user=user)
+    cleaned = team_name_clean(name=name)
+    taken = Team.objects.filter(competition_id=team.competition_id, name__iexact=cleaned)
+    if taken.exclude(pk=team.pk).exists():
+        raise UserFacingError(f"The name {cleaned!r} is taken; choose another.", field="name")
+    try:
+        with transaction.atomic():
+            Team.objects.filter(pk=team.pk).update(name=cleaned)
+    except IntegrityError:
+        raise UserFacingError("That team name was just taken; choose another.") from None
+    team.name = cleaned
+    return team
+
+
+def team_remove_member(*, team: Team, owner, member_id: int) -> None:
+    """Removes a member (owner only). Their past submissions stay with the team."""
+    _require_owner(team=team, user=owner)
+    membership = team.memberships.filter(user_id=member_id).first()
+    if membership is None:
+        raise UserFacingError("That person is not in your team.")
+    if membership.role == Membership.Role.OWNER:
+        raise UserFacingError("The owner cannot be removed.")
+    membership.delete()
+
+
+def team_leave(*, team: Team, user) -> None:
+    """A member leaves the team; the owner cannot leave while others remain."""
+    membership = team.memberships.filter(user=user).first()
+    if membership is None:
+        raise UserFacingError("You are not in this team.")
+    if membership.role == Membership.Role.OWNER and team.memberships.count() > 1:
+        raise UserFacingError("Remove the other members before you leave, as the owner.")
+    membership.delete()

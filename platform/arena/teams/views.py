@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from arena.competitions.selectors import competition_get
 from arena.core.errors import UserFacingError
@@ -46,13 +46,15 @@ def my_team(request, competition_slug: str):
         else:
             join_form = form
 
+    members = selectors.team_members(team=team) if team else []
     return render(
         request,
         "teams/my_team.html",
         {
             "competition": competition,
             "team": team,
-            "members": selectors.team_members(team=team) if team else [],
+            "members": members,
+            "is_owner": any(m.user_id == request.user.pk and m.role == "owner" for m in members),
             "create_form": create_form,
             "join_form": join_form,
             "invite_url": (
@@ -62,3 +64,30 @@ def my_team(request, competition_slug: str):
             ),
         },
     )
+
+
+@login_required
+@require_POST
+def team_manage(request, competition_slug: str):
+    """The owner's and members' actions on their team: rename, remove a member, leave."""
+    competition = competition_get(slug=competition_slug)
+    team = selectors.team_for_user(competition=competition, user=request.user)
+    if team is None:
+        return redirect("teams:mine", competition_slug=competition.slug)
+    action = request.POST.get("action")
+    try:
+        if action == "rename":
+            services.team_rename(team=team, user=request.user, name=request.POST.get("name", ""))
+            messages.success(request, f"The team is now called {team.name}.")
+        elif action == "remove":
+            member_id = int(request.POST.get("member", "0") or 0)
+            services.team_remove_member(team=team, owner=request.user, member_id=member_id)
+            messages.success(request, "Member removed; their submissions stay with the team.")
+        elif action == "leave":
+            services.team_leave(team=team, user=request.user)
+            messages.success(request, f"You left {team.name}.")
+        else:
+            messages.error(request, "Unknown action.")
+    except (UserFacingError, ValueError) as error:
+        messages.error(request, getattr(error, "message", "That request was not understood."))
+    return redirect("teams:mine", competition_slug=competition.slug)

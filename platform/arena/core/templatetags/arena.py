@@ -55,3 +55,12 @@ def intcomma_plain(value) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def sub(value, other):
+    """``value - other`` for integers (rank differences)."""
+    try:
+        return int(value) - int(other)
+    except (TypeError, ValueError):
+        return ""
