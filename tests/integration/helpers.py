@@ -18,3 +18,35 @@ def parquet_upload(frame: pd.DataFrame, name: str = "predictions.parquet") -> Si
 
 def stored_files(root) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def answers_with_usage(task) -> pd.DataFrame:
+    """The stored answer key of a task (id, label, usage), as the platform keeps it."""
+    from django.conf import settings
+
+    return pd.read_parquet(settings.PRIVATE_FILES_ROOT / task.answers_path)
+
+
+def predictions_with_private_errors(task, *, wrong_private: int) -> pd.DataFrame:
+    """Right on every public row, wrong on the first ``wrong_private`` private rows."""
+    key = answers_with_usage(task)
+    frame = key[["id", "label"]].copy()
+    private_rows = key.index[key["usage"] == "private"][:wrong_private]
+    for index in private_rows:
+        current = frame.at[index, "label"]
+        if task.kind == "matching":
+            frame.at[index, "label"] = 1 - int(current)
+        else:
+            frame.at[index, "label"] = next(c for c in task.classes if c != current)
+    return frame
+
+
+def submit_scored(task, user, frame, *, comment: str = ""):
+    from arena.submissions.services import submission_create, submission_score
+
+    submission = submission_create(
+        task=task, user=user, uploaded_file=csv_upload(frame), comment=comment
+    )
+    assert submission_score(submission_id=submission.pk) == "scored"
+    submission.refresh_from_db()
+    return submission

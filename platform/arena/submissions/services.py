@@ -79,8 +79,6 @@ def submission_create(
             field="file",
         )
 
-    _check_quota(task=task, team=team)  # early, so a refused upload is not even stored
-
     key = f"submissions/task-{task.pk}/{uuid.uuid4().hex}.{file_format}"
     files.save_file(key=key, file=uploaded_file)
     try:
