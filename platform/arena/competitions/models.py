@@ -131,3 +131,22 @@ class Task(models.Model):
     @property
     def answers_path(self) -> str:
         return f"{self.storage_prefix}/hidden/answers.parquet"
+
+
+class TaskVersion(models.Model):
+    """A version of a task's answers and metric; scores name the version they were made for."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    metric = models.CharField(max_length=40)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["task", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="task_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} v{self.number} ({self.metric})"

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from arena.competitions.datasheet import build_datasheet
-from arena.competitions.models import Competition, Task, TaskKind, Track
+from arena.competitions.models import Competition, Task, TaskKind, TaskVersion, Track
 from arena.core import files
 from arena.core.errors import UserFacingError
 from scoring import METRICS, assign_usage
@@ -126,6 +126,7 @@ def task_create(
         with transaction.atomic():
             task.full_clean(exclude=["competition", "track"])
             task.save()
+            TaskVersion.objects.create(task=task, number=1, metric=metric, note="created")
     except BaseException:
         files.delete_quietly(*written)
         raise
@@ -166,6 +167,9 @@ def task_replace_data(
             task.version = F("version") + 1
             task.save()
             task.refresh_from_db()
+            TaskVersion.objects.create(
+                task=task, number=task.version, metric=task.metric, note="data replaced"
+            )
             submissions_rescore_for_task(task=task)
             transaction.on_commit(lambda: files.delete_prefix(prefix=old_prefix))
     except BaseException:
@@ -266,4 +270,7 @@ def task_change_metric(*, task: Task, metric: str) -> int:
     with transaction.atomic():
         Task.objects.filter(pk=task.pk).update(metric=metric, version=F("version") + 1)
         task.refresh_from_db()
+        TaskVersion.objects.create(
+            task=task, number=task.version, metric=metric, note="metric changed"
+        )
         return submissions_rescore_for_task(task=task)

@@ -12,7 +12,7 @@ from statistics import mean
 
 from django.utils import timezone
 
-from arena.competitions.models import Competition, Task, Track
+from arena.competitions.models import Competition, Task, TaskVersion, Track
 from arena.competitions.selectors import user_is_organizer
 from arena.submissions.models import Score, SubmissionStatus
 
@@ -63,11 +63,13 @@ def is_revealed(*, competition: Competition, now: datetime | None = None) -> boo
 
 
 def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
+    version = task.version if version is None else version
+    metric = task.metric if version == task.version else _metric_of(task=task, version=version)
     scores = Score.objects.filter(
         submission__task=task,
         submission__status=SubmissionStatus.SCORED,
-        task_version=task.version if version is None else version,
-        metric=task.metric,
+        task_version=version,
+        metric=metric,
     ).values_list(
         "submission_id",
         "submission__team_id",
@@ -85,6 +87,11 @@ def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
         )
         setattr(entry, split, value)
     return sorted(entries.values(), key=lambda entry: (entry.created_at, entry.submission_id))
+
+
+def _metric_of(*, task: Task, version: int) -> str:
+    record = TaskVersion.objects.filter(task=task, number=version).first()
+    return record.metric if record else task.metric
 
 
 def _better(a: float, b: float, *, higher: bool) -> bool:

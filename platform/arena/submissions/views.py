@@ -55,6 +55,10 @@ def team_submissions(request, competition_slug: str, task_slug: str):
     """The team's submission list as an HTML fragment, polled while any is being scored."""
     competition = competition_get(slug=competition_slug)
     task = task_get(competition=competition, slug=task_slug)
+    return _render_panel(request, competition=competition, task=task)
+
+
+def _render_panel(request, *, competition, task):
     team = team_for_user(competition=competition, user=request.user)
     return render(
         request,
@@ -87,7 +91,7 @@ def submission_final(request, competition_slug: str, task_slug: str, submission_
     except UserFacingError as refusal:
         messages.error(request, refusal.message)
     if request.headers.get("HX-Request"):
-        return team_submissions(request, competition_slug, task_slug)
+        return _render_panel(request, competition=competition, task=task)
     task_url = reverse("competitions:task", args=[competition.slug, task.slug])
     return redirect(task_url + "#submissions")
 

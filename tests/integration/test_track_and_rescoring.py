@@ -1,0 +1,133 @@
+"""Track leaderboards against a hand computation, and re-scoring when the metric changes."""
+
+from statistics import mean
+
+import pytest
+from django.urls import reverse
+
+from arena.competitions import synthetic
+from arena.competitions.services import task_change_metric, task_create
+from arena.core.errors import UserFacingError
+from arena.leaderboards.selectors import leaderboard_for_task, leaderboard_for_track, rank_changes
+from arena.submissions.models import Score, Submission
+from arena.submissions.services import submission_score
+from arena.teams.models import Team
+from arena.teams.services import team_create
+from tests.integration.helpers import predictions_with_private_errors, submit_scored
+
+
+@pytest.fixture
+def second_task(competition, products):
+    task, _ = products
+    data = synthetic.classification_data(rows=120, seed=11)
+    return task_create(
+        competition=competition,
+        track=task.track,
+        slug="gadgets",
+        title="Gadgets",
+        kind="classification",
+        metric="accuracy",
+        tables={"train": data.train, "test": data.test},
+        answers=data.answers,
+        public_fraction=0.5,
+    )
+
+
+def test_track_board_matches_a_hand_computation(
+    competition, products, second_task, alice, bob, charlie, make_user
+):
+    first, _ = products
+    teams = {}
+    for user, name in ((alice, "Alpha"), (bob, "Bravo"), (charlie, "Charlie")):
+        teams[name] = team_create(competition=competition, user=user, name=name)
+    robot = make_user("robot")
+    baseline = team_create(competition=competition, user=robot, name="AutoGluon")
+    Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
+
+    submit_scored(first, alice, predictions_with_private_errors(first, wrong_private=0))
+    submit_scored(second_task, alice, _with_public_errors(second_task, 10))
+    submit_scored(first, bob, _with_public_errors(first, 5))
+    submit_scored(second_task, charlie, _with_public_errors(second_task, 2))
+    submit_scored(first, robot, _with_public_errors(first, 1))
+    submit_scored(second_task, robot, _with_public_errors(second_task, 1))
+
+    boards = {task.pk: leaderboard_for_task(task=task) for task in (first, second_task)}
+
+    def score_and_rank(task, name):
+        row = next((r for r in boards[task.pk] if r.team_name == name), None)
+        return (row.score, row.rank) if row else (0.0, 3)  # missing: zero and worst rank (3)
+
+    expected = {}
+    for name in ("Alpha", "Bravo", "Charlie"):
+        cells = [score_and_rank(task, name) for task in (second_task, first)]
+        expected[name] = (mean(s for s, _ in cells), mean(r for _, r in cells))
+
+    rows = {row.team_name: row for row in leaderboard_for_track(track=first.track)}
+    for name, (mean_score, mean_rank) in expected.items():
+        assert rows[name].mean_score == pytest.approx(mean_score)
+        assert rows[name].mean_rank == pytest.approx(mean_rank)
+    by_score = sorted(expected, key=lambda name: -expected[name][0])
+    ranked = [row.team_name for row in leaderboard_for_track(track=first.track) if row.rank]
+    assert ranked == by_score
+    assert rows["AutoGluon"].rank is None and rows["AutoGluon"].is_baseline
+    assert [cell.submitted for cell in rows["Bravo"].cells] == [False, True]  # Gadgets, Products
+
+
+def test_track_page_states_the_missing_task_rule_and_downloads(client, competition, products):
+    task, _ = products
+    url = reverse("leaderboards:track", args=[competition.slug, task.track.slug])
+    page = client.get(url).content.decode()
+    assert "How missing tasks count" in page and "worst rank" in page
+    response = client.get(url + "?format=csv")
+    assert response.content.decode().startswith("rank,team,baseline,mean_public_score,mean_rank")
+
+
+def _with_public_errors(task, count):
+    from tests.integration.helpers import answers_with_usage
+
+    key = answers_with_usage(task)
+    frame = key[["id", "label"]].copy()
+    for index in key.index[key["usage"] == "public"][:count]:
+        frame.at[index, "label"] = next(c for c in task.classes if c != frame.at[index, "label"])
+    return frame
+
+
+def test_changing_the_metric_rescores_in_place_and_keeps_history(
+    client, competition, products, alice, bob, make_user
+):
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    team_create(competition=competition, user=bob, name="Bravo")
+    submit_scored(task, alice, _with_public_errors(task, 3))
+    submit_scored(task, bob, _with_public_errors(task, 6))
+    ids_before = set(Submission.objects.values_list("pk", flat=True))
+
+    queued = task_change_metric(task=task, metric="accuracy")
+    assert queued == 2
+    task.refresh_from_db()
+    assert (task.version, task.metric) == (2, "accuracy")
+    assert set(Submission.objects.values_list("pk", flat=True)) == ids_before  # no new ones
+    assert set(Submission.objects.values_list("status", flat=True)) == {"queued"}
+    assert Score.objects.filter(task_version=1).count() == 12  # history kept
+    for submission_id in ids_before:
+        assert submission_score(submission_id=submission_id) == "scored"
+    assert Score.objects.filter(task_version=2).count() == 12
+
+    changes = {change.team_name: change for change in rank_changes(task=task, from_version=1)}
+    assert changes["Alpha"].old_rank == 1 and changes["Alpha"].new_rank == 1
+    assert changes["Alpha"].new_score != changes["Alpha"].old_score  # accuracy, not macro-F1
+
+    organizer = make_user("olga")
+    competition.organizers.add(organizer)
+    client.force_login(organizer)
+    page = client.get(reverse("competitions:task_manage", args=[competition.slug, task.slug]))
+    assert b"Rank changes from version 1 to 2" in page.content
+
+
+def test_metric_change_is_for_organizers_and_checked(client, competition, products, alice):
+    task, _ = products
+    with pytest.raises(UserFacingError, match="does not apply"):
+        task_change_metric(task=task, metric="f1")
+    client.force_login(alice)
+    url = reverse("competitions:task_manage", args=[competition.slug, task.slug])
+    assert client.post(url, {"metric": "accuracy"}).status_code == 403
