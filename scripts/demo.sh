@@ -13,6 +13,13 @@ HOST="${HOST:-127.0.0.1}"
 PY=.venv/bin/python
 mkdir -p "$ARENA_HOME"
 
+# The emoji task is drawn from Debian's emoji list and font; as root, fetch them if missing.
+if [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && [ "$(id -u)" = 0 ]; then
+  echo "Installing unicode-data and fonts-noto-color-emoji for the emoji task..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    unicode-data fonts-noto-color-emoji >/dev/null) || echo "  (not installed; the demo skips that task)"
+fi
+
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo
 

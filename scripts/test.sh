@@ -10,6 +10,9 @@ need_packages=()
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || need_packages+=(postgresql)
 command -v redis-server >/dev/null || need_packages+=(redis-server)
+# The emoji task's recipe draws pictures from Debian's emoji list and colour font.
+[ -f /usr/share/unicode/emoji/emoji-test.txt ] || need_packages+=(unicode-data)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need_packages+=(fonts-noto-color-emoji)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need_packages[*]} from Debian packages..."
@@ -17,7 +20,7 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   else
-    echo "The tests need PostgreSQL and Redis servers. Install them with:" >&2
+    echo "The tests need PostgreSQL, Redis and Debian's emoji data. Install them with:" >&2
     echo "  sudo apt-get update && sudo apt-get install -y ${need_packages[*]}" >&2
     exit 1
   fi

@@ -1,8 +1,10 @@
-"""The demo competition `make demo` loads: two tracks, synthetic tasks, demo accounts."""
+"""The demo competition `make demo` loads: two tracks, synthetic and built-in tasks, accounts."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
+import pandas as pd
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -10,7 +12,10 @@ from django.utils import timezone
 
 from arena.competitions import services as competition_services
 from arena.competitions import synthetic
+from arena.competitions.importing import task_import
 from arena.competitions.models import Competition, TaskKind
+from arena.competitions.recipes import RECIPES
+from arena.core import files
 from arena.core.files import frame_to_csv_bytes
 from arena.submissions import services as submission_services
 from arena.teams import services as team_services
@@ -22,6 +27,7 @@ DEMO_ACCOUNTS = (
     ("organizer", "arena-organizer", True),
     ("alice", "arena-alice", False),
     ("bob", "arena-bob", False),
+    ("charlie", "arena-charlie", False),
 )
 
 
@@ -116,24 +122,82 @@ def demo_load() -> DemoSummary:
         licence="CC0",
     )
 
-    # Alice's team has an entry on each task so the leaderboards are not empty; bob has no team
-    # yet, so the demo also shows how joining with an invite code works.
-    team = Team.objects.filter(competition=competition, name="Gradient Descenders").first()
-    if team is None:
-        team = team_services.team_create(
-            competition=competition, user=users["alice"], name="Gradient Descenders"
-        )
-    demo_entries = (
-        (product_task, products.answers, sorted(products.train["label"].unique()), 0.7),
-        (matching_task, offers.answers, [0, 1], 0.8),
+    _demo_entries(
+        competition=competition,
+        users=users,
+        entries=(
+            ("alice", product_task, products.answers, 0.7),
+            ("alice", matching_task, offers.answers, 0.8),
+            ("charlie", product_task, products.answers, 0.6),
+        ),
     )
-    for task, answers, labels, accuracy in demo_entries:
-        predictions = synthetic.noisy_predictions(answers=answers, labels=labels, accuracy=accuracy)
+    return DemoSummary(competition=competition, created=True, accounts=DEMO_ACCOUNTS)
+
+
+def _team_of(*, competition: Competition, user, name: str) -> Team:
+    membership = user.memberships.filter(competition=competition).select_related("team").first()
+    if membership is not None:
+        return membership.team
+    return team_services.team_create(competition=competition, user=user, name=name)
+
+
+def _demo_entries(*, competition: Competition, users: dict, entries) -> None:
+    """Scored entries so the leaderboards are not empty. Bob stays without a team, so the demo
+    also shows how joining with an invite code works."""
+    team_names = {"alice": "Gradient Descenders", "charlie": "Random Forest Rangers"}
+    for username, task, answers, accuracy in entries:
+        user = users[username]
+        _team_of(competition=competition, user=user, name=team_names[username])
+        labels = sorted(answers["label"].unique())
+        predictions = synthetic.noisy_predictions(
+            answers=answers, labels=labels, accuracy=accuracy, seed=len(username)
+        )
         submission = submission_services.submission_create(
             task=task,
-            user=users["alice"],
+            user=user,
             uploaded_file=SimpleUploadedFile("first-try.csv", frame_to_csv_bytes(predictions)),
             comment="Demo entry",
         )
         submission_services.submission_score(submission_id=submission.pk)
-    return DemoSummary(competition=competition, created=True, accounts=DEMO_ACCOUNTS)
+
+
+def demo_builtin_tasks(*, competition: Competition, bundles_dir: Path, log) -> list:
+    """Builds the built-in bundles (once) and imports those the demo does not have yet.
+
+    A recipe that cannot run here (a missing system package, no network for a download) is
+    reported and skipped; the demo works without it.
+    """
+    imported = []
+    for slug, recipe in RECIPES.items():
+        if competition.tasks.filter(slug=slug).exists():
+            continue
+        bundle = bundles_dir / slug
+        try:
+            if not (bundle / "task.yaml").is_file():
+                log(f"  building {slug}...")
+                recipe.build(root=bundles_dir, cache=bundles_dir / ".cache")
+            result = task_import(bundle_dir=bundle, competition_slug=competition.slug)
+        except Exception as error:  # a demo without one task is still a demo
+            log(f"  skipped {slug}: {error}")
+            continue
+        log(f"  imported {slug} ({result.task.test_rows} test rows)")
+        imported.append(result.task)
+    return imported
+
+
+def demo_builtin_entries(*, competition: Competition) -> None:
+    """Entries on two real tasks, once, so their boards and the track boards have rows."""
+    users = {username: User.objects.get(username=username) for username in ("alice", "charlie")}
+    for slug, username, accuracy in (
+        ("vehicle-class", "alice", 0.75),
+        ("vehicle-class", "charlie", 0.55),
+        ("febrl-people", "alice", 0.9),
+    ):
+        task = competition.tasks.filter(slug=slug).first()
+        if task is None or task.submissions.filter(submitted_by__username=username).exists():
+            continue
+        with files.local_copy(key=task.answers_path) as path:
+            answers = pd.read_parquet(path)[["id", "label"]]
+        _demo_entries(
+            competition=competition, users=users, entries=((username, task, answers, accuracy),)
+        )
