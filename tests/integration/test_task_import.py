@@ -413,3 +413,14 @@ def test_participant_files_validate_with_the_cli_and_scores_agree_with_the_platf
     for split in ("public", "private"):
         on_platform = {s.metric: s.value for s in submission.scores.filter(split=split)}
         assert on_platform == pytest.approx(from_cli[split], abs=1e-12)
+
+
+def test_class_bars_are_drawn_to_scale(cls_bundle, alice_client):
+    import re
+
+    import_bundle(cls_bundle)
+    task = Task.objects.get()
+    page = alice_client.get(reverse("competitions:task", args=["imported", task.slug]))
+    widths = [float(w) for w in re.findall(r"--share: ([0-9.]+)\"", page.content.decode())]
+    assert widths and max(widths) == 100.0
+    assert all(0 < width <= 100 for width in widths)

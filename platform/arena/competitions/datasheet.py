@@ -20,6 +20,8 @@ def _share(part: int, whole: int) -> float:
 def _clip(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 2014, not 2014.0
     text = str(value)
     return text if len(text) <= TEXT_PREVIEW else text[: TEXT_PREVIEW - 1] + "…"
 
