@@ -34,8 +34,11 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/celery -A arena worker -Q scoring,training -c 2 -l warning -n "demo@%h" --beat \
+# Two workers: scoring (with the beat watchdog) and training, so a baseline never delays a score.
+.venv/bin/celery -A arena worker -Q scoring -c 1 -l warning -n "scoring@%h" --beat \
   --schedule "$ARENA_HOME/celerybeat-schedule" &
+pids+=($!)
+.venv/bin/celery -A arena worker -Q training -c 1 -l warning -n "training@%h" &
 pids+=($!)
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 pids+=($!)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "arena.teams",
     "arena.submissions",
     "arena.leaderboards",
+    "arena.baselines",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +183,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "scoring"
 CELERY_TASK_ROUTES = {
     "arena.submissions.tasks.*": {"queue": "scoring"},
+    # Training has its own queue and worker, so a baseline never delays a participant's score.
+    "arena.baselines.tasks.*": {"queue": "training"},
 }
+BASELINE_PRESET = env_str("BASELINE_PRESET", "fast")
+BASELINE_TIME_LIMIT = env_int("BASELINE_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -92,6 +92,7 @@ def task_import(
             licence=manifest.licence,
             images=images,
         )
+        _queue_baselines(task=task)
         return ImportResult(task=task, replaced=True, rescored=rescored)
 
     with transaction.atomic():
@@ -119,7 +120,16 @@ def task_import(
             licence=manifest.licence,
             images=images,
         )
+        _queue_baselines(task=task)
     return ImportResult(task=task, replaced=False, rescored=0)
+
+
+def _queue_baselines(*, task: Task) -> None:
+    """Every registered baseline runs on a new or replaced task, unless the competition opts out."""
+    from arena.baselines.services import baseline_runs_enqueue
+
+    if task.competition.run_baselines_on_import:
+        baseline_runs_enqueue(task=task)
 
 
 def _image_files(*, bundle: Bundle) -> dict[str, Path]:

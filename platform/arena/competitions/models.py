@@ -32,6 +32,9 @@ class Competition(models.Model):
     final_selection_limit = models.PositiveSmallIntegerField(
         default=2, help_text="Submissions per task a team may mark as final."
     )
+    run_baselines_on_import = models.BooleanField(
+        default=True, help_text="Run every baseline method on each task imported."
+    )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organized_competitions", blank=True
     )

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from arena.baselines.selectors import baseline_runs_for_task
 from arena.competitions import selectors, services
 from arena.competitions.forms import BundleImportForm
 from arena.competitions.importing import task_import_zip
@@ -75,6 +76,12 @@ def task_manage(request, competition_slug: str, task_slug: str):
     """A task's version, its re-scoring progress and rank changes, and its metric."""
     competition = _competition_for_organizer(request, competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
+    if request.method == "POST" and request.POST.get("action") == "baselines":
+        from arena.baselines.services import baseline_runs_enqueue
+
+        runs = baseline_runs_enqueue(task=task, preset=request.POST.get("preset") or None)
+        messages.success(request, f"{len(runs)} baseline run(s) queued for training.")
+        return redirect("competitions:task_manage", competition.slug, task.slug)
     if request.method == "POST":
         try:
             queued = services.task_change_metric(task=task, metric=request.POST.get("metric", ""))
@@ -93,6 +100,7 @@ def task_manage(request, competition_slug: str, task_slug: str):
             "task": task,
             "metrics": METRICS[task.kind],
             "pending": task.submissions.filter(status__in=["queued", "scoring"]).count(),
+            "baseline_runs": baseline_runs_for_task(task=task),
             "changes": rank_changes(task=task, from_version=task.version - 1)
             if task.version > 1
             else [],

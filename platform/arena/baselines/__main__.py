@@ -1,0 +1,38 @@
+"""Run a baseline on a task bundle:
+
+    python -m arena.baselines BUNDLE_DIR OUT_FILE [--method autogluon|tfidf-logreg]
+                              [--preset fast|medium] [--time-limit SECONDS]
+
+(with platform/ on PYTHONPATH, as `make` sets it). Writes predictions as CSV and prints a summary.
+"""
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from arena.baselines.methods import METHODS
+from arena.baselines.runner import run_baseline
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m arena.baselines", description=__doc__)
+    parser.add_argument("bundle_dir")
+    parser.add_argument("out_file")
+    parser.add_argument("--method", choices=sorted(METHODS), default="autogluon")
+    parser.add_argument("--preset", choices=["fast", "medium"], default="fast")
+    parser.add_argument("--time-limit", type=int, default=None)
+    args = parser.parse_args(argv)
+    summary = run_baseline(
+        bundle_dir=args.bundle_dir,
+        out_file=args.out_file,
+        method=args.method,
+        preset=args.preset,
+        time_limit=args.time_limit,
+    )
+    print(json.dumps(asdict(summary)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

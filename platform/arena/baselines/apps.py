@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BaselinesConfig(AppConfig):
+    name = "arena.baselines"
+    label = "baselines"

@@ -1,0 +1,77 @@
+"""AutoGluon's TabularPredictor: the reference point every leaderboard shows."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from arena.baselines.data import PublicData
+from arena.baselines.methods.base import FitResult, folder_bytes, prepare
+
+EVAL_METRICS = {
+    "accuracy": "accuracy",
+    "macro_f1": "f1_macro",
+    "weighted_f1": "f1_weighted",
+    "log_loss": "log_loss",
+    "f1": "f1",
+    "precision": "precision",
+    "recall": "recall",
+}
+
+
+class AutoGluonMethod:
+    name = "autogluon"
+    title = "AutoGluon"
+    presets = ("fast", "medium")
+
+    def fit_predict(
+        self,
+        *,
+        data: PublicData,
+        preset: str,
+        time_limit: int | None,
+        workdir: Path,
+        progress=lambda stage: None,
+    ) -> FitResult:
+        """``fast``: LightGBM only, seconds. ``medium``: AutoGluon's medium_quality preset."""
+        from autogluon.tabular import TabularPredictor
+
+        prepared = prepare(data=data)
+        label = "__label__"
+        train = prepared.train.copy()
+        train[label] = prepared.labels.to_numpy()
+        for column in prepared.categorical:
+            train[column] = train[column].astype("category")
+        test = prepared.test.copy()
+        for column in prepared.categorical:
+            test[column] = pd.Categorical(test[column], categories=train[column].cat.categories)
+        options = {}
+        if data.kind == "matching":
+            # Left to itself AutoGluon may take 0 as the positive class; our metric is for 1.
+            options = {"problem_type": "binary", "positive_class": 1}
+        model_path = workdir / "autogluon"
+        predictor = TabularPredictor(
+            label=label,
+            path=str(model_path),
+            eval_metric=EVAL_METRICS[data.metric],
+            verbosity=0,
+            **options,
+        )
+        fit_options = {"time_limit": time_limit, "keep_only_best": True, "save_space": True}
+        if preset == "fast":
+            fit_options["hyperparameters"] = {"GBM": {}}
+        else:
+            fit_options["presets"] = "medium_quality"
+        predictor.fit(train, **fit_options)
+        progress("predicting")
+        if data.metric == "log_loss":
+            probabilities = predictor.predict_proba(test)
+            predictions = probabilities.copy()
+            predictions.insert(0, data.id_column, prepared.test_ids.to_numpy())
+        else:
+            predictions = pd.DataFrame(
+                {
+                    data.id_column: prepared.test_ids.to_numpy(),
+                    data.label_column: predictor.predict(test).to_numpy(),
+                }
+            )
+        return FitResult(predictions=predictions, model_bytes=folder_bytes(model_path))

@@ -1,0 +1,83 @@
+"""What every baseline method shares: turning public data into a feature table."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from arena.baselines.data import PublicData
+from arena.baselines.features import pair_features, with_image_features
+
+
+@dataclass
+class Prepared:
+    """Features for fitting and predicting, with their column types after preparation."""
+
+    train: pd.DataFrame
+    labels: pd.Series
+    test: pd.DataFrame
+    test_ids: pd.Series
+    text: list[str]
+    categorical: list[str]
+    numeric: list[str]
+
+
+@dataclass(frozen=True)
+class FitResult:
+    predictions: pd.DataFrame  # id and label, or id and one probability column per class
+    model_bytes: int
+
+
+def prepare(*, data: PublicData) -> Prepared:
+    """Classification: the record columns (pictures as numbers); matching: pair similarities."""
+    label = data.label_column
+    if data.kind == "matching":
+        tables = data.tables
+
+        def features(pairs):
+            return pair_features(
+                pairs=pairs,
+                left=tables["left"],
+                right=tables["right"],
+                columns=data.columns,
+                id_column=data.id_column,
+            )
+
+        train, test = features(tables["train_pairs"]), features(tables["test_pairs"])
+        return Prepared(
+            train=train,
+            labels=tables["train_pairs"][label].astype(int),
+            test=test,
+            test_ids=tables["test_pairs"][data.id_column],
+            text=[],
+            categorical=[],
+            numeric=list(train.columns),
+        )
+    images = data.feature_columns("image")
+    train_raw, test_raw = data.tables["train"], data.tables["test"]
+    feature_names = list(data.columns)
+    train = with_image_features(
+        frame=train_raw[feature_names], image_columns=images, root=data.root
+    )
+    test = with_image_features(frame=test_raw[feature_names], image_columns=images, root=data.root)
+    text, categorical = data.feature_columns("text"), data.feature_columns("categorical")
+    for column in text:
+        train[column] = train[column].fillna("").astype(str)
+        test[column] = test[column].fillna("").astype(str)
+    for column in categorical:
+        train[column] = train[column].fillna("(missing)").astype(str)
+        test[column] = test[column].fillna("(missing)").astype(str)
+    numeric = [column for column in train.columns if column not in text + categorical]
+    return Prepared(
+        train=train,
+        labels=train_raw[label].astype(str),
+        test=test,
+        test_ids=test_raw[data.id_column],
+        text=text,
+        categorical=categorical,
+        numeric=numeric,
+    )
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file())

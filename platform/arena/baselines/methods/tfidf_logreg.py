@@ -1,0 +1,80 @@
+"""A reference that is not AutoGluon: TF-IDF, one-hot and numbers into a logistic regression."""
+
+import pickle
+from pathlib import Path
+
+import pandas as pd
+
+from arena.baselines.data import PublicData
+from arena.baselines.methods.base import FitResult, prepare
+
+
+class TfidfLogRegMethod:
+    name = "tfidf-logreg"
+    title = "TF-IDF + logistic regression"
+    presets = ("fast", "medium")
+
+    def fit_predict(
+        self,
+        *,
+        data: PublicData,
+        preset: str,
+        time_limit: int | None,
+        workdir: Path,
+        progress=lambda stage: None,
+    ) -> FitResult:
+        """``medium`` adds word bigrams and more features than ``fast``; time_limit is unused."""
+        from sklearn.compose import ColumnTransformer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+        prepared = prepare(data=data)
+        max_features, ngrams = (50_000, (1, 2)) if preset == "medium" else (10_000, (1, 1))
+        parts = [
+            (
+                f"text_{column}",
+                TfidfVectorizer(
+                    max_features=max_features, ngram_range=ngrams, sublinear_tf=True, min_df=2
+                ),
+                column,
+            )
+            for column in prepared.text
+            if prepared.train[column].str.contains(r"\w", regex=True).sum() >= 2
+        ]
+        if prepared.categorical:
+            parts.append(
+                (
+                    "categorical",
+                    OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=2),
+                    prepared.categorical,
+                )
+            )
+        if prepared.numeric:
+            parts.append(
+                (
+                    "numeric",
+                    make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+                    prepared.numeric,
+                )
+            )
+        model = make_pipeline(
+            ColumnTransformer(parts, sparse_threshold=1.0),
+            LogisticRegression(max_iter=2000, C=4.0),
+        )
+        model.fit(prepared.train, prepared.labels)
+        progress("predicting")
+        ids = prepared.test_ids.to_numpy()
+        if data.metric == "log_loss":
+            probabilities = model.predict_proba(prepared.test)
+            predictions = pd.DataFrame(probabilities, columns=[str(c) for c in model.classes_])
+            predictions.insert(0, data.id_column, ids)
+        else:
+            predictions = pd.DataFrame(
+                {data.id_column: ids, data.label_column: model.predict(prepared.test)}
+            )
+        path = workdir / "model.pkl"
+        path.write_bytes(pickle.dumps(model))
+        return FitResult(predictions=predictions, model_bytes=path.stat().st_size)
