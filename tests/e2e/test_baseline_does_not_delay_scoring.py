@@ -1,0 +1,71 @@
+"""A participant's upload is scored while a baseline is still training: separate queues."""
+
+import re
+import time
+
+import pytest
+import requests
+
+from arena.baselines.models import BaselineRun
+from arena.baselines.services import baseline_runs_enqueue
+from arena.competitions.importing import task_import
+from arena.competitions.synthetic import write_classification_bundle
+from arena.submissions.models import Submission
+from arena.teams.services import team_create
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_for(check, *, what: str, timeout: float = 120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_upload_is_scored_while_a_baseline_trains(
+    live_server, celery_worker_process, training_worker_process, make_user, tmp_path
+):
+    bundle = write_classification_bundle(root=tmp_path / "bundle", rows=4000, seed=9)
+    task = task_import(bundle_dir=bundle, competition_slug="busy-cup").task
+    BaselineRun.objects.all().delete()  # the import's own fast runs: replaced by a long one
+    run = baseline_runs_enqueue(task=task, methods=["autogluon"], preset="medium", time_limit=90)[0]
+    wait_for(
+        lambda: BaselineRun.objects.get(pk=run.pk).status == "training",
+        what="the baseline to start training",
+    )
+
+    user = make_user("erin", password="erin-long-passphrase")
+    team_create(competition=task.competition, user=user, name="Echo")
+    web = requests.Session()
+    login_url = f"{live_server.url}/accounts/login/"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', web.get(login_url).text)
+    web.post(
+        login_url,
+        data={
+            "csrfmiddlewaretoken": token.group(1),
+            "username": "erin",
+            "password": "erin-long-passphrase",
+        },
+    )
+    task_url = f"{live_server.url}/c/{task.competition.slug}/tasks/{task.slug}/"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', web.get(task_url).text)
+    answers = (bundle / "answers.csv").read_bytes()
+    response = web.post(
+        f"{task_url}submit/",
+        data={"csrfmiddlewaretoken": token.group(1)},
+        files={"file": ("preds.csv", answers, "text/csv")},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    submission_id = response.json()["submission"]
+
+    wait_for(
+        lambda: Submission.objects.get(pk=submission_id).status == "scored",
+        what="the participant's submission to be scored",
+    )
+    # Scored while the baseline is still busy: training never holds up scoring.
+    assert BaselineRun.objects.get(pk=run.pk).status in ("training", "predicting")
