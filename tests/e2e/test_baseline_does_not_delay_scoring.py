@@ -1,8 +1,5 @@
 """A participant's upload is scored while a baseline is still training: separate queues."""
 
-import re
-import time
-
 import pytest
 import requests
 
@@ -12,18 +9,9 @@ from arena.competitions.importing import task_import
 from arena.competitions.synthetic import write_classification_bundle
 from arena.submissions.models import Submission
 from arena.teams.services import team_create
+from tests.e2e.helpers import csrf_post, csrf_token, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_for(check, *, what: str, timeout: float = 120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_upload_is_scored_while_a_baseline_trains(
@@ -41,22 +29,13 @@ def test_upload_is_scored_while_a_baseline_trains(
     user = make_user("erin", password="erin-long-passphrase")
     team_create(competition=task.competition, user=user, name="Echo")
     web = requests.Session()
-    login_url = f"{live_server.url}/accounts/login/"
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', web.get(login_url).text)
-    web.post(
-        login_url,
-        data={
-            "csrfmiddlewaretoken": token.group(1),
-            "username": "erin",
-            "password": "erin-long-passphrase",
-        },
-    )
+    login = {"username": "erin", "password": "erin-long-passphrase"}
+    csrf_post(web, f"{live_server.url}/accounts/login/", login)
     task_url = f"{live_server.url}/c/{task.competition.slug}/tasks/{task.slug}/"
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', web.get(task_url).text)
     answers = (bundle / "answers.csv").read_bytes()
     response = web.post(
         f"{task_url}submit/",
-        data={"csrfmiddlewaretoken": token.group(1)},
+        data={"csrfmiddlewaretoken": csrf_token(web, task_url)},
         files={"file": ("preds.csv", answers, "text/csv")},
         headers={"Accept": "application/json"},
     )

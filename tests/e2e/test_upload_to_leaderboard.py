@@ -3,29 +3,14 @@ predictions, and find them scored by a real worker process on the leaderboard pa
 
 import io
 import re
-import time
 
 import pandas as pd
 import pytest
 import requests
 
+from tests.e2e.helpers import csrf_post, wait_for
+
 pytestmark = pytest.mark.e2e
-
-
-def csrf_post(session, url, data, **kwargs):
-    page = session.get(url)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    return session.post(url, data={"csrfmiddlewaretoken": token, **data}, **kwargs)
-
-
-def wait_for(check, *, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.25)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_new_user_uploads_and_sees_the_score_on_the_leaderboard(

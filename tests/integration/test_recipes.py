@@ -59,3 +59,33 @@ def test_recipe_bundle_imports(built, slug):
     assert task.slug == slug
     assert task.datasheet["tables"]
     assert task.has_images == (slug == "emoji-group")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_organizer_imports_each_builtin_bundle_as_a_zip(built, slug, client, make_user):
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    from arena.competitions.importing import competition_get_or_create
+
+    competition = competition_get_or_create(slug="browser-cup")
+    organizer = make_user("olga")
+    competition.organizers.add(organizer)
+    client.force_login(organizer)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(built[slug].rglob("*")):
+            if path.is_file() and ".cache" not in path.parts:
+                archive.write(path, f"{slug}/{path.relative_to(built[slug])}")
+    buffer.seek(0)
+    buffer.name = f"{slug}.zip"
+    response = client.post(
+        reverse("competitions:task_import", args=[competition.slug]),
+        {"bundle": buffer},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 200, response.content[:2000]
+    assert competition.tasks.filter(slug=slug).exists()

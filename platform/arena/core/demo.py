@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from arena.baselines.services import baseline_runs_enqueue
 from arena.competitions import services as competition_services
 from arena.competitions import synthetic
 from arena.competitions.importing import task_import
@@ -122,6 +123,8 @@ def demo_load() -> DemoSummary:
         licence="CC0",
     )
 
+    for task in (product_task, matching_task):
+        baseline_runs_enqueue(task=task)  # as an import would; the training worker runs them
     _demo_entries(
         competition=competition,
         users=users,

@@ -57,6 +57,15 @@ class AutoGluonMethod:
             **options,
         )
         fit_options = {"time_limit": time_limit, "keep_only_best": True, "save_space": True}
+        if prepared.text:
+            # Short text such as a car line or an emoji name would otherwise be taken for a
+            # high-cardinality category, and unseen values would carry no signal at all.
+            from autogluon.common.features.feature_metadata import FeatureMetadata
+
+            metadata = FeatureMetadata.from_df(train.drop(columns=[label]))
+            fit_options["feature_metadata"] = metadata.add_special_types(
+                {column: ["text"] for column in prepared.text}
+            )
         if preset == "fast":
             fit_options["hyperparameters"] = {"GBM": {}}
         else:
