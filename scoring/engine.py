@@ -49,20 +49,36 @@ def answer_key(*, spec: TaskSpec, answers: pa.Table | pd.DataFrame) -> AnswerKey
         ids = ids.cast(pa.string())
     labels = answers[spec.label_column].combine_chunks()
     if spec.kind == "classification":
-        codes = pc.index_in(labels.cast(pa.string()), value_set=pa.array(spec.classes))
-        if codes.null_count:
-            raise ValueError("the answer key holds labels that are not among the task's classes")
-        truth = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+        truth = _class_codes(labels=labels, classes=spec.classes)
     elif pa.types.is_integer(labels.type):
         truth = labels.to_numpy(zero_copy_only=False).astype(np.int8)
     else:
         truth = pc.cast(pc.cast(labels, pa.float64()), pa.int8()).to_numpy(zero_copy_only=False)
     if "usage" in answers.column_names:
-        usage = pc.utf8_lower(answers["usage"].combine_chunks().cast(pa.string()))
-        public = pc.fill_null(pc.equal(usage, "public"), False).to_numpy(zero_copy_only=False)
+        usage = answers["usage"].combine_chunks()
+        public = _class_codes(labels=usage, classes=("public", "private"), strict=False) == 0
     else:
         public = np.ones(len(truth), dtype=bool)
     return AnswerKey(ids=ids, truth=truth, public=public)
+
+
+def _class_codes(*, labels: pa.Array, classes, strict: bool = True) -> np.ndarray:
+    """Index of each label in ``classes`` (-1 if absent). Dictionary-encoded columns, as the
+    platform reads its stored answer keys, are coded through their few distinct values."""
+    value_set = pa.array(list(classes), type=pa.string())
+    if pa.types.is_dictionary(labels.type):
+        dictionary_codes = pc.index_in(labels.dictionary.cast(pa.string()), value_set=value_set)
+        lookup = pc.fill_null(dictionary_codes, -1).to_numpy(zero_copy_only=False)
+        indices = pc.fill_null(labels.indices, 0).to_numpy(zero_copy_only=False)
+        codes = lookup[indices].astype(np.int64)
+        if labels.null_count:
+            codes[labels.is_null().to_numpy(zero_copy_only=False)] = -1
+    else:
+        found = pc.index_in(labels.cast(pa.string()), value_set=value_set)
+        codes = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if strict and (codes < 0).any():
+        raise ValueError("the answer key holds labels that are not among the task's classes")
+    return codes
 
 
 def _split_scores(*, spec: TaskSpec, truth, labels, probabilities, scores) -> dict[str, float]:

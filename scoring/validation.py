@@ -107,9 +107,6 @@ def check_predictions(
     errors: list[str] = []
     ids = table[id_col]
     in_order = _same_ids_in_same_order(ids=ids, expected=expected)
-    if not in_order:
-        ids = _trim(ids)
-        in_order = _same_ids_in_same_order(ids=ids, expected=expected)
     positions = (
         None if in_order else _check_ids(ids=ids, expected=expected, id_col=id_col, errors=errors)
     )
@@ -161,9 +158,13 @@ def _positions_in(*, ids: pa.Array, expected: pa.Array) -> np.ndarray:
 
 def _check_ids(*, ids: pa.Array, expected: pa.Array, id_col: str, errors: list[str]) -> np.ndarray:
     empty = pc.fill_null(pc.equal(ids, ""), True).to_numpy(zero_copy_only=False)
+    positions = _positions_in(ids=ids, expected=expected)
+    if (positions < 0).any():  # perhaps only surrounding spaces: look again, trimmed
+        ids = _trim(ids)
+        empty = pc.fill_null(pc.equal(ids, ""), True).to_numpy(zero_copy_only=False)
+        positions = _positions_in(ids=ids, expected=expected)
     if empty.any():
         errors.append(f"{_rows_have(int(empty.sum()))} an empty '{id_col}'.")
-    positions = _positions_in(ids=ids, expected=expected)
     known = positions >= 0
     unknown = ids.filter(pa.array(~known & ~empty))
     if len(unknown):

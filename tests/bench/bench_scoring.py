@@ -71,9 +71,9 @@ def run_arena(folder: Path, kind: str) -> None:
         classes=tuple(classes),
     )
     predictions = read_arrow(path=folder / "predictions.csv")
-    score_predictions(
-        spec=spec, predictions=predictions, answers=pq.read_table(folder / "answers.parquet")
-    )
+    # Read as the platform reads its stored answer keys (see submissions.services.load_answers).
+    answers = pq.read_table(folder / "answers.parquet", read_dictionary=["label", "usage"])
+    score_predictions(spec=spec, predictions=predictions, answers=answers)
 
 
 def run_naive(folder: Path, kind: str) -> None:

@@ -178,7 +178,8 @@ def task_spec(*, task: Task) -> TaskSpec:
 
 def load_answers(*, task: Task) -> pa.Table:
     with files.local_copy(key=task.answers_path) as path:
-        return pq.read_table(path)
+        # Labels and usage read dictionary-encoded: coding them touches a few distinct values.
+        return pq.read_table(path, read_dictionary=[task.label_column, "usage"])
 
 
 def submission_score(*, submission_id: int) -> str | None:
