@@ -29,6 +29,10 @@ class ScoreReport:
     public_rows: int = 0
     private_rows: int = 0
     public_details: dict = field(default_factory=dict)
+    # What the confidence intervals are computed from, per split (see scoring.confidence):
+    # the confusion matrix, and for log loss each row's loss.
+    confusions: dict = field(default_factory=dict, repr=False)
+    row_losses: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -81,19 +85,22 @@ def _class_codes(*, labels: pa.Array, classes, strict: bool = True) -> np.ndarra
     return codes
 
 
-def _split_scores(*, spec: TaskSpec, truth, labels, probabilities, scores) -> dict[str, float]:
+def _split_scores(*, spec: TaskSpec, truth, labels, probabilities, scores) -> dict:
+    """The split's metric values, and what its confidence intervals need."""
+    n_classes = len(spec.classes) if spec.kind == "classification" else 2
+    confusion = metrics.confusion_counts(truth=truth, predicted=labels, n_classes=n_classes)
+    result = {"confusion": confusion, "row_losses": None}
     if spec.kind == "classification":
-        confusion = metrics.confusion_counts(
-            truth=truth, predicted=labels, n_classes=len(spec.classes)
-        )
         values = metrics.classification_scores(confusion)
         if probabilities is not None:
-            values["log_loss"] = metrics.log_loss(truth=truth, probabilities=probabilities)
-        return values
+            losses = metrics.row_log_losses(truth=truth, probabilities=probabilities)
+            values["log_loss"] = float(np.mean(losses))
+            result["row_losses"] = losses
+        return {**result, "values": values}
     values = metrics.matching_scores(truth=truth, predicted=labels)
     if scores is not None:
         values["pr_auc"] = metrics.average_precision(truth=truth, score=scores)
-    return values
+    return {**result, "values": values}
 
 
 def _details(*, spec: TaskSpec, truth, labels) -> dict:
@@ -134,7 +141,7 @@ def score_predictions(
     key = answer_key(spec=spec, answers=answers)
     checked = check_predictions(spec=spec, predictions=predictions, expected_ids=key.ids)
 
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict] = {}
     counts: dict[str, int] = {}
     for split in SPLITS:
         mask = key.public if split == "public" else ~key.public
@@ -150,14 +157,16 @@ def score_predictions(
                 scores=None if checked.scores is None else checked.scores[mask],
             )
             if counts[split]
-            else {}
+            else {"values": {}, "confusion": None, "row_losses": None}
         )
     return ScoreReport(
         primary_metric=spec.metric,
-        public=results["public"],
-        private=results["private"],
+        public=results["public"]["values"],
+        private=results["private"]["values"],
         public_rows=counts["public"],
         private_rows=counts["private"],
+        confusions={split: results[split]["confusion"] for split in SPLITS},
+        row_losses={split: results[split]["row_losses"] for split in SPLITS},
         public_details=_details(
             spec=spec, truth=key.truth[key.public], labels=checked.labels[key.public]
         )

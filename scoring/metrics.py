@@ -105,8 +105,13 @@ def average_precision(*, truth: np.ndarray, score: np.ndarray) -> float:
     return float(np.sum(recall_steps * precision))
 
 
-def log_loss(*, truth: np.ndarray, probabilities: np.ndarray) -> float:
-    """Mean negative log-probability of the true class; probabilities clipped like scikit-learn."""
+def row_log_losses(*, truth: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """Each row's negative log-probability of its true class, clipped like scikit-learn."""
     eps = np.finfo(probabilities.dtype).eps
     true_probability = probabilities[np.arange(len(truth)), truth]
-    return float(-np.mean(np.log(np.clip(true_probability, eps, 1 - eps))))
+    return -np.log(np.clip(true_probability, eps, 1 - eps))
+
+
+def log_loss(*, truth: np.ndarray, probabilities: np.ndarray) -> float:
+    """Mean negative log-probability of the true class (scikit-learn's log_loss)."""
+    return float(np.mean(row_log_losses(truth=truth, probabilities=probabilities)))

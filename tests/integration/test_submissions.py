@@ -229,3 +229,18 @@ def test_submission_detail_shows_public_report_to_the_team_only(
     )
     client.force_login(bob)
     assert client.get(url).status_code == 404
+
+
+def test_scores_get_confidence_intervals_shown_on_the_submission_page(
+    alice_client, alice_team, products
+):
+    task, data = products
+    predictions = data.answers.copy()
+    predictions.loc[:30, "label"] = predictions.loc[:30, "label"].iloc[::-1].to_numpy()
+    alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
+    submission = Submission.objects.get()
+    submission_score(submission_id=submission.pk)
+    for score in submission.scores.all():
+        assert score.ci_low is not None and score.ci_low <= score.value <= score.ci_high
+    url = reverse("submissions:detail", args=[task.competition.slug, task.slug, submission.pk])
+    assert b"95% bootstrap confidence interval" in alice_client.get(url).content

@@ -70,6 +70,9 @@ class Score(models.Model):
     # The task version the score was computed against; older versions are kept for history
     # when the answers or the metric change, and only the task's current version is ranked.
     task_version = models.PositiveIntegerField(default=1)
+    # 95% bootstrap confidence interval, computed once by the worker right after scoring.
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["split", "metric"]

@@ -69,6 +69,11 @@ def submission_for_viewer(
     submission.public_scores = {
         score.metric: score.value for score in current if score.split == ScoreSplit.PUBLIC
     }
+    submission.public_intervals = {
+        score.metric: (score.ci_low, score.ci_high)
+        for score in current
+        if score.split == ScoreSplit.PUBLIC and score.ci_low is not None
+    }
     submission.private_scores = (
         {score.metric: score.value for score in current if score.split == ScoreSplit.PRIVATE}
         if include_private

@@ -30,6 +30,7 @@ from scoring import (
     required_columns,
     score_predictions,
 )
+from scoring.confidence import report_intervals
 
 logger = logging.getLogger(__name__)
 
@@ -221,10 +222,22 @@ def submission_score(*, submission_id: int) -> str | None:
         for metric, value in values.items()
     ]
     with transaction.atomic():
-        if _finish(submission_id=submission_id, status=SubmissionStatus.SCORED, messages=[]):
-            Score.objects.bulk_create(scores)
-            Submission.objects.filter(pk=submission_id).update(public_details=report.public_details)
+        if not _finish(submission_id=submission_id, status=SubmissionStatus.SCORED, messages=[]):
+            return None
+        Score.objects.bulk_create(scores)
+        Submission.objects.filter(pk=submission_id).update(public_details=report.public_details)
+    # The score is visible now; its confidence intervals follow a moment later.
+    _store_intervals(submission_id=submission_id, task=task, report=report)
     return SubmissionStatus.SCORED
+
+
+def _store_intervals(*, submission_id: int, task: Task, report) -> None:
+    intervals = report_intervals(report=report, kind=task.kind)
+    for split, by_metric in intervals.items():
+        for metric, (low, high) in by_metric.items():
+            Score.objects.filter(
+                submission_id=submission_id, task_version=task.version, split=split, metric=metric
+            ).update(ci_low=low, ci_high=high)
 
 
 def _finish(*, submission_id: int, status: str, messages: list[str]) -> bool:
