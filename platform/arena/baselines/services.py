@@ -149,6 +149,8 @@ def baseline_run_execute(*, run_id: int) -> str | None:
                 user=user,
                 uploaded_file=upload,
                 comment=f"{METHODS[run.method].title}, preset {run.preset}",
+                method_name=METHODS[run.method].title,
+                tags=["baseline", run.preset],
                 enforce_rules=False,
             )
         _set(

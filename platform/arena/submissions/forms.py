@@ -10,3 +10,6 @@ class SubmissionUploadForm(forms.Form):
     comment = forms.CharField(
         label="Description", max_length=300, required=False, help_text="What did you try?"
     )
+    method_name = forms.CharField(label="Method", max_length=200, required=False)
+    tags = forms.CharField(label="Tags", max_length=400, required=False)
+    code_url = forms.CharField(label="Code or paper", max_length=400, required=False)

@@ -30,7 +30,11 @@ class Submission(models.Model):
     file_key = models.CharField(max_length=200, unique=True)
     original_name = models.CharField(max_length=200)
     size_bytes = models.PositiveBigIntegerField()
-    comment = models.CharField(max_length=300, blank=True)
+    comment = models.CharField(max_length=300, blank=True)  # the method's short description
+    # What reviewers compare: methods, not only teams. Editable by the team until the reveal.
+    method_name = models.CharField(max_length=80, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    code_url = models.URLField(max_length=300, blank=True)
     is_final = models.BooleanField(
         default=False, help_text="Chosen by the team to count for the private leaderboard."
     )

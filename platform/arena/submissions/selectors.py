@@ -166,4 +166,18 @@ def submission_panel(*, task: Task, team: Team | None, user) -> dict:
         "finals_chosen": sum(1 for row in rows if row.is_final),
         "final_limit": competition.final_selection_limit,
         "quota": quota_for(task=task, team=team) if team else None,
+        "method_suggestions": method_names_of_team(team=team),
     }
+
+
+def method_names_of_team(*, team: Team | None, limit: int = 30) -> list[str]:
+    """The team's earlier method names, most recent first (suggested at upload)."""
+    if team is None:
+        return []
+    names = (
+        Submission.objects.filter(team=team)
+        .exclude(method_name="")
+        .order_by("-created_at")
+        .values_list("method_name", flat=True)
+    )
+    return list(dict.fromkeys(names))[:limit]

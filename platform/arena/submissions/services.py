@@ -1,6 +1,7 @@
 """Writes for submissions: accepting an upload and scoring it."""
 
 import logging
+import unicodedata
 import uuid
 from datetime import timedelta
 from functools import partial
@@ -8,7 +9,9 @@ from functools import partial
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -48,6 +51,9 @@ def submission_create(
     user,
     uploaded_file: UploadedFile,
     comment: str = "",
+    method_name: str = "",
+    tags: str | list[str] = "",
+    code_url: str = "",
     enforce_rules: bool = True,
 ) -> Submission:
     """Stores an upload privately, creates it as queued and enqueues scoring once committed.
@@ -74,6 +80,7 @@ def submission_create(
     uploaded_file.seek(0)
     file_format = uploads.detect_format(head=uploaded_file.read(8))
     columns = uploads.read_column_names(file=uploaded_file, file_format=file_format)
+    method = method_metadata_clean(method_name=method_name, tags=tags, code_url=code_url)
     needed = required_columns(spec=task_spec(task=task))
     missing = [name for name in needed if name not in columns]
     if missing:
@@ -103,11 +110,73 @@ def submission_create(
                 original_name=uploads.display_name(name=uploaded_file.name),
                 size_bytes=uploaded_file.size,
                 comment=" ".join((comment or "").split())[:300],
+                **method,
             )
             transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     except BaseException:
         files.delete_quietly(key)
         raise
+    return submission
+
+
+METHOD_NAME_MAX = 80
+TAGS_MAX = 8
+TAG_MAX = 30
+
+
+def method_metadata_clean(
+    *, method_name: str = "", tags: str | list[str] = "", code_url: str = ""
+) -> dict:
+    """Normalizes method metadata; refuses invisible characters and links that are not http(s)."""
+    name = " ".join(unicodedata.normalize("NFC", method_name or "").split())
+    if len(name) > METHOD_NAME_MAX:
+        raise UserFacingError(
+            f"A method name has at most {METHOD_NAME_MAX} characters.", field="method_name"
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") for char in name):
+        raise UserFacingError("A method name cannot contain invisible characters.")
+    raw_tags = tags.split(",") if isinstance(tags, str) else list(tags)
+    cleaned_tags: list[str] = []
+    for tag in raw_tags:
+        tag = "-".join(tag.strip().lower().split())
+        if not tag or tag in cleaned_tags:
+            continue
+        if len(tag) > TAG_MAX or not all(char.isalnum() or char in "-_.+" for char in tag):
+            raise UserFacingError(
+                f"Tags are short words (letters, digits, - _ . +), at most {TAG_MAX} characters: "
+                f"{tag[:40]!r} is not.",
+                field="tags",
+            )
+        cleaned_tags.append(tag)
+    if len(cleaned_tags) > TAGS_MAX:
+        raise UserFacingError(f"At most {TAGS_MAX} tags.", field="tags")
+    url = (code_url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise UserFacingError(
+                "The link must be an http(s) address, e.g. https://github.com/...",
+                field="code_url",
+            ) from None
+    return {"method_name": name, "tags": cleaned_tags, "code_url": url[:300]}
+
+
+def submission_update_method(
+    *, submission: Submission, user, method_name: str, description: str, tags, code_url: str
+) -> Submission:
+    """Edits a submission's method metadata: team members only, until private scores show."""
+    from arena.leaderboards.selectors import is_revealed
+
+    if not Membership.objects.filter(team_id=submission.team_id, user=user).exists():
+        raise UserFacingError("Only members of the team can describe its submissions.")
+    if is_revealed(competition=submission.task.competition):
+        raise UserFacingError("Methods can no longer be edited: the results are revealed.")
+    fields = method_metadata_clean(method_name=method_name, tags=tags, code_url=code_url)
+    fields["comment"] = " ".join((description or "").split())[:300]
+    Submission.objects.filter(pk=submission.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(submission, name, value)
     return submission
 
 

@@ -25,4 +25,9 @@ urlpatterns = [
         views.submission_final,
         name="final",
     ),
+    path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/submissions/<int:submission_id>/method/",
+        views.submission_method,
+        name="method",
+    ),
 ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.competitions.selectors import competition_get, task_get, user_is_organizer
 from arena.core.errors import UserFacingError
-from arena.leaderboards.selectors import private_visible
+from arena.leaderboards.selectors import is_revealed, private_visible
 from arena.submissions import selectors, services
 from arena.submissions.forms import SubmissionUploadForm
 from arena.teams.selectors import team_for_user
@@ -35,6 +35,9 @@ def submission_upload(request, competition_slug: str, task_slug: str):
                 user=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 comment=form.cleaned_data["comment"],
+                method_name=form.cleaned_data["method_name"],
+                tags=form.cleaned_data["tags"],
+                code_url=form.cleaned_data["code_url"],
             )
         except UserFacingError as refusal:
             error = refusal.message
@@ -117,6 +120,36 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
             "task": task,
             "submission": submission,
             "per_class": submission.public_details.get("per_class", []),
+            "can_edit_method": not is_revealed(competition=competition)
+            and submission.team.memberships.filter(user=request.user).exists(),
             "confusion": selectors.confusion_view(details=submission.public_details),
         },
     )
+
+
+@login_required
+@require_POST
+def submission_method(request, competition_slug: str, task_slug: str, submission_id: int):
+    """Edits the method metadata of one of the team's submissions."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    submission = selectors.submission_for_viewer(
+        task=task,
+        submission_id=submission_id,
+        user=request.user,
+        is_organizer=False,
+        include_private=False,
+    )
+    try:
+        services.submission_update_method(
+            submission=submission,
+            user=request.user,
+            method_name=request.POST.get("method_name", ""),
+            description=request.POST.get("comment", ""),
+            tags=request.POST.get("tags", ""),
+            code_url=request.POST.get("code_url", ""),
+        )
+        messages.success(request, "Method details saved.")
+    except UserFacingError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("submissions:detail", competition.slug, task.slug, submission.pk)
