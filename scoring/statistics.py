@@ -1,0 +1,70 @@
+"""Statistics for comparing methods across tasks (Demšar, 2006), on top of scipy.
+
+``ranks``: per task, rank 1 is best and ties share the average rank. ``friedman`` tests whether
+all methods perform alike; ``nemenyi_critical_difference`` is the smallest difference of average
+ranks that is significant for all pairs at once.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+def ranks(*, scores: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """Ranks of methods (columns) within each task (rows); 1 is best, ties averaged."""
+    signed = -scores if higher_is_better else scores
+    return np.vstack([stats.rankdata(row) for row in signed])
+
+
+@dataclass(frozen=True)
+class Friedman:
+    """``statistic`` and ``p_value`` are scipy's, corrected for ties; ``statistic_uncorrected``
+    is the textbook formula on average ranks that Demšar (2006) reports."""
+
+    statistic: float
+    p_value: float
+    average_ranks: np.ndarray
+    statistic_uncorrected: float
+
+
+def friedman(*, scores: np.ndarray, higher_is_better: bool = True) -> Friedman:
+    """Friedman's test over tasks (rows) and methods (columns); needs 3+ methods, 2+ tasks."""
+    if scores.shape[1] < 3 or scores.shape[0] < 2:
+        raise ValueError("Friedman's test needs at least 3 methods and 2 tasks")
+    statistic, p_value = stats.friedmanchisquare(*scores.T)
+    tasks, methods = scores.shape
+    average = ranks(scores=scores, higher_is_better=higher_is_better).mean(axis=0)
+    uncorrected = (
+        12 * tasks / (methods * (methods + 1))
+        * (np.sum(average**2) - methods * (methods + 1) ** 2 / 4)
+    )  # fmt: skip
+    return Friedman(
+        statistic=float(statistic),
+        p_value=float(p_value),
+        average_ranks=average,
+        statistic_uncorrected=float(uncorrected),
+    )
+
+
+def nemenyi_critical_difference(*, methods: int, tasks: int, alpha: float = 0.05) -> float:
+    """CD = q_alpha * sqrt(k (k + 1) / (6 N)), q_alpha from the studentized range over sqrt(2)."""
+    q_alpha = stats.studentized_range.ppf(1 - alpha, methods, np.inf) / np.sqrt(2)
+    return float(q_alpha * np.sqrt(methods * (methods + 1) / (6 * tasks)))
+
+
+def indistinguishable_groups(*, average_ranks: np.ndarray, critical_difference: float) -> list:
+    """Maximal runs of methods (indices, sorted by rank) whose ranks differ by less than CD."""
+    order = np.argsort(average_ranks)
+    groups: list[list[int]] = []
+    for start in range(len(order)):
+        end = start
+        while (
+            end + 1 < len(order)
+            and average_ranks[order[end + 1]] - average_ranks[order[start]] < critical_difference
+        ):
+            end += 1
+        group = [int(index) for index in order[start : end + 1]]
+        if len(group) > 1 and not any(set(group) <= set(other) for other in groups):
+            groups.append(group)
+    return groups
