@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "arena.submissions",
     "arena.leaderboards",
     "arena.baselines",
+    "arena.compare",
 ]
 
 MIDDLEWARE = [

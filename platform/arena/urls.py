@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("arena.teams.urls")),
     path("", include("arena.submissions.urls")),
     path("", include("arena.leaderboards.urls")),
+    path("", include("arena.compare.urls")),
 ]

@@ -12,7 +12,7 @@ class TrackInline(admin.TabularInline):
 class CompetitionAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "start_at", "end_at", "reveal_at"]
     search_fields = ["title", "slug"]
-    filter_horizontal = ["organizers"]
+    filter_horizontal = ["organizers", "reviewers"]
     inlines = [TrackInline]
 
 

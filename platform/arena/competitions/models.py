@@ -38,6 +38,12 @@ class Competition(models.Model):
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organized_competitions", blank=True
     )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="reviewed_competitions",
+        blank=True,
+        help_text="People who compare methods across tasks (organizers can too).",
+    )
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:

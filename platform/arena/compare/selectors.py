@@ -1,0 +1,264 @@
+"""Comparing methods across tasks: the matrix, ranks, the Friedman test per track, and the
+standing of every method against the AutoGluon baseline. Reads stored scores only."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from arena.competitions.models import Competition, Task, Track
+from arena.submissions.models import Score, SubmissionStatus
+from scoring.statistics import (
+    friedman,
+    indistinguishable_groups,
+    nemenyi_critical_difference,
+    ranks,
+)
+
+BASELINE_METHOD = "AutoGluon"
+
+
+def user_is_reviewer(*, competition: Competition, user) -> bool:
+    """Reviewers compare methods; organizers are reviewers too."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        competition.organizers.filter(pk=user.pk).exists()
+        or competition.reviewers.filter(pk=user.pk).exists()
+    )
+
+
+@dataclass
+class Cell:
+    value: float
+    ci_low: float | None
+    ci_high: float | None
+    submitted_at: datetime
+    rank: float | None = None
+    normalized: float | None = None
+    shade: float = 0.0
+
+
+@dataclass
+class MethodRow:
+    key: tuple[int, str]
+    team_name: str
+    method_name: str
+    is_baseline: bool
+    cells: dict[int, Cell] = field(default_factory=dict)
+    track_summary: dict[int, dict] = field(default_factory=dict)
+    wins: int = 0
+    ties: int = 0
+    losses: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.method_name} ({self.team_name})"
+
+
+@dataclass
+class TrackBlock:
+    track: Track
+    tasks: list[Task]
+    friedman: object | None = None
+    critical_difference: float | None = None
+    methods_tested: list[MethodRow] = field(default_factory=list)
+    groups: list[list[int]] = field(default_factory=list)
+    note: str = ""
+
+
+def _best_entries(*, task: Task, split: str) -> dict[tuple[int, str], Cell]:
+    """Each (team, method name)'s best score on the task's primary metric."""
+    rows = Score.objects.filter(
+        submission__task=task,
+        submission__status=SubmissionStatus.SCORED,
+        task_version=task.version,
+        split=split,
+        metric=task.metric,
+    ).values_list(
+        "submission__team_id",
+        "submission__method_name",
+        "value",
+        "ci_low",
+        "ci_high",
+        "submission__created_at",
+    )
+    best: dict[tuple[int, str], Cell] = {}
+    for team_id, method_name, value, low, high, created_at in rows:
+        key = (team_id, method_name or "(unnamed)")
+        current = best.get(key)
+        better = current is None or (
+            value > current.value if task.higher_is_better else value < current.value
+        )
+        if better:
+            best[key] = Cell(value, low, high, created_at)
+    return best
+
+
+def comparison(*, competition: Competition, private: bool) -> tuple[list[TrackBlock], list]:
+    """The methods-by-tasks matrix with ranks, normalized scores, per-track summaries and tests."""
+    from arena.teams.models import Team
+
+    split = "private" if private else "public"
+    teams = {team.pk: team for team in Team.objects.filter(competition=competition)}
+    rows: dict[tuple[int, str], MethodRow] = {}
+    blocks = []
+    for track in competition.tracks.all():
+        tasks = list(track.tasks.order_by("title"))
+        blocks.append(TrackBlock(track=track, tasks=tasks))
+        for task in tasks:
+            for key, cell in _best_entries(task=task, split=split).items():
+                team = teams[key[0]]
+                row = rows.setdefault(key, MethodRow(key, team.name, key[1], team.is_baseline))
+                row.cells[task.pk] = cell
+    method_rows = sorted(rows.values(), key=lambda row: (row.is_baseline, row.label.casefold()))
+    for block in blocks:
+        for task in block.tasks:
+            _rank_and_normalize(task=task, rows=method_rows)
+        _summarize_track(block=block, rows=method_rows)
+        _test_track(block=block, rows=method_rows)
+    _against_baseline(blocks=blocks, rows=method_rows)
+    return blocks, method_rows
+
+
+def _rank_and_normalize(*, task: Task, rows: list[MethodRow]) -> None:
+    present = [row for row in rows if task.pk in row.cells]
+    if not present:
+        return
+    values = np.array([row.cells[task.pk].value for row in present])
+    task_ranks = ranks(scores=values[None, :], higher_is_better=task.higher_is_better)[0]
+    baseline = [
+        row.cells[task.pk].value
+        for row in present
+        if row.is_baseline and row.method_name == BASELINE_METHOD
+    ]
+    best = values.max() if task.higher_is_better else values.min()
+    low, high = values.min(), values.max()
+    for row, rank in zip(present, task_ranks, strict=True):
+        cell = row.cells[task.pk]
+        cell.rank = float(rank)
+        cell.shade = float((cell.value - low) / (high - low)) if high > low else 1.0
+        if not task.higher_is_better:
+            cell.shade = 1.0 - cell.shade
+        if baseline and best != baseline[0]:
+            reference = baseline[0] if task.higher_is_better else -baseline[0]
+            value = cell.value if task.higher_is_better else -cell.value
+            top = best if task.higher_is_better else -best
+            cell.normalized = float((value - reference) / (top - reference))
+
+
+def _summarize_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
+    """Mean score and mean rank per method; a missing task counts as zero and the worst rank."""
+    worst = len(rows)
+    for row in rows:
+        if not any(task.pk in row.cells for task in block.tasks):
+            continue
+        scores = [row.cells[t.pk].value if t.pk in row.cells else 0.0 for t in block.tasks]
+        task_ranks = [row.cells[t.pk].rank if t.pk in row.cells else worst for t in block.tasks]
+        row.track_summary[block.track.pk] = {
+            "mean_score": float(np.mean(scores)),
+            "mean_rank": float(np.mean(task_ranks)),
+            "missing": sum(1 for t in block.tasks if t.pk not in row.cells),
+        }
+
+
+def _test_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
+    """Friedman and Nemenyi over the methods that have a score on every task of the track."""
+    complete = [row for row in rows if all(t.pk in row.cells for t in block.tasks)]
+    if len(block.tasks) < 2 or len(complete) < 3:
+        block.note = (
+            "The Friedman test needs at least 2 tasks and 3 methods with a score on every task "
+            f"of the track (here: {len(block.tasks)} task(s), {len(complete)} such method(s))."
+        )
+        return
+    scores = np.array([[row.cells[t.pk].value for row in complete] for t in block.tasks])
+    higher = block.tasks[0].higher_is_better
+    block.friedman = friedman(scores=scores, higher_is_better=higher)
+    block.critical_difference = nemenyi_critical_difference(
+        methods=len(complete), tasks=len(block.tasks)
+    )
+    block.methods_tested = complete
+    block.groups = indistinguishable_groups(
+        average_ranks=block.friedman.average_ranks,
+        critical_difference=block.critical_difference,
+    )
+
+
+def _against_baseline(*, blocks: list[TrackBlock], rows: list[MethodRow]) -> None:
+    """Win when the method's 95% interval lies wholly beyond the baseline's score, loss when
+    wholly short of it, tie otherwise."""
+    for block in blocks:
+        for task in block.tasks:
+            baseline = next(
+                (
+                    row.cells[task.pk]
+                    for row in rows
+                    if row.is_baseline
+                    and row.method_name == BASELINE_METHOD
+                    and task.pk in row.cells
+                ),
+                None,
+            )
+            if baseline is None:
+                continue
+            for row in rows:
+                cell = row.cells.get(task.pk)
+                if cell is None or (row.is_baseline and row.method_name == BASELINE_METHOD):
+                    continue
+                low = cell.ci_low if cell.ci_low is not None else cell.value
+                high = cell.ci_high if cell.ci_high is not None else cell.value
+                if not task.higher_is_better:
+                    low, high, reference = -high, -low, -baseline.value
+                else:
+                    reference = baseline.value
+                if low > reference:
+                    row.wins += 1
+                elif high < reference:
+                    row.losses += 1
+                else:
+                    row.ties += 1
+
+
+def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
+    """Every current score, one row per (submission, split, metric), for export."""
+    splits = ["public", "private"] if private else ["public"]
+    scores = (
+        Score.objects.filter(
+            submission__task__competition=competition,
+            submission__status=SubmissionStatus.SCORED,
+            split__in=splits,
+        )
+        .select_related("submission__team", "submission__task__track")
+        .order_by("submission__task__slug", "submission_id", "split", "metric")
+    )
+    rows = []
+    for score in scores:
+        submission = score.submission
+        if score.task_version != submission.task.version:
+            continue
+        rows.append(
+            {
+                "team": submission.team.name,
+                "method": submission.method_name or "(unnamed)",
+                "task": submission.task.slug,
+                "track": submission.task.track.name,
+                "split": score.split,
+                "metric": score.metric,
+                "value": score.value,
+                "ci_low": score.ci_low,
+                "ci_high": score.ci_high,
+                "submitted_at": submission.created_at.isoformat(),
+            }
+        )
+    return rows
+
+
+def grouped(rows: list[MethodRow]) -> dict:
+    """Rows by baseline or not, for templates."""
+    out = defaultdict(list)
+    for row in rows:
+        out["baselines" if row.is_baseline else "methods"].append(row)
+    return out

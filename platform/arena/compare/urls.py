@@ -1,0 +1,14 @@
+from django.urls import path
+
+from arena.compare import views
+
+app_name = "compare"
+
+urlpatterns = [
+    path("c/<slug:competition_slug>/compare/", views.comparison, name="comparison"),
+    path(
+        "c/<slug:competition_slug>/compare/scores.<str:file_format>",
+        views.export,
+        name="export",
+    ),
+]

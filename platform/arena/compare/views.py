@@ -1,0 +1,94 @@
+import io
+
+import pandas as pd
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from arena.compare import selectors
+from arena.compare.cd_diagram import cd_diagram_svg
+from arena.competitions.selectors import competition_get
+from arena.leaderboards.exports import csv_cell
+from arena.leaderboards.selectors import is_revealed, private_visible
+
+MODES = {"raw": "Scores", "normalized": "Baseline-normalized", "rank": "Ranks per task"}
+
+
+def _competition_for_reviewer(request, competition_slug: str):
+    competition = competition_get(slug=competition_slug)
+    if not selectors.user_is_reviewer(competition=competition, user=request.user):
+        raise PermissionDenied("Only the competition's reviewers and organizers compare methods.")
+    return competition
+
+
+def _private(request, competition) -> bool:
+    """Before the reveal only organizers may look at private figures, and only if they ask."""
+    if is_revealed(competition=competition):
+        return request.GET.get("board") != "public"
+    return request.GET.get("board") == "private" and private_visible(
+        competition=competition, user=request.user
+    )
+
+
+@require_GET
+def comparison(request, competition_slug: str):
+    competition = _competition_for_reviewer(request, competition_slug)
+    private = _private(request, competition)
+    mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "raw"
+    blocks, rows = selectors.comparison(competition=competition, private=private)
+    for block in blocks:
+        if block.friedman is not None:
+            block.svg = mark_safe(  # noqa: S308 - built by cd_diagram_svg, labels escaped there
+                cd_diagram_svg(
+                    labels=[row.label for row in block.methods_tested],
+                    average_ranks=list(block.friedman.average_ranks),
+                    critical_difference=block.critical_difference,
+                    groups=block.groups,
+                )
+            )
+    return render(
+        request,
+        "compare/comparison.html",
+        {
+            "competition": competition,
+            "blocks": blocks,
+            "rows": rows,
+            "mode": mode,
+            "modes": MODES,
+            "private": private,
+            "revealed": is_revealed(competition=competition),
+            "can_preview_private": private_visible(competition=competition, user=request.user),
+        },
+    )
+
+
+@require_GET
+def export(request, competition_slug: str, file_format: str):
+    """Every score in long format, as CSV or Parquet (private rows only when visible)."""
+    competition = _competition_for_reviewer(request, competition_slug)
+    if file_format not in ("csv", "parquet"):
+        raise Http404("Scores download as .csv or .parquet")
+    private = is_revealed(competition=competition) or private_visible(
+        competition=competition, user=request.user
+    )
+    frame = pd.DataFrame(
+        selectors.long_format_rows(competition=competition, private=private),
+        columns=[
+            "team", "method", "task", "track", "split", "metric", "value", "ci_low", "ci_high",
+            "submitted_at",
+        ],
+    )  # fmt: skip
+    if file_format == "parquet":
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        response = HttpResponse(buffer.getvalue(), content_type="application/vnd.apache.parquet")
+    else:
+        for column in ("team", "method", "task", "track"):
+            frame[column] = frame[column].map(csv_cell)
+        response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{competition.slug}-scores.{file_format}"'
+    )
+    return response

@@ -1,0 +1,140 @@
+"""Reviewers compare methods across tasks: matrix, ranks, tests, baseline standing, export."""
+
+import io
+from statistics import mean
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+
+from arena.compare.selectors import comparison
+from arena.competitions import synthetic
+from arena.competitions.services import task_create
+from arena.teams.models import Team
+from arena.teams.services import team_create
+from tests.integration.helpers import answers_with_usage, submit_scored
+
+
+def with_public_errors(task, count):
+    key = answers_with_usage(task)
+    frame = key[["id", "label"]].copy()
+    for index in key.index[key["usage"] == "public"][:count]:
+        frame.at[index, "label"] = next(c for c in task.classes if c != frame.at[index, "label"])
+    return frame
+
+
+@pytest.fixture
+def arena_with_methods(competition, products, alice, bob, charlie, make_user):
+    first, _ = products
+    data = synthetic.classification_data(rows=160, seed=12)
+    second = task_create(
+        competition=competition, track=first.track, slug="gadgets", title="Gadgets",
+        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
+        answers=data.answers, public_fraction=0.5,
+    )  # fmt: skip
+    robot = make_user("robot")
+    baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
+    Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
+    team_create(competition=competition, user=alice, name="Alpha")
+    team_create(competition=competition, user=bob, name="=Bravo")
+    team_create(competition=competition, user=charlie, name="Charlie")
+    plan = [
+        (robot, "AutoGluon", (6, 6)),
+        (alice, "<b>GBDT</b>", (0, 2)),
+        (bob, "LogReg", (12, 10)),
+        (charlie, "kNN", (20, 25)),
+    ]
+    for user, method, (errors_first, errors_second) in plan:
+        for task, errors in ((first, errors_first), (second, errors_second)):
+            submission = submit_scored(task, user, with_public_errors(task, errors))
+            submission.method_name = method
+            submission.save(update_fields=["method_name"])
+    return competition, first, second
+
+
+@pytest.fixture
+def reviewer_client(client, arena_with_methods, make_user):
+    competition, _, _ = arena_with_methods
+    reviewer = make_user("rita")
+    competition.reviewers.add(reviewer)
+    client.force_login(reviewer)
+    return client
+
+
+def test_matrix_ranks_and_means_match_a_hand_computation(arena_with_methods):
+    competition, first, second = arena_with_methods
+    blocks, rows = comparison(competition=competition, private=False)
+    by_method = {row.method_name: row for row in rows}
+    for task in (first, second):
+        values = {name: row.cells[task.pk].value for name, row in by_method.items()}
+        order = sorted(values, key=lambda name: -values[name])
+        assert [by_method[name].cells[task.pk].rank for name in order] == [1.0, 2.0, 3.0, 4.0]
+    alpha = by_method["<b>GBDT</b>"]
+    summary = alpha.track_summary[first.track.pk]
+    assert summary["mean_score"] == pytest.approx(
+        mean(alpha.cells[t.pk].value for t in (first, second))
+    )
+    assert summary["mean_rank"] == 1.0
+    # Normalized: (score - AutoGluon) / (best - AutoGluon): the best entry is 1, the baseline 0.
+    assert alpha.cells[first.pk].normalized == pytest.approx(1.0)
+    assert by_method["AutoGluon"].cells[first.pk].normalized == pytest.approx(0.0)
+    assert by_method["kNN"].cells[first.pk].normalized < 0
+
+
+def test_friedman_and_win_tie_loss_against_the_baseline(arena_with_methods):
+    competition, first, _ = arena_with_methods
+    blocks, rows = comparison(competition=competition, private=False)
+    block = blocks[0]
+    assert len(block.methods_tested) == 4 and block.critical_difference > 0
+    assert 0 <= block.friedman.p_value <= 1
+    by_method = {row.method_name: row for row in rows}
+    knn = by_method["kNN"]
+    assert knn.wins == 0 and knn.losses + knn.ties == 2
+
+
+def test_reviewers_see_the_page_with_a_diagram_participants_do_not(
+    reviewer_client, client, arena_with_methods, alice
+):
+    competition, _, _ = arena_with_methods
+    url = reverse("compare:comparison", args=[competition.slug])
+    page = reviewer_client.get(url).content.decode()
+    assert "Friedman test over 2 tasks and 4 methods" in page
+    assert "<svg" in page and "Critical difference diagram" in page
+    assert "<b>GBDT</b>" not in page and "&lt;b&gt;GBDT&lt;/b&gt;" in page
+    for mode in ("normalized", "rank"):
+        assert reviewer_client.get(url + f"?mode={mode}").status_code == 200
+    client.force_login(alice)
+    assert client.get(url).status_code == 403
+
+
+def test_export_long_format_is_public_only_before_the_reveal(reviewer_client, arena_with_methods):
+    competition, _, _ = arena_with_methods
+    for file_format in ("csv", "parquet"):
+        response = reviewer_client.get(
+            reverse("compare:export", args=[competition.slug, file_format])
+        )
+        body = response.content
+        frame = (
+            pd.read_csv(io.BytesIO(body))
+            if file_format == "csv"
+            else pd.read_parquet(io.BytesIO(body))
+        )
+        assert list(frame.columns) == [
+            "team", "method", "task", "track", "split", "metric", "value", "ci_low",
+            "ci_high", "submitted_at",
+        ]  # fmt: skip
+        assert set(frame["split"]) == {"public"}
+        assert len(frame) == 8 * 3  # 8 submissions x 3 metrics
+    csv_text = reviewer_client.get(
+        reverse("compare:export", args=[competition.slug, "csv"])
+    ).content.decode()
+    assert "'=Bravo" in csv_text and "\n=Bravo" not in csv_text
+
+
+def test_organizers_export_private_rows_before_the_reveal(client, arena_with_methods, make_user):
+    competition, _, _ = arena_with_methods
+    organizer = make_user("olga")
+    competition.organizers.add(organizer)
+    client.force_login(organizer)
+    body = client.get(reverse("compare:export", args=[competition.slug, "parquet"])).content
+    assert set(pd.read_parquet(io.BytesIO(body))["split"]) == {"public", "private"}
