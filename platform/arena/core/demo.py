@@ -23,6 +23,7 @@ from arena.teams import services as team_services
 from arena.teams.models import Team
 
 DEMO_SLUG = "arena-demo"
+DEMO_METHODS = {"alice": "Gradient boosting", "charlie": "Random forest"}
 DEMO_ACCOUNTS = (
     # username, password, is organizer
     ("organizer", "arena-organizer", True),
@@ -160,6 +161,8 @@ def _demo_entries(*, competition: Competition, users: dict, entries) -> None:
             user=user,
             uploaded_file=SimpleUploadedFile("first-try.csv", frame_to_csv_bytes(predictions)),
             comment="Demo entry",
+            method_name=DEMO_METHODS[username],
+            tags=["demo"],
         )
         submission_services.submission_score(submission_id=submission.pk)
 
@@ -189,18 +192,17 @@ def demo_builtin_tasks(*, competition: Competition, bundles_dir: Path, log) -> l
 
 
 def demo_builtin_entries(*, competition: Competition) -> None:
-    """Entries on two real tasks, once, so their boards and the track boards have rows."""
+    """Entries of both demo teams on every task, once, so the boards, the track rankings and the
+    reviewers' comparison (with its Friedman test) have something to show."""
     users = {username: User.objects.get(username=username) for username in ("alice", "charlie")}
-    for slug, username, accuracy in (
-        ("vehicle-class", "alice", 0.75),
-        ("vehicle-class", "charlie", 0.55),
-        ("febrl-people", "alice", 0.9),
-    ):
-        task = competition.tasks.filter(slug=slug).first()
-        if task is None or task.submissions.filter(submitted_by__username=username).exists():
-            continue
-        with files.local_copy(key=task.answers_path) as path:
-            answers = pd.read_parquet(path)[["id", "label"]]
-        _demo_entries(
-            competition=competition, users=users, entries=((username, task, answers, accuracy),)
-        )
+    for task in competition.tasks.order_by("pk"):
+        for username, accuracy in (("alice", 0.8), ("charlie", 0.65)):
+            if task.submissions.filter(submitted_by__username=username).exists():
+                continue
+            with files.local_copy(key=task.answers_path) as path:
+                answers = pd.read_parquet(path)[["id", "label"]]
+            _demo_entries(
+                competition=competition,
+                users=users,
+                entries=((username, task, answers, accuracy),),
+            )
