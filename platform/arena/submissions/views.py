@@ -13,6 +13,20 @@ from arena.submissions.forms import SubmissionUploadForm
 from arena.teams.selectors import team_for_user
 
 
+def _own_submission(request, competition_slug: str, task_slug: str, submission_id: int):
+    """A submission of the requesting user's team (anything else is "not found")."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    submission = selectors.submission_for_viewer(
+        task=task,
+        submission_id=submission_id,
+        user=request.user,
+        is_organizer=False,
+        include_private=False,
+    )
+    return competition, task, submission
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -78,14 +92,8 @@ def _render_panel(request, *, competition, task):
 @require_POST
 def submission_final(request, competition_slug: str, task_slug: str, submission_id: int):
     """Marks or unmarks a submission as final; answers with the refreshed panel."""
-    competition = competition_get(slug=competition_slug)
-    task = task_get(competition=competition, slug=task_slug)
-    submission = selectors.submission_for_viewer(
-        task=task,
-        submission_id=submission_id,
-        user=request.user,
-        is_organizer=False,
-        include_private=False,
+    competition, task, submission = _own_submission(
+        request, competition_slug, task_slug, submission_id
     )
     try:
         services.submission_set_final(
@@ -131,14 +139,8 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
 @require_POST
 def submission_method(request, competition_slug: str, task_slug: str, submission_id: int):
     """Edits the method metadata of one of the team's submissions."""
-    competition = competition_get(slug=competition_slug)
-    task = task_get(competition=competition, slug=task_slug)
-    submission = selectors.submission_for_viewer(
-        task=task,
-        submission_id=submission_id,
-        user=request.user,
-        is_organizer=False,
-        include_private=False,
+    competition, task, submission = _own_submission(
+        request, competition_slug, task_slug, submission_id
     )
     try:
         services.submission_update_method(
