@@ -2,10 +2,14 @@ import yaml
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from arena.competitions import selectors
+from arena.core.charts import best_over_time_svg
 from arena.core.files import private_storage
+from arena.leaderboards.selectors import best_score_history
 from arena.submissions.selectors import submission_panel
 from arena.teams.selectors import team_for_user
 
@@ -38,6 +42,15 @@ def task_detail(request, competition_slug: str, task_slug: str):
     competition = selectors.competition_get(slug=competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
     team = team_for_user(competition=competition, user=request.user)
+    own_chart = (
+        best_over_time_svg(
+            series=best_score_history(task=task, team_ids={team.pk}),
+            now=timezone.now(),
+            title=f"Your team's best public {task.metric} over time",
+        )
+        if team
+        else ""
+    )
     return render(
         request,
         "competitions/task_detail.html",
@@ -47,6 +60,7 @@ def task_detail(request, competition_slug: str, task_slug: str):
             "phase": selectors.competition_phase(competition=competition),
             "team": team,
             "formats": list(DOWNLOAD_FORMATS),
+            "own_chart": mark_safe(own_chart),  # noqa: S308 - names escaped by the chart
             **submission_panel(task=task, team=team, user=request.user),
         },
     )

@@ -323,3 +323,25 @@ def rank_changes(*, task: Task, from_version: int) -> list[RankChange]:
         )
     changes.sort(key=lambda change: (change.new_rank is None, change.new_rank or 0))
     return changes
+
+
+def best_score_history(
+    *, task: Task, team_ids: set[int] | None = None, limit_teams: int = 8
+) -> dict[str, list[tuple[datetime, float]]]:
+    """Each team's best public score over time: a point whenever its best improved.
+
+    Public scores only, so it is safe to show to everyone. Without ``team_ids``, the teams
+    that lead the public board now (at most ``limit_teams``).
+    """
+    higher = task.higher_is_better
+    if team_ids is None:
+        leaders = [row.team_id for row in leaderboard_for_task(task=task)[:limit_teams]]
+        team_ids = set(leaders)
+    history: dict[str, list[tuple[datetime, float]]] = {}
+    for entry in _entries(task=task):
+        if entry.team_id not in team_ids or entry.public is None:
+            continue
+        points = history.setdefault(entry.team_name, [])
+        if not points or _better(entry.public, points[-1][1], higher=higher):
+            points.append((entry.created_at, entry.public))
+    return history

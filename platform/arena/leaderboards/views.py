@@ -1,10 +1,14 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from arena.competitions.selectors import competition_get, task_get
+from arena.core.charts import best_over_time_svg
 from arena.leaderboards import exports
 from arena.leaderboards.selectors import (
+    best_score_history,
     is_revealed,
     leaderboard_for_task,
     leaderboard_for_track,
@@ -40,6 +44,11 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             f"{competition.slug}-{task.slug}-{split}-leaderboard.csv",
         )
     team = team_for_user(competition=competition, user=request.user)
+    chart = best_over_time_svg(
+        series=best_score_history(task=task),
+        now=timezone.now(),
+        title=f"Best public {task.metric} over time, leading teams",
+    )
     return render(
         request,
         "leaderboards/task_leaderboard.html",
@@ -51,6 +60,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "revealed": is_revealed(competition=competition),
             "can_preview_private": private_visible(competition=competition, user=request.user),
             "my_team_id": team.pk if team else None,
+            "chart": mark_safe(chart),  # noqa: S308 - built by best_over_time_svg, names escaped
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
         },
     )
