@@ -27,7 +27,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   echo
-  echo "Stopping web server and worker..."
+  echo "Stopping the web server and the workers..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   exit 0
@@ -48,8 +48,8 @@ cat <<MSG
 
   Arena is running at http://$HOST:$PORT/
   Log in as organizer / arena-organizer (admin at http://$HOST:$PORT/admin/),
-  or alice / arena-alice, or bob / arena-bob; or sign up as a new user.
-  Press Ctrl-C to stop the web server and the worker.
+  or alice / arena-alice, bob / arena-bob, charlie / arena-charlie; or sign up as a new user.
+  Press Ctrl-C to stop the web server and the workers.
 
 MSG
 # Whichever process exits first ends the demo; the trap stops the other.
