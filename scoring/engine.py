@@ -33,6 +33,8 @@ class ScoreReport:
     # the confusion matrix, and for log loss each row's loss.
     confusions: dict = field(default_factory=dict, repr=False)
     row_losses: dict = field(default_factory=dict, repr=False)
+    # Predicted class codes (0/1 for matching) in the answer key's row order, for paired tests.
+    aligned_labels: np.ndarray | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def score_predictions(
         private=results["private"]["values"],
         public_rows=counts["public"],
         private_rows=counts["private"],
+        aligned_labels=checked.labels,
         confusions={split: results[split]["confusion"] for split in SPLITS},
         row_losses={split: results[split]["row_losses"] for split in SPLITS},
         public_details=_details(

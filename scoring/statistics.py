@@ -68,3 +68,67 @@ def indistinguishable_groups(*, average_ranks: np.ndarray, critical_difference: 
         if len(group) > 1 and not any(set(group) <= set(other) for other in groups):
             groups.append(group)
     return groups
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """``a - b`` on one metric, with its paired-bootstrap interval and two-sided p-value."""
+
+    difference: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+
+def paired_bootstrap(
+    *,
+    truth: np.ndarray,
+    predicted_a: np.ndarray,
+    predicted_b: np.ndarray,
+    n_classes: int,
+    metric: str,
+    replicates: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> PairedDifference:
+    """Paired bootstrap of a confusion-based metric's difference between two predictions.
+
+    Rows are resampled together for both entries. Resampling rows is a multinomial draw over the
+    distinct (truth, a, b) triples, so the cost follows the number of distinct triples, not rows.
+    The p-value is twice the smaller share of replicates on either side of zero (at most 1).
+    """
+    from scoring.confidence import _classification_batch, _matching_batch
+
+    k = n_classes
+    triples = (truth.astype(np.int64) * k + predicted_a) * k + predicted_b
+    cells, counts = np.unique(triples, return_counts=True)
+    cell_truth, rest = np.divmod(cells, k * k)
+    cell_a, cell_b = np.divmod(rest, k)
+    index_a, index_b = cell_truth * k + cell_a, cell_truth * k + cell_b
+    total = int(counts.sum())
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(total, counts / total, size=replicates)
+    confusion_a = np.zeros((replicates, k * k))
+    confusion_b = np.zeros((replicates, k * k))
+    for replicate in range(replicates):
+        confusion_a[replicate] = np.bincount(index_a, weights=draws[replicate], minlength=k * k)
+        confusion_b[replicate] = np.bincount(index_b, weights=draws[replicate], minlength=k * k)
+    batch = (
+        _classification_batch
+        if k > 2 or metric in ("accuracy", "macro_f1", "weighted_f1")
+        else _matching_batch
+    )
+    shape = (replicates, k, k)
+    values_a = batch(confusion_a.reshape(shape))[metric]
+    values_b = batch(confusion_b.reshape(shape))[metric]
+    observed_a = batch(np.bincount(index_a, weights=counts, minlength=k * k).reshape(1, k, k))
+    observed_b = batch(np.bincount(index_b, weights=counts, minlength=k * k).reshape(1, k, k))
+    differences = values_a - values_b
+    tail = (1 - level) / 2 * 100
+    p_value = min(1.0, 2 * min(np.mean(differences <= 0), np.mean(differences >= 0)))
+    return PairedDifference(
+        difference=float(observed_a[metric][0] - observed_b[metric][0]),
+        ci_low=float(np.percentile(differences, tail)),
+        ci_high=float(np.percentile(differences, 100 - tail)),
+        p_value=float(p_value),
+    )

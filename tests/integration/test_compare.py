@@ -138,3 +138,26 @@ def test_organizers_export_private_rows_before_the_reveal(client, arena_with_met
     client.force_login(organizer)
     body = client.get(reverse("compare:export", args=[competition.slug, "parquet"])).content
     assert set(pd.read_parquet(io.BytesIO(body))["split"]) == {"public", "private"}
+
+
+def test_pairwise_view_tells_whether_two_entries_differ(reviewer_client, arena_with_methods):
+    competition, first, _ = arena_with_methods
+    blocks, rows = comparison(competition=competition, private=False)
+    by_method = {row.method_name: row for row in rows}
+    best = by_method["<b>GBDT</b>"].cells[first.pk].submission_id
+    worst = by_method["kNN"].cells[first.pk].submission_id
+    url = reverse("compare:pairwise", args=[competition.slug])
+    page = reviewer_client.get(url, {"task": first.slug, "a": best, "b": worst}).content.decode()
+    assert "A − B in macro_f1" in page
+    assert "The difference is real at the 5% level: A is better" in page
+    same = reviewer_client.get(url, {"task": first.slug, "a": best, "b": best}).content.decode()
+    assert "Pick two different entries" in same
+
+
+def test_scoring_keeps_prediction_codes_for_paired_tests(arena_with_methods):
+    from arena.core.files import private_storage
+    from arena.submissions.models import Submission
+
+    for submission in Submission.objects.all():
+        assert submission.codes_key.endswith(".codes.npy")
+        assert private_storage().exists(submission.codes_key)

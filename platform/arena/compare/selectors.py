@@ -37,6 +37,7 @@ class Cell:
     ci_low: float | None
     ci_high: float | None
     submitted_at: datetime
+    submission_id: int = 0
     rank: float | None = None
     normalized: float | None = None
     shade: float = 0.0
@@ -85,16 +86,17 @@ def _best_entries(*, task: Task, split: str) -> dict[tuple[int, str], Cell]:
         "ci_low",
         "ci_high",
         "submission__created_at",
+        "submission_id",
     )
     best: dict[tuple[int, str], Cell] = {}
-    for team_id, method_name, value, low, high, created_at in rows:
+    for team_id, method_name, value, low, high, created_at, submission_id in rows:
         key = (team_id, method_name or "(unnamed)")
         current = best.get(key)
         better = current is None or (
             value > current.value if task.higher_is_better else value < current.value
         )
         if better:
-            best[key] = Cell(value, low, high, created_at)
+            best[key] = Cell(value, low, high, created_at, submission_id)
     return best
 
 
@@ -262,3 +264,39 @@ def grouped(rows: list[MethodRow]) -> dict:
     for row in rows:
         out["baselines" if row.is_baseline else "methods"].append(row)
     return out
+
+
+def pairwise_difference(*, task: Task, submission_a, submission_b, private: bool):
+    """Paired-bootstrap difference (a - b) of the task's primary metric on one split; cached.
+
+    Returns None when it cannot be computed (a log-loss task, or predictions not kept).
+    """
+    from django.core.cache import cache
+
+    from arena.core import files
+    from arena.submissions.services import load_answers, task_spec
+    from scoring.engine import answer_key
+    from scoring.statistics import paired_bootstrap
+
+    if task.metric == "log_loss" or not submission_a.codes_key or not submission_b.codes_key:
+        return None
+    split = "private" if private else "public"
+    cache_key = f"pairwise:{task.pk}:{task.version}:{submission_a.pk}:{submission_b.pk}:{split}"
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return cached
+    key = answer_key(spec=task_spec(task=task), answers=load_answers(task=task))
+    mask = ~key.public if private else key.public
+    codes = []
+    for submission in (submission_a, submission_b):
+        with files.private_storage().open(submission.codes_key, "rb") as handle:
+            codes.append(np.load(handle, allow_pickle=False))
+    result = paired_bootstrap(
+        truth=key.truth[mask],
+        predicted_a=codes[0][mask],
+        predicted_b=codes[1][mask],
+        n_classes=len(task.classes) if task.kind == "classification" else 2,
+        metric=task.metric,
+    )
+    cache.set(cache_key, result, timeout=24 * 3600)
+    return result

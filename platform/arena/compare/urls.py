@@ -6,6 +6,7 @@ app_name = "compare"
 
 urlpatterns = [
     path("c/<slug:competition_slug>/compare/", views.comparison, name="comparison"),
+    path("c/<slug:competition_slug>/compare/pairwise/", views.pairwise, name="pairwise"),
     path(
         "c/<slug:competition_slug>/compare/scores.<str:file_format>",
         views.export,

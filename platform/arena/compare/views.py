@@ -92,3 +92,50 @@ def export(request, competition_slug: str, file_format: str):
         f'attachment; filename="{competition.slug}-scores.{file_format}"'
     )
     return response
+
+
+@require_GET
+def pairwise(request, competition_slug: str):
+    """Pick two entries on one task: their paired-bootstrap difference, interval and p-value."""
+    from django.shortcuts import get_object_or_404
+
+    from arena.submissions.models import Submission
+
+    competition = _competition_for_reviewer(request, competition_slug)
+    private = _private(request, competition)
+    tasks = list(competition.tasks.order_by("title"))
+    task = next(
+        (t for t in tasks if t.slug == request.GET.get("task")), tasks[0] if tasks else None
+    )
+    entries, result, chosen = [], None, {}
+    if task is not None:
+        _, rows = selectors.comparison(competition=competition, private=private)
+        entries = [
+            (row.cells[task.pk].submission_id, row.label, row.cells[task.pk].value)
+            for row in rows
+            if task.pk in row.cells
+        ]
+        ids = {entry[0] for entry in entries}
+        try:
+            chosen = {side: int(request.GET.get(side, "0")) for side in ("a", "b")}
+        except ValueError:
+            chosen = {}
+        if chosen and chosen["a"] in ids and chosen["b"] in ids and chosen["a"] != chosen["b"]:
+            submission_a = get_object_or_404(Submission, pk=chosen["a"], task=task)
+            submission_b = get_object_or_404(Submission, pk=chosen["b"], task=task)
+            result = selectors.pairwise_difference(
+                task=task, submission_a=submission_a, submission_b=submission_b, private=private
+            )
+    return render(
+        request,
+        "compare/pairwise.html",
+        {
+            "competition": competition,
+            "tasks": tasks,
+            "task": task,
+            "entries": entries,
+            "chosen": chosen,
+            "result": result,
+            "private": private,
+        },
+    )

@@ -28,6 +28,8 @@ class Submission(models.Model):
     )
     # Key in private storage, chosen by the platform; the user's file name is only displayed.
     file_key = models.CharField(max_length=200, unique=True)
+    # The scored predictions as class codes in answer-key order (.npy), for paired comparisons.
+    codes_key = models.CharField(max_length=220, blank=True)
     original_name = models.CharField(max_length=200)
     size_bytes = models.PositiveBigIntegerField()
     comment = models.CharField(max_length=300, blank=True)  # the method's short description

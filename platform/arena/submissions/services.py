@@ -1,11 +1,13 @@
 """Writes for submissions: accepting an upload and scoring it."""
 
+import io
 import logging
 import unicodedata
 import uuid
 from datetime import timedelta
 from functools import partial
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
@@ -297,7 +299,18 @@ def submission_score(*, submission_id: int) -> str | None:
         Submission.objects.filter(pk=submission_id).update(public_details=report.public_details)
     # The score is visible now; its confidence intervals follow a moment later.
     _store_intervals(submission_id=submission_id, task=task, report=report)
+    _store_codes(submission=submission, task=task, report=report)
     return SubmissionStatus.SCORED
+
+
+def _store_codes(*, submission: Submission, task: Task, report) -> None:
+    """Keeps the predictions as compact class codes so pairs of entries can be compared later."""
+    buffer = io.BytesIO()
+    np.save(buffer, report.aligned_labels.astype(np.int32), allow_pickle=False)
+    key = f"{submission.file_key}.v{task.version}.codes.npy"
+    files.delete_quietly(key)
+    files.save_bytes(key=key, data=buffer.getvalue())
+    Submission.objects.filter(pk=submission.pk).update(codes_key=key)
 
 
 def _store_intervals(*, submission_id: int, task: Task, report) -> None:

@@ -69,3 +69,38 @@ def test_groups_of_indistinguishable_methods():
 def test_too_few_methods_is_refused():
     with pytest.raises(ValueError, match="at least 3 methods"):
         friedman(scores=np.ones((4, 2)))
+
+
+def test_paired_bootstrap_agrees_with_scipy_and_detects_a_real_difference():
+    from scoring.statistics import paired_bootstrap
+
+    rng = np.random.default_rng(2)
+    truth = rng.integers(0, 3, 1500)
+    better = np.where(rng.random(1500) < 0.8, truth, rng.integers(0, 3, 1500))
+    worse = np.where(rng.random(1500) < 0.72, truth, rng.integers(0, 3, 1500))
+    result = paired_bootstrap(
+        truth=truth, predicted_a=better, predicted_b=worse, n_classes=3, metric="accuracy",
+        replicates=4000,
+    )  # fmt: skip
+    reference = stats.bootstrap(
+        ((better == truth).astype(float), (worse == truth).astype(float)),
+        lambda a, b: np.mean(a) - np.mean(b),
+        paired=True, vectorized=False, n_resamples=3000, method="percentile", random_state=1,
+    ).confidence_interval  # fmt: skip
+    assert result.difference == pytest.approx(np.mean(better == truth) - np.mean(worse == truth))
+    assert result.ci_low == pytest.approx(reference.low, abs=0.004)
+    assert result.ci_high == pytest.approx(reference.high, abs=0.004)
+    assert result.ci_low > 0 and result.p_value < 0.05
+
+
+def test_paired_bootstrap_of_identical_entries_is_a_tie():
+    from scoring.statistics import paired_bootstrap
+
+    rng = np.random.default_rng(3)
+    truth = rng.integers(0, 2, 500)
+    predicted = np.where(rng.random(500) < 0.8, truth, 1 - truth)
+    result = paired_bootstrap(
+        truth=truth, predicted_a=predicted, predicted_b=predicted, n_classes=2, metric="f1"
+    )
+    assert result.difference == 0 and result.ci_low == 0 == result.ci_high
+    assert result.p_value == 1.0
