@@ -161,3 +161,17 @@ def test_scoring_keeps_prediction_codes_for_paired_tests(arena_with_methods):
     for submission in Submission.objects.all():
         assert submission.codes_key.endswith(".codes.npy")
         assert private_storage().exists(submission.codes_key)
+
+
+def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_methods, make_user):
+    from arena.leaderboards.selectors import leaderboard_for_task, tied_with_leader
+
+    competition, first, _ = arena_with_methods
+    rows = leaderboard_for_task(task=first)
+    tied = tied_with_leader(task=first, rows=rows, private=False)
+    names = {row.team_id: row.team_name for row in rows}
+    # Alpha leads (0 errors); the baseline (6 errors) is close, kNN (20 errors) is far behind.
+    assert "Charlie" not in {names[team_id] for team_id in tied}
+    page = client.get(reverse("leaderboards:task", args=[competition.slug, first.slug]))
+    assert page.status_code == 200
+    assert page.content.decode().count("tied with leader</span>") == len(tied)

@@ -43,6 +43,7 @@ class LeaderboardRow:
     last_submitted_at: datetime
     public_score: float | None = None  # private boards: the public score of the same entry
     public_rank: int | None = None  # private boards: the team's rank on the public board
+    submission_id: int | None = None  # the entry the row's score comes from
 
     @property
     def rank_change(self) -> int | None:
@@ -131,12 +132,14 @@ def _public_rows(entries: list[Entry], *, higher: bool) -> list[dict]:
                 "entries": 0,
                 "best_at": entry.created_at,
                 "last_at": entry.created_at,
+                "submission_id": entry.submission_id,
             },
         )
         row["entries"] += 1
         row["last_at"] = entry.created_at
         if _better(entry.public, row["score"], higher=higher):
             row["score"], row["best_at"] = entry.public, entry.created_at
+            row["submission_id"] = entry.submission_id
     return _ranked(list(by_team.values()), higher=higher)
 
 
@@ -185,6 +188,7 @@ def _private_rows(entries: list[Entry], *, higher: bool, limit: int) -> list[dic
                 "entries": counts[team_id],
                 "best_at": best.created_at,
                 "last_at": last_at[team_id],
+                "submission_id": best.submission_id,
             }
         )
     return _ranked(rows, higher=higher)
@@ -203,6 +207,7 @@ def _as_rows(rows: list[dict]) -> list[LeaderboardRow]:
             last_submitted_at=row["last_at"],
             public_score=row.get("public_score"),
             public_rank=row.get("public_rank"),
+            submission_id=row.get("submission_id"),
         )
         for row in rows
     ]
@@ -345,3 +350,31 @@ def best_score_history(
         if not points or _better(entry.public, points[-1][1], higher=higher):
             points.append((entry.created_at, entry.public))
     return history
+
+
+def tied_with_leader(
+    *, task: Task, rows: list[LeaderboardRow], private: bool, limit: int = 10
+) -> set[int]:
+    """Team ids among the first ``limit`` rows that a 95% paired bootstrap cannot tell apart
+    from the leader (cached per pair and task version, so a page view computes each once)."""
+    from arena.compare.selectors import pairwise_difference
+    from arena.submissions.models import Submission
+
+    leader = next((row for row in rows if row.rank == 1), None)
+    if leader is None or leader.submission_id is None:
+        return set()
+    candidates = [row for row in rows[:limit] if row is not leader and row.submission_id]
+    submissions = Submission.objects.in_bulk(
+        [leader.submission_id, *(row.submission_id for row in candidates)]
+    )
+    tied = set()
+    for row in candidates:
+        result = pairwise_difference(
+            task=task,
+            submission_a=submissions[leader.submission_id],
+            submission_b=submissions[row.submission_id],
+            private=private,
+        )
+        if result is not None and result.ci_low <= 0 <= result.ci_high:
+            tied.add(row.team_id)
+    return tied

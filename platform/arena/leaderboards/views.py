@@ -13,6 +13,7 @@ from arena.leaderboards.selectors import (
     leaderboard_for_task,
     leaderboard_for_track,
     private_visible,
+    tied_with_leader,
 )
 from arena.teams.selectors import team_for_user
 
@@ -61,6 +62,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "can_preview_private": private_visible(competition=competition, user=request.user),
             "my_team_id": team.pk if team else None,
             "chart": mark_safe(chart),  # noqa: S308 - built by best_over_time_svg, names escaped
+            "tied": tied_with_leader(task=task, rows=rows, private=private),
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
         },
     )
