@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "arena.leaderboards",
     "arena.baselines",
     "arena.compare",
+    "arena.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [

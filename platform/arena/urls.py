@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("arena.api.urls")),
     path("accounts/", include("arena.accounts.urls")),
     path("", include("arena.competitions.urls")),
     path("", include("arena.teams.urls")),

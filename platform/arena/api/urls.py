@@ -1,0 +1,4 @@
+"""REST API routes under /api/."""
+
+app_name = "api"
+urlpatterns: list = []
