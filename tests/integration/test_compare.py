@@ -175,3 +175,34 @@ def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_metho
     page = client.get(reverse("leaderboards:task", args=[competition.slug, first.slug]))
     assert page.status_code == 200
     assert page.content.decode().count("tied with leader</span>") == len(tied)
+
+
+def test_matrix_page_costs_the_same_queries_with_more_tasks_and_teams(
+    reviewer_client, arena_with_methods, make_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    competition, first, _ = arena_with_methods
+    url = reverse("compare:comparison", args=[competition.slug])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reviewer_client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    data = synthetic.classification_data(rows=80, seed=4)
+    third = task_create(
+        competition=competition, track=first.track, slug="widgets", title="Widgets",
+        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
+        answers=data.answers, public_fraction=0.5,
+    )  # fmt: skip
+    for name in ("Delta", "Echo"):
+        user = make_user(name.lower())
+        team_create(competition=competition, user=user, name=name)
+        for task in (first, third):
+            submit_scored(task, user, with_public_errors(task, 3))
+    blocks, rows = comparison(competition=competition, private=False)
+    assert len(blocks[0].tasks) == 3 and len(rows) == 6
+    assert queries() == before

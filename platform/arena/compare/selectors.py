@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from django.db.models import F
 
 from arena.competitions.models import Competition, Task, Track
 from arena.submissions.models import Score, SubmissionStatus
+from scoring import higher_is_better
 from scoring.statistics import (
     friedman,
     indistinguishable_groups,
@@ -71,15 +73,21 @@ class TrackBlock:
     note: str = ""
 
 
-def _best_entries(*, task: Task, split: str) -> dict[tuple[int, str], Cell]:
-    """Each (team, method name)'s best score on the task's primary metric."""
+def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
+    """Per task, each (team, method name)'s best current score on the task's primary metric.
+
+    One query for the whole competition, so the matrix costs the same number of queries for
+    5 tasks or 50.
+    """
     rows = Score.objects.filter(
-        submission__task=task,
+        submission__task__competition=competition,
         submission__status=SubmissionStatus.SCORED,
-        task_version=task.version,
+        task_version=F("submission__task__version"),
+        metric=F("submission__task__metric"),
         split=split,
-        metric=task.metric,
     ).values_list(
+        "submission__task_id",
+        "metric",
         "submission__team_id",
         "submission__method_name",
         "value",
@@ -88,15 +96,14 @@ def _best_entries(*, task: Task, split: str) -> dict[tuple[int, str], Cell]:
         "submission__created_at",
         "submission_id",
     )
-    best: dict[tuple[int, str], Cell] = {}
-    for team_id, method_name, value, low, high, created_at, submission_id in rows:
+    best: dict[int, dict[tuple[int, str], Cell]] = defaultdict(dict)
+    for task_id, metric, team_id, method_name, value, low, high, created_at, sub_id in rows:
+        higher = higher_is_better(metric)
         key = (team_id, method_name or "(unnamed)")
-        current = best.get(key)
-        better = current is None or (
-            value > current.value if task.higher_is_better else value < current.value
-        )
+        current = best[task_id].get(key)
+        better = current is None or (value > current.value if higher else value < current.value)
         if better:
-            best[key] = Cell(value, low, high, created_at, submission_id)
+            best[task_id][key] = Cell(value, low, high, created_at, sub_id)
     return best
 
 
@@ -106,13 +113,14 @@ def comparison(*, competition: Competition, private: bool) -> tuple[list[TrackBl
 
     split = "private" if private else "public"
     teams = {team.pk: team for team in Team.objects.filter(competition=competition)}
+    best = _best_entries(competition=competition, split=split)
     rows: dict[tuple[int, str], MethodRow] = {}
     blocks = []
-    for track in competition.tracks.all():
-        tasks = list(track.tasks.order_by("title"))
+    for track in competition.tracks.prefetch_related("tasks"):
+        tasks = sorted(track.tasks.all(), key=lambda task: task.title)
         blocks.append(TrackBlock(track=track, tasks=tasks))
         for task in tasks:
-            for key, cell in _best_entries(task=task, split=split).items():
+            for key, cell in best.get(task.pk, {}).items():
                 team = teams[key[0]]
                 row = rows.setdefault(key, MethodRow(key, team.name, key[1], team.is_baseline))
                 row.cells[task.pk] = cell
