@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,6 +34,15 @@ def best_of(function, repeat: int = 3) -> float:
     return min(times)
 
 
+REFERENCE_REPLICATES = 20
+
+
+def as_labels(codes: np.ndarray, *, classes: list[str], kind: str) -> list[str]:
+    if kind == "classification":
+        return [classes[code] for code in codes]
+    return [str(code) for code in codes]
+
+
 def bootstrap_figures(*, rows: int) -> list[dict]:
     from sklearn.metrics import f1_score
 
@@ -47,22 +55,19 @@ def bootstrap_figures(*, rows: int) -> list[dict]:
         classes = [f"class_{i:02d}" for i in range(n_classes)]
         truth = rng.integers(0, n_classes, rows)
         predicted = np.where(rng.random(rows) < 0.7, truth, rng.integers(0, n_classes, rows))
-        labels = (lambda codes: [classes[c] for c in codes]) if kind == "classification" else str
         ids = pa.array([f"r{i}" for i in range(rows)])
         usage = np.where(rng.random(rows) < 0.3, "public", "private")
         answers = pa.table(
             {
                 "id": ids,
-                "label": pa.array(labels(truth) if kind == "classification" else truth.astype(str)),
+                "label": pa.array(as_labels(truth, classes=classes, kind=kind)),
                 "usage": pa.array(usage),
             }
         )
         predictions = pa.table(
             {
                 "id": ids,
-                "label": pa.array(
-                    labels(predicted) if kind == "classification" else predicted.astype(str)
-                ),
+                "label": pa.array(as_labels(predicted, classes=classes, kind=kind)),
             }
         )
         spec = TaskSpec(
@@ -71,10 +76,9 @@ def bootstrap_figures(*, rows: int) -> list[dict]:
         report = score_predictions(spec=spec, predictions=predictions, answers=answers)
         arena = best_of(lambda r=report, k=kind: report_intervals(report=r, kind=k))
         # The straightforward way: resample rows and recompute the metric, per split.
-        few = 20
         average = "macro" if kind == "classification" else "binary"
 
-        def naive(t=truth, p=predicted, avg=average, u=usage):
+        def naive(t=truth, p=predicted, avg=average, u=usage, few=REFERENCE_REPLICATES):
             for split in ("public", "private"):
                 mask = u == split
                 split_truth, split_predicted = t[mask], p[mask]
@@ -82,7 +86,7 @@ def bootstrap_figures(*, rows: int) -> list[dict]:
                     pick = rng.integers(0, len(split_truth), len(split_truth))
                     f1_score(split_truth[pick], split_predicted[pick], average=avg)
 
-        naive_per_replicate = best_of(naive, repeat=1) / few
+        naive_per_replicate = best_of(naive, repeat=1) / REFERENCE_REPLICATES
         figures.append(
             {
                 "kind": f"{kind}, {n_classes} classes" if kind == "classification" else kind,
@@ -94,9 +98,7 @@ def bootstrap_figures(*, rows: int) -> list[dict]:
 
 
 def setup_django(home: Path) -> None:
-    os.environ.update(
-        {"ARENA_HOME": str(home), "DEBUG": "true", "ALLOWED_HOSTS": "testserver"}
-    )
+    os.environ.update({"ARENA_HOME": str(home), "DEBUG": "true", "ALLOWED_HOSTS": "testserver"})
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "arena.settings"
