@@ -42,7 +42,7 @@ def make_files(*, folder: Path, kind: str, rows: int, shuffled: bool, seed: int 
         folder / "answers.parquet", index=False
     )
     # Most files list the test ids in the test's order (as sample_submission does); a shuffled
-    # file takes the slower path that joins ids by hash.
+    # file needs every id looked up in the answer key (see scoring/idmatch.py).
     order = rng.permutation(rows) if shuffled else np.arange(rows)
     pd.DataFrame({"id": ids[order], "label": predicted[order]}).to_csv(
         folder / "predictions.csv", index=False
