@@ -1,4 +1,34 @@
-"""REST API routes under /api/."""
+"""REST API routes under /api/, the schema and its docs, and the token page."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from arena.api import views, views_tokens
 
 app_name = "api"
-urlpatterns: list = []
+
+TASK = "competitions/<slug:competition_slug>/tasks/<slug:task_slug>/"
+
+urlpatterns = [
+    path("tokens/", views_tokens.token_list, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("competitions/", views.competition_list, name="competitions"),
+    path(TASK, views.task_detail, name="task"),
+    path(TASK + "files/<slug:table>.<slug:file_format>", views.task_download, name="task_download"),
+    path(TASK + "submissions/", views.task_submissions, name="submissions"),
+    path(TASK + "submissions/<int:submission_id>/", views.submission_detail, name="submission"),
+    path(
+        TASK + "submissions/<int:submission_id>/final/",
+        views.submission_final,
+        name="submission_final",
+    ),
+    path(TASK + "leaderboard/", views.task_leaderboard, name="task_leaderboard"),
+    path(
+        "competitions/<slug:competition_slug>/tracks/<slug:track_slug>/leaderboard/",
+        views.track_leaderboard,
+        name="track_leaderboard",
+    ),
+    re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
+]

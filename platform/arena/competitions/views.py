@@ -71,6 +71,12 @@ def task_detail(request, competition_slug: str, task_slug: str):
 def task_download(request, competition_slug: str, task_slug: str, table: str, file_format: str):
     competition = selectors.competition_get(slug=competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
+    return task_file_response(task=task, table=table, file_format=file_format)
+
+
+def task_file_response(*, task, table: str, file_format: str) -> HttpResponse:
+    """A public file of the task (the pages and the API share it): a table in CSV or Parquet,
+    the public task.yaml, or the images zip. Anything else, answers included, is not found."""
     # Only names from the task's own list of public tables ever become a storage key.
     if (table, file_format) == ("task", "yaml"):
         manifest = yaml.safe_dump(

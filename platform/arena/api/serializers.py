@@ -1,0 +1,99 @@
+"""Shapes of API responses and requests (they also make the OpenAPI schema)."""
+
+from rest_framework import serializers
+
+
+class TaskSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    metric = serializers.CharField()
+    higher_is_better = serializers.BooleanField()
+    track = serializers.CharField(source="track.name")
+    tables = serializers.ListField(child=serializers.CharField(), source="public_tables")
+    classes = serializers.ListField(child=serializers.CharField())
+    has_images = serializers.BooleanField()
+
+
+class CompetitionSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    phase = serializers.CharField()
+    tasks = TaskSerializer(many=True)
+
+
+class SubmissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    task = serializers.CharField(source="task.slug")
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    original_name = serializers.CharField()
+    method_name = serializers.CharField()
+    comment = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    code_url = serializers.CharField()
+    is_final = serializers.BooleanField()
+    error_message = serializers.CharField()
+    public_scores = serializers.DictField(child=serializers.FloatField())
+    private_scores = serializers.DictField(
+        child=serializers.FloatField(), required=False, help_text="Only after the reveal."
+    )
+
+
+class SubmissionUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, gzipped CSV or Parquet with id and label.")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    method_name = serializers.CharField(required=False, allow_blank=True, default="")
+    tags = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Comma-separated."
+    )
+    code_url = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FinalSerializer(serializers.Serializer):
+    final = serializers.BooleanField()
+
+
+class LeaderboardRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(allow_null=True)
+    team = serializers.CharField(source="team_name")
+    is_baseline = serializers.BooleanField()
+    score = serializers.FloatField()
+    entries = serializers.IntegerField()
+    best_submitted_at = serializers.DateTimeField()
+    public_score = serializers.FloatField(allow_null=True)
+    public_rank = serializers.IntegerField(allow_null=True)
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    task = serializers.CharField()
+    metric = serializers.CharField()
+    board = serializers.ChoiceField(choices=["public", "private"])
+    rows = LeaderboardRowSerializer(many=True)
+
+
+class TrackRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(allow_null=True)
+    team = serializers.CharField(source="team_name")
+    is_baseline = serializers.BooleanField()
+    mean_score = serializers.FloatField()
+    mean_rank = serializers.FloatField(allow_null=True)
+
+
+class TrackLeaderboardSerializer(serializers.Serializer):
+    track = serializers.CharField()
+    board = serializers.ChoiceField(choices=["public", "private"])
+    rows = TrackRowSerializer(many=True)
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()

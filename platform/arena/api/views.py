@@ -1,0 +1,217 @@
+"""REST API views: thin, calling the same services and selectors as the pages, so limits and
+permissions are exactly theirs."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from arena.api import serializers as shapes
+from arena.competitions import selectors as competitions
+from arena.competitions.views import task_file_response
+from arena.leaderboards.selectors import (
+    is_revealed,
+    leaderboard_for_task,
+    leaderboard_for_track,
+    private_visible,
+)
+from arena.submissions import selectors as submissions
+from arena.submissions import services
+from arena.teams.selectors import team_for_user
+
+ERRORS = {code: OpenApiResponse(shapes.ErrorSerializer) for code in (400, 401, 403, 404)}
+BOARD = OpenApiParameter(
+    "board",
+    str,
+    enum=["public", "private"],
+    description="Private: after the reveal (or organizers).",
+)
+
+
+def _task(competition_slug: str, task_slug: str):
+    competition = competitions.competition_get(slug=competition_slug)
+    return competition, competitions.task_get(competition=competition, slug=task_slug)
+
+
+def _competition_data(competition) -> dict:
+    tasks = sorted(
+        (task for track in competition.tracks.all() for task in track.tasks.all()),
+        key=lambda task: (task.track.position, task.title),
+    )
+    return {
+        "slug": competition.slug,
+        "title": competition.title,
+        "summary": competition.summary,
+        "start_at": competition.start_at,
+        "end_at": competition.end_at,
+        "phase": competitions.competition_phase(competition=competition).code,
+        "tasks": tasks,
+    }
+
+
+def _board_is_private(request, competition) -> bool:
+    """As on the pages: after the reveal everyone sees the private board; before it only the
+    organizers, and only when they ask."""
+    if is_revealed(competition=competition):
+        return request.query_params.get("board") != "public"
+    wants_private = request.query_params.get("board") == "private"
+    return wants_private and private_visible(competition=competition, user=request.user)
+
+
+def _submission_data(submission, *, include_private: bool) -> dict:
+    data = shapes.SubmissionSerializer(submission).data
+    if not include_private:
+        data.pop("private_scores", None)
+    return data
+
+
+@extend_schema(responses={200: shapes.CompetitionSerializer(many=True), **ERRORS})
+@api_view(["GET"])
+def competition_list(request):
+    """Competitions with their tasks."""
+    rows = competitions.competition_list().prefetch_related("tracks__tasks__track")
+    return Response(
+        shapes.CompetitionSerializer([_competition_data(c) for c in rows], many=True).data
+    )
+
+
+@extend_schema(responses={200: shapes.TaskSerializer, **ERRORS})
+@api_view(["GET"])
+def task_detail(request, competition_slug: str, task_slug: str):
+    """One task: its kind, metric, classes and public tables."""
+    _, task = _task(competition_slug, task_slug)
+    return Response(shapes.TaskSerializer(task).data)
+
+
+@extend_schema(
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+    parameters=[
+        OpenApiParameter(
+            "file_format", str, OpenApiParameter.PATH, enum=["csv", "parquet", "yaml", "zip"]
+        )
+    ],
+)
+@api_view(["GET"])
+def task_download(request, competition_slug: str, task_slug: str, table: str, file_format: str):
+    """A public table as CSV or Parquet (`task.yaml`, `images.zip` too). Answers never."""
+    _, task = _task(competition_slug, task_slug)
+    return task_file_response(task=task, table=table, file_format=file_format)
+
+
+@extend_schema(methods=["GET"], responses={200: shapes.SubmissionSerializer(many=True), **ERRORS})
+@extend_schema(
+    methods=["POST"],
+    request={"multipart/form-data": shapes.SubmissionUploadSerializer},
+    responses={201: shapes.SubmissionSerializer, **ERRORS},
+)
+@api_view(["GET", "POST"])
+@parser_classes([MultiPartParser, FormParser])
+def task_submissions(request, competition_slug: str, task_slug: str):
+    """Your team's submissions to the task (GET), or a new one (POST, multipart)."""
+    competition, task = _task(competition_slug, task_slug)
+    if request.method == "POST":
+        upload = shapes.SubmissionUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        submission = services.submission_create(
+            task=task,
+            user=request.user,
+            uploaded_file=upload.validated_data["file"],
+            comment=upload.validated_data["comment"],
+            method_name=upload.validated_data["method_name"],
+            tags=upload.validated_data["tags"],
+            code_url=upload.validated_data["code_url"],
+        )
+        submission = _own_submission(request, task=task, submission_id=submission.pk)
+        return Response(_submission_data(submission, include_private=False), status=201)
+    team = team_for_user(competition=competition, user=request.user)
+    if team is None:
+        return Response([])
+    include_private = is_revealed(competition=competition)
+    rows = submissions.submissions_for_team(task=task, team=team, include_private=include_private)
+    return Response([_submission_data(row, include_private=include_private) for row in rows])
+
+
+def _own_submission(request, *, task, submission_id: int):
+    return submissions.submission_for_viewer(
+        task=task,
+        submission_id=submission_id,
+        user=request.user,
+        is_organizer=False,
+        include_private=is_revealed(competition=task.competition),
+    )
+
+
+@extend_schema(responses={200: shapes.SubmissionSerializer, **ERRORS})
+@api_view(["GET"])
+def submission_detail(request, competition_slug: str, task_slug: str, submission_id: int):
+    """One of your team's submissions: its status, public scores (private after the reveal)."""
+    competition, task = _task(competition_slug, task_slug)
+    submission = _own_submission(request, task=task, submission_id=submission_id)
+    return Response(
+        _submission_data(submission, include_private=is_revealed(competition=competition))
+    )
+
+
+@extend_schema(
+    request=shapes.FinalSerializer, responses={200: shapes.SubmissionSerializer, **ERRORS}
+)
+@api_view(["POST"])
+@parser_classes([JSONParser, FormParser, MultiPartParser])
+def submission_final(request, competition_slug: str, task_slug: str, submission_id: int):
+    """Selects (or unselects) a submission for the private leaderboard."""
+    competition, task = _task(competition_slug, task_slug)
+    body = shapes.FinalSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    submission = _own_submission(request, task=task, submission_id=submission_id)
+    services.submission_set_final(
+        submission=submission, user=request.user, is_final=body.validated_data["final"]
+    )
+    submission = _own_submission(request, task=task, submission_id=submission_id)
+    return Response(
+        _submission_data(submission, include_private=is_revealed(competition=competition))
+    )
+
+
+@extend_schema(parameters=[BOARD], responses={200: shapes.LeaderboardSerializer, **ERRORS})
+@api_view(["GET"])
+def task_leaderboard(request, competition_slug: str, task_slug: str):
+    """The task's leaderboard: public, or private after the reveal."""
+    competition, task = _task(competition_slug, task_slug)
+    private = _board_is_private(request, competition)
+    rows = leaderboard_for_task(task=task, private=private)
+    return Response(
+        shapes.LeaderboardSerializer(
+            {
+                "task": task.slug,
+                "metric": task.metric,
+                "board": "private" if private else "public",
+                "rows": rows,
+            }
+        ).data
+    )
+
+
+@extend_schema(parameters=[BOARD], responses={200: shapes.TrackLeaderboardSerializer, **ERRORS})
+@api_view(["GET"])
+def track_leaderboard(request, competition_slug: str, track_slug: str):
+    """A track's leaderboard: each team's mean over the track's tasks."""
+    competition = competitions.competition_get(slug=competition_slug)
+    track = competition.tracks.filter(slug=track_slug).first()
+    if track is None:
+        raise Http404("No such track")
+    private = _board_is_private(request, competition)
+    rows = leaderboard_for_track(track=track, private=private)
+    return Response(
+        shapes.TrackLeaderboardSerializer(
+            {"track": track.name, "board": "private" if private else "public", "rows": rows}
+        ).data
+    )
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(request, rest: str = ""):
+    """Any other path under /api/ answers in JSON too."""
+    raise Http404("No such API endpoint; see /api/docs/.")
