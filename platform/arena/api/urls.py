@@ -30,5 +30,5 @@ urlpatterns = [
         views.track_leaderboard,
         name="track_leaderboard",
     ),
-    re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
+    re_path(r"^(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
 ]

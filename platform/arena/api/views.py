@@ -86,7 +86,18 @@ def task_detail(request, competition_slug: str, task_slug: str):
 
 
 @extend_schema(
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+    responses={
+        **{
+            (200, media_type): OpenApiTypes.BINARY
+            for media_type in (
+                "text/csv",
+                "application/vnd.apache.parquet",
+                "application/yaml",
+                "application/zip",
+            )
+        },
+        **ERRORS,
+    },
     parameters=[
         OpenApiParameter(
             "file_format", str, OpenApiParameter.PATH, enum=["csv", "parquet", "yaml", "zip"]
