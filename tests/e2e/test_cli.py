@@ -1,0 +1,99 @@
+"""The `arena` command, run as a participant would from a terminal, against a live server and a
+real scoring worker: list tasks, download, validate, submit --wait, and find the entry on the
+leaderboard; an invalid file exits non-zero with the reason."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from arena.api.services import api_token_create
+from arena.teams.services import team_create
+from tests.integration.helpers import predictions_with_private_errors
+
+pytestmark = pytest.mark.e2e
+
+ARENA = Path(sys.executable).with_name("arena")
+
+
+@pytest.fixture
+def arena(live_server, alice, competition, tmp_path):
+    """Runs `arena ...` in a fresh home folder configured with Alice's token."""
+    team_create(competition=competition, user=alice, name="Terminal Team")
+    _, key = api_token_create(user=alice, name="e2e")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+    env.pop("ARENA_URL", None)
+    env.pop("ARENA_TOKEN", None)
+    assert shutil.which(str(ARENA)), "the arena command is installed with the project"
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [str(ARENA), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180
+        )
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    run("configure", "--url", live_server.url, "--token", key)
+    config = home / ".config" / "arena" / "config.json"
+    assert oct(config.stat().st_mode & 0o777) == "0o600"
+    return run
+
+
+def test_participant_submits_from_the_terminal(arena, celery_worker_process, products, tmp_path):
+    task, _ = products
+    listing = arena("tasks").stdout
+    assert f"test-cup/{task.slug}" in listing and "macro_f1" in listing
+
+    arena("download", task.slug, "--format", "parquet", "--dir", "data")
+    test = pd.read_parquet(tmp_path / "data" / "test.parquet")
+    sample = pd.read_parquet(tmp_path / "data" / "sample_submission.parquet")
+    assert sorted(sample["id"]) == sorted(test["id"])
+    assert not (tmp_path / "data" / "answers.parquet").exists()
+
+    good = tmp_path / "predictions.csv"
+    predictions_with_private_errors(task, wrong_private=4).to_csv(good, index=False)
+    assert "valid:" in arena("validate", task.slug, str(good)).stdout
+
+    submitted = arena(
+        "submit", task.slug, str(good), "-m", "from the terminal", "--method", "CLI", "--wait"
+    )
+    assert "scored: public" in submitted.stdout and "uploading" in submitted.stderr
+    assert "CLI" in arena("submissions", task.slug).stdout
+    board = arena("leaderboard", task.slug).stdout
+    assert "Terminal Team" in board and "1.0000" in board
+
+
+def test_invalid_files_exit_non_zero_with_the_reason(
+    arena, celery_worker_process, products, tmp_path
+):
+    task, _ = products
+    short = tmp_path / "short.csv"
+    predictions_with_private_errors(task, wrong_private=0).iloc[3:].to_csv(short, index=False)
+    checked = arena("validate", task.slug, str(short), check=False)
+    assert checked.returncode == 2 and "missing" in checked.stderr
+    submitted = arena("submit", task.slug, str(short), "-m", "short", "--wait", check=False)
+    assert submitted.returncode == 2
+    assert "invalid" in submitted.stderr and "missing" in submitted.stderr
+    unknown = arena("submit", "no-such-task", str(short), "-m", "x", check=False)
+    assert unknown.returncode == 1 and "No task 'no-such-task'" in unknown.stderr
+
+
+def test_a_wrong_token_or_url_gets_a_clear_message(arena, live_server, tmp_path):
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "ARENA_URL": live_server.url,
+        "ARENA_TOKEN": "arena_wrong",
+    }
+    refused = subprocess.run([str(ARENA), "tasks"], env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "token is not valid" in refused.stderr
+    env["ARENA_URL"] = "http://127.0.0.1:9"  # nothing listens on the discard port
+    unreachable = subprocess.run([str(ARENA), "tasks"], env=env, capture_output=True, text=True)
+    assert unreachable.returncode == 1 and "Cannot reach" in unreachable.stderr
