@@ -12,6 +12,7 @@ TASK is a task's slug, or COMPETITION/TASK when several competitions have a task
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -243,5 +244,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The console script: main(), then an exit without interpreter teardown.
+
+    Under load, Arrow's thread pools were seen to abort the process while Python tore down
+    ("terminate called without an active exception", exit -6) after the command had finished
+    and printed its result. Output is flushed first, so nothing is lost by skipping teardown.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
