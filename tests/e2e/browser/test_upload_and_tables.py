@@ -1,0 +1,61 @@
+"""The upload form takes a dropped file and reports its progress; tables sort by keyboard."""
+
+import pytest
+from playwright.sync_api import expect
+
+from arena.teams.services import team_create
+from tests.integration.helpers import predictions_with_private_errors, submit_scored
+
+pytestmark = pytest.mark.e2e
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("banner")).to_contain_text(username)
+
+
+def test_a_dropped_file_uploads_with_progress(live_server, products, competition, alice, new_page):
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    page = new_page()
+    log_in(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/")
+    content = predictions_with_private_errors(task, wrong_private=0).to_csv(index=False)
+    # Drop a file on the zone as a browser does: a drop event carrying a DataTransfer.
+    page.evaluate(
+        """(content) => {
+             const transfer = new DataTransfer();
+             transfer.items.add(new File([content], "dropped.csv", {type: "text/csv"}));
+             const zone = document.querySelector("form[data-upload] .drop-zone");
+             zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true}));
+           }""",
+        content,
+    )
+    assert page.evaluate("document.querySelector('#id_file').files[0].name") == "dropped.csv"
+    page.get_by_role("button", name="Upload and score").click()
+    expect(page.locator("#submissions tr[data-submission]")).to_contain_text("dropped.csv")
+    assert page.evaluate("document.querySelector('form[data-upload] progress').value") == 100
+
+
+def test_leaderboard_sorts_by_keyboard(live_server, products, competition, alice, bob, new_page):
+    task, _ = products
+    for user, name, errors in ((alice, "Alpha", 0), (bob, "Bravo", 20)):
+        team_create(competition=competition, user=user, name=name)
+        frame = predictions_with_private_errors(task, wrong_private=0)
+        key = frame.index[:errors]
+        frame.loc[key, "label"] = [
+            next(c for c in task.classes if c != label) for label in frame.loc[key, "label"]
+        ]
+        submit_scored(task, user, frame)
+    page = new_page()
+    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/leaderboard/")
+    teams = page.locator("table.sortable tbody tr td:nth-child(2)")
+    expect(teams).to_have_text(["Alpha", "Bravo"])
+    score = page.locator("table.sortable th[data-sort]", has_text=task.metric)
+    score.focus()
+    page.keyboard.press("Enter")  # ascending: the lower score first
+    expect(teams).to_have_text(["Bravo", "Alpha"])
+    expect(score).to_have_attribute("aria-sort", "ascending")
