@@ -159,6 +159,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Failed logins per username and address before a pause (accounts/services.py).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+
+# One cache shared by every web and worker process: a database table, created by a migration
+# (core/migrations), so it works the same on SQLite and PostgreSQL without another server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "arena_cache",
+    }
+}
 LOGIN_REDIRECT_URL = "competitions:home"
 LOGOUT_REDIRECT_URL = "competitions:home"
 
