@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from arena.core.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("arena.api.urls")),
     path("accounts/", include("arena.accounts.urls")),
