@@ -69,7 +69,7 @@ export ARENA_HOME="$WORK/home"
 export SECRET_KEY="test-only-secret-key-$(date +%s)"
 export DEBUG=false
 export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
-export SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+export SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 export ARENA_TEST_SERVICES=1
 export PYTHONPATH="$REPO/platform:$REPO${PYTHONPATH:+:$PYTHONPATH}"
 
