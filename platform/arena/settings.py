@@ -263,6 +263,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 SCORING_SOFT_TIME_LIMIT = env_int("SCORING_SOFT_TIME_LIMIT", 300)
 # The watchdog re-enqueues submissions still queued after this long (a lost broker message).
 WATCHDOG_QUEUED_SECONDS = env_int("WATCHDOG_QUEUED_SECONDS", 300)
+# A submission in "scoring" for longer than this was left by a dead worker and is taken back.
+WATCHDOG_SCORING_SECONDS = env_int("WATCHDOG_SCORING_SECONDS", SCORING_SOFT_TIME_LIMIT + 60)
+# For fault tests only (never in production): seconds a worker waits after claiming a job.
+SCORING_FAULT_DELAY_SECONDS = env_int("SCORING_FAULT_DELAY_SECONDS", 0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-submissions": {
         "task": "arena.submissions.tasks.requeue_stale_submissions",

@@ -21,12 +21,15 @@ def _database_url_for_test_db() -> str:
     return f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
-def start_worker(*, queues: str, log_path: Path) -> subprocess.Popen:
+def start_worker(
+    *, queues: str, log_path: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen:
     """Starts `celery worker` for ``queues`` as a separate process and waits until it is ready."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_test_db(),
         "PYTHONPATH": f"{REPO / 'platform'}:{REPO}",
+        **(extra_env or {}),
     }
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import time
 import unicodedata
 import uuid
 from datetime import timedelta
@@ -268,6 +269,9 @@ def submission_score(*, submission_id: int) -> str | None:
     )
     if not claimed:
         return None
+    if settings.SCORING_FAULT_DELAY_SECONDS:
+        # Fault tests only: hold the claim long enough to kill the worker in the middle of it.
+        time.sleep(settings.SCORING_FAULT_DELAY_SECONDS)
     submission = Submission.objects.select_related("task").get(pk=submission_id)
     task = submission.task  # fresh: a re-import may have changed its version and files
     try:

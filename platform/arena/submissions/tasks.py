@@ -34,6 +34,6 @@ def requeue_stale_submissions() -> int:
     """Run by beat every minute; see ``submissions_requeue_stale``."""
     requeued = services.submissions_requeue_stale(
         queued_longer_than=timedelta(seconds=settings.WATCHDOG_QUEUED_SECONDS),
-        scoring_longer_than=timedelta(seconds=settings.SCORING_SOFT_TIME_LIMIT + 60),
+        scoring_longer_than=timedelta(seconds=settings.WATCHDOG_SCORING_SECONDS),
     )
     return len(requeued)
