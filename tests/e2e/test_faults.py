@@ -133,8 +133,8 @@ def test_upload_while_the_broker_is_down_is_kept_and_scored_when_it_is_back(
 
         def answers():
             try:
-                return requests.get(f"{base}/accounts/login/", timeout=2).status_code == 200
-            except requests.ConnectionError:
+                return requests.get(f"{base}/accounts/login/", timeout=10).status_code == 200
+            except requests.RequestException:  # not up yet, or too busy booting to answer
                 return False
 
         wait_for(answers, what="gunicorn", timeout=90)

@@ -73,8 +73,8 @@ def production_stack(transactional_db, tmp_path):
 
     def web_ready():
         try:
-            return requests.get(f"{base}/healthz", timeout=2).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(f"{base}/healthz", timeout=10).status_code == 200
+        except requests.RequestException:  # not up yet, or too busy booting to answer
             return False
 
     try:
