@@ -11,7 +11,7 @@ export PYTHONPATH="$PWD/platform:$PWD${PYTHONPATH:+:$PYTHONPATH}"
 PORT="${PORT:-8000}"
 HOST="${HOST:-127.0.0.1}"
 PY=.venv/bin/python
-mkdir -p "$ARENA_HOME"
+mkdir -p "$ARENA_HOME/static"  # STATIC_ROOT: WhiteNoise expects the folder
 
 # The emoji task is drawn from Debian's emoji list and font; as root, fetch them if missing.
 if [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && [ "$(id -u)" = 0 ]; then

@@ -51,7 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-mkdir -p "$PGDATA" "$WORK/home"
+mkdir -p "$PGDATA" "$WORK/home/static"
 [ ${#as_pg[@]} -gt 0 ] && chown postgres "$PGDATA"
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$PGDATA" -A trust -U "$PG_USER" >/dev/null
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
