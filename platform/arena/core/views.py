@@ -1,8 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from arena.core.health import health_report
+from arena.core.status import platform_status
 
 
 @never_cache
@@ -14,3 +18,12 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unhealthy", **report}, status=200 if healthy else 503
     )
+
+
+@login_required
+@require_GET
+def platform_status_page(request):
+    """Organizers (of any competition) and staff see how the queues are doing."""
+    if not (request.user.is_staff or request.user.organized_competitions.exists()):
+        raise PermissionDenied("Only organizers see the platform's status.")
+    return render(request, "core/status.html", {"status": platform_status()})
