@@ -12,11 +12,14 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "arena.example.com",
     "PYTHONPATH": f"{REPO / 'platform'}:{REPO}",
 }
+# The test run's own relaxations (plain HTTP, the browser tests' async switch) are not production.
 UNSET = (
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "STATIC_MANIFEST",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
