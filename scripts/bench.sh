@@ -10,4 +10,6 @@ for bench in tests/bench/bench_*.py; do
   echo "== $bench"
   .venv/bin/python "$bench" "$@" || status=1
 done
+echo "== tests/bench/load_uploads.py (in the throwaway PostgreSQL and Redis of scripts/test.sh)"
+ARENA_RUN="tests/bench/load_uploads.py" bash scripts/test.sh || status=1
 exit $status

@@ -73,6 +73,14 @@ export SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_SSL_REDIRECT=
 export ARENA_TEST_SERVICES=1
 export PYTHONPATH="$REPO/platform:$REPO${PYTHONPATH:+:$PYTHONPATH}"
 
+# ARENA_RUN="script.py args" runs that Python script against these services instead of the suite
+# (the load benchmark uses it: `make bench`).
+if [ -n "${ARENA_RUN:-}" ]; then
+  # shellcheck disable=SC2086 # the words of ARENA_RUN are the script and its arguments
+  .venv/bin/python $ARENA_RUN
+  exit $?
+fi
+
 # QUICK=1 skips lint and the migration check while iterating on a few tests; CI never sets it.
 if [ -z "${QUICK:-}" ] || [ "${CI:-}" = true ]; then
   echo "ruff check and format..."
