@@ -112,10 +112,17 @@ def cmd_validate(client, args) -> int:
 
 
 def cmd_submit(client, args) -> int:
-    path, _ = _task_path(client, args.task)
+    path, task = _task_path(client, args.task)
     file = Path(args.file)
     if not file.is_file():
         raise ApiError(f"No file {args.file!r}.")
+    limit = task.get("max_upload_bytes")
+    if limit and file.stat().st_size > limit:
+        # The server refuses it from its size alone; sending it all first would waste the wait.
+        raise ApiError(
+            f"{args.file} is {file.stat().st_size / 1e6:.1f} MB, over the site's limit of "
+            f"{limit / 1e6:.0f} MB. Compress it with gzip or save it as Parquet."
+        )
     fields = {
         "comment": args.message,
         "method_name": args.method or "",

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose process_view reads the form body: oversized bodies are never read.
+    "arena.core.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -221,9 +223,12 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 
-# Uploads: bigger than this is refused before it is read; bigger than the memory limit streams to
-# a temporary file instead of RAM.
+# Uploads: a body declared bigger than its view takes is refused before it is read
+# (core/request_limits.py); an accepted file bigger than the memory limit streams to a temporary
+# file instead of RAM.
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_BYTES", 100 * 1024 * 1024)
+BUNDLE_UPLOAD_MAX_BYTES = env_int("BUNDLE_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024)  # zipped
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 4 * 1024 * 1024)  # any view that takes no file
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

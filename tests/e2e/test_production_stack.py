@@ -135,3 +135,21 @@ def test_upload_through_gunicorn_is_scored_once(production_stack, products, comp
     scored = Submission.objects.get(pk=submission_id)
     assert scored.attempts == 1  # claimed by exactly one of the two workers
     assert Score.objects.filter(submission=scored, split="public", metric=task.metric).count() == 1
+
+    # A 10 GB upload is refused from its header alone: gunicorn answers 413 although not one
+    # byte of the body was sent (a server that read first would wait here until the timeout).
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(
+            f"POST /api/competitions/{competition.slug}/tasks/{task.slug}/submissions/ HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nAccept: application/json\r\n"
+            "Content-Type: multipart/form-data; boundary=x\r\n"
+            f"Content-Length: {10 * 1024**3}\r\n\r\n".encode()
+        )
+        reply = b""
+        while chunk := raw.recv(65536):  # the server closes the connection after answering
+            reply += chunk
+        reply = reply.decode()
+    assert reply.startswith("HTTP/1.1 413"), reply[:200]
+    assert '"too_large"' in reply
+    assert Submission.objects.count() == 1

@@ -1,5 +1,6 @@
 """Shapes of API responses and requests (they also make the OpenAPI schema)."""
 
+from django.conf import settings
 from rest_framework import serializers
 
 
@@ -13,6 +14,12 @@ class TaskSerializer(serializers.Serializer):
     tables = serializers.ListField(child=serializers.CharField(), source="public_tables")
     classes = serializers.ListField(child=serializers.CharField())
     has_images = serializers.BooleanField()
+    max_upload_bytes = serializers.SerializerMethodField(
+        help_text="Largest predictions file accepted; a bigger upload is refused with 413."
+    )
+
+    def get_max_upload_bytes(self, task) -> int:
+        return settings.SUBMISSION_MAX_BYTES
 
 
 class CompetitionSerializer(serializers.Serializer):

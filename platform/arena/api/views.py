@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from arena.api import serializers as shapes
 from arena.competitions import selectors as competitions
 from arena.competitions.views import task_file_response
+from arena.core.request_limits import upload_limit
 from arena.leaderboards.selectors import (
     is_revealed,
     leaderboard_for_task,
@@ -117,6 +118,7 @@ def task_download(request, competition_slug: str, task_slug: str, table: str, fi
     request={"multipart/form-data": shapes.SubmissionUploadSerializer},
     responses={201: shapes.SubmissionSerializer, **ERRORS},
 )
+@upload_limit(setting="SUBMISSION_MAX_BYTES")
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser])
 def task_submissions(request, competition_slug: str, task_slug: str):

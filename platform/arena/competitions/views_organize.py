@@ -13,6 +13,7 @@ from arena.competitions import selectors, services
 from arena.competitions.forms import BundleImportForm
 from arena.competitions.importing import task_import_zip
 from arena.core.errors import UserFacingError
+from arena.core.request_limits import upload_limit
 from arena.leaderboards.selectors import rank_changes
 from scoring import METRICS
 from scoring.bundle import BundleError
@@ -25,6 +26,7 @@ def _competition_for_organizer(request, competition_slug: str):
     return competition
 
 
+@upload_limit(setting="BUNDLE_UPLOAD_MAX_BYTES")
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_import(request, competition_slug: str):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.competitions.selectors import competition_get, task_get, user_is_organizer
 from arena.core.errors import UserFacingError
+from arena.core.request_limits import upload_limit
 from arena.leaderboards.selectors import is_revealed, private_visible
 from arena.submissions import selectors, services
 from arena.submissions.forms import SubmissionUploadForm
@@ -31,6 +32,7 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+@upload_limit(setting="SUBMISSION_MAX_BYTES")
 @login_required
 @require_POST
 def submission_upload(request, competition_slug: str, task_slug: str):

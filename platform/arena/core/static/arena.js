@@ -97,6 +97,15 @@
         status.textContent = "Choose a file first.";
         return;
       }
+      // The server refuses a bigger file from its declared size; say so before sending it all.
+      const maxBytes = Number(form.dataset.maxBytes || 0);
+      if (maxBytes && input.files[0].size > maxBytes) {
+        const mb = (n) => `${Math.round(n / (1024 * 1024))} MB`;
+        status.textContent = `The file is larger than the ${mb(maxBytes)} limit ` +
+          `(${mb(input.files[0].size)}). Compress it with gzip or save it as Parquet.`;
+        status.className = "error-text";
+        return;
+      }
       const request = new XMLHttpRequest();
       request.open("POST", form.action);
       request.setRequestHeader("Accept", "application/json");
@@ -144,6 +153,7 @@
       progress.hidden = false;
       progress.value = 0;
       status.textContent = "Uploading…";
+      status.className = "";
       request.send(new FormData(form));
     });
   }

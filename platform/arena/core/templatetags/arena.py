@@ -73,3 +73,14 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+UPLOAD_LIMIT_SETTINGS = {"submission": "SUBMISSION_MAX_BYTES", "bundle": "BUNDLE_UPLOAD_MAX_BYTES"}
+
+
+@register.simple_tag
+def upload_limit_bytes(kind: str) -> int:
+    """The largest file an upload form takes, so the page can refuse a bigger one before sending."""
+    from django.conf import settings
+
+    return getattr(settings, UPLOAD_LIMIT_SETTINGS[kind])
