@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             answers=read_answers(
                 path=args.bundle_dir,
                 public_fraction=task.public_fraction,
+                split_seed=task.split_seed,
                 id_column=task.spec.id_column,
             ),
         )

@@ -24,7 +24,7 @@ TABLES = {
 }
 TEST_TABLE = {"classification": "test", "matching": "test_pairs"}
 MANIFEST_KEYS = {
-    "slug", "title", "kind", "metric", "id", "label", "columns", "public_fraction",
+    "slug", "title", "kind", "metric", "id", "label", "columns", "public_fraction", "split_seed",
     "description", "source", "licence", "license", "classes",
 }  # fmt: skip
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -63,6 +63,7 @@ class Manifest:
     id_column: str = "id"
     label_column: str = "label"
     public_fraction: float = 0.3
+    split_seed: int | None = None
     description: str = ""
     source: str = ""
     licence: str = ""
@@ -141,6 +142,10 @@ def load_manifest(*, root: Path, problems: list[Problem]) -> Manifest | None:
     fraction = raw.get("public_fraction", 0.3)
     if not isinstance(fraction, int | float) or not 0 < fraction < 1:
         problems.append(Problem("task.yaml", "public_fraction must be a number between 0 and 1."))
+    split_seed = raw.get("split_seed")
+    whole = isinstance(split_seed, int) and not isinstance(split_seed, bool)
+    if split_seed is not None and not (whole and 0 <= split_seed < 2**62):
+        problems.append(Problem("task.yaml", "split_seed must be a whole number from 0 to 2^62."))
     id_column, label_column = str(raw.get("id") or "id"), str(raw.get("label") or "label")
     for reserved in {id_column, label_column, *PAIR_COLUMNS, "usage"} & set(map(str, columns)):
         problems.append(
@@ -157,6 +162,7 @@ def load_manifest(*, root: Path, problems: list[Problem]) -> Manifest | None:
         id_column=id_column,
         label_column=label_column,
         public_fraction=float(fraction),
+        split_seed=split_seed,
         description=str(raw.get("description") or ""),
         source=str(raw.get("source") or ""),
         licence=str(raw.get("licence") or raw.get("license") or ""),
@@ -263,7 +269,18 @@ def load_bundle(*, path: str | Path, max_table_bytes: int = 500 * 1024 * 1024) -
             frame=frame, file=files[name], names=expected[name], problems=problems
         ):
             continue
-        extra = [c for c in frame.columns if c not in expected[name] and c != "usage"]
+        extra = [c for c in frame.columns if c not in expected[name]]
+        if "usage" in extra and name != "answers":
+            # Published tables go to every participant: a usage column would give away the split.
+            problems.append(
+                Problem(
+                    files[name],
+                    "must not have a usage column: this table is published, and usage says "
+                    "which rows score privately. Keep usage in answers only.",
+                    column="usage",
+                )
+            )
+            extra.remove("usage")
         if extra and name != "answers":
             problems.append(
                 Problem(
@@ -486,6 +503,7 @@ class PublicTask:
     spec: TaskSpec
     test_ids: list[str]
     public_fraction: float = 0.3
+    split_seed: int | None = None  # only in an organizer's bundle, never in the public task.yaml
 
 
 def read_public_task(*, path: str | Path) -> PublicTask:
@@ -525,16 +543,18 @@ def read_public_task(*, path: str | Path) -> PublicTask:
         spec=spec,
         test_ids=test[manifest.id_column].str.strip().tolist(),
         public_fraction=manifest.public_fraction,
+        split_seed=manifest.split_seed,
     )
 
 
 def read_answers(
-    *, path: str | Path, public_fraction: float, id_column: str = "id"
+    *, path: str | Path, public_fraction: float, split_seed: int | None, id_column: str = "id"
 ) -> pd.DataFrame:
     """Reads a bundle's answers table (organizers only: it holds the hidden labels).
 
-    Without a usage column the rows get the same seeded split the platform makes on import, so
-    scores computed here equal the platform's.
+    Without a usage column the rows are split with ``split_seed``, as the platform splits them
+    on import, so scores computed here equal the platform's. Without a seed there is no split
+    to reproduce (the platform draws a secret one), which is refused.
     """
     problems: list[Problem] = []
     answers_path = _find_table(root=Path(path), name="answers", problems=problems)
@@ -544,7 +564,20 @@ def read_answers(
     if problems:
         raise BundleError(problems)
     if "usage" not in answers.columns:
+        if split_seed is None:
+            raise BundleError(
+                [
+                    Problem(
+                        "task.yaml",
+                        "answers have no usage column and task.yaml no split_seed, so the "
+                        "public/private split cannot be reproduced; add either (the task's "
+                        "organizer page shows the platform's seed).",
+                    )
+                ]
+            )
         answers["usage"] = assign_usage(
-            ids=answers[id_column].str.strip().tolist(), public_fraction=public_fraction
+            ids=answers[id_column].str.strip().tolist(),
+            public_fraction=public_fraction,
+            seed=split_seed,
         )
     return answers

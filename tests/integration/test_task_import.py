@@ -74,7 +74,10 @@ def test_command_creates_competition_track_and_task_with_both_formats(cls_bundle
     assert set(test["photo"]) <= names
 
 
-def test_usage_split_is_made_reproducibly_when_absent(cls_bundle, tmp_path):
+def test_usage_split_is_reproduced_from_the_same_split_seed(cls_bundle, tmp_path):
+    """Without a seed each task draws a secret one (tests/integration/test_split_secrecy.py)."""
+    with (cls_bundle / "task.yaml").open("a") as manifest:
+        manifest.write("split_seed: 4242\n")
     import_bundle(cls_bundle, "first")
     copy = shutil.copytree(cls_bundle, tmp_path / "copy")
     import_bundle(copy, "second")
@@ -404,6 +407,9 @@ def test_participant_files_validate_with_the_cli_and_scores_agree_with_the_platf
         )  # fmt: skip
 
     assert cli("validate", downloaded, tmp_path / "preds.csv").returncode == 0
+    # The organizer copies the seed from the task's Manage page into the bundle.
+    with (cls_bundle / "task.yaml").open("a") as manifest:
+        manifest.write(f"split_seed: {task.split_seed}\n")
     from_cli = json.loads(cli("score", cls_bundle, tmp_path / "preds.csv").stdout)
 
     team_create(competition=task.competition, user=alice, name="Alpha")

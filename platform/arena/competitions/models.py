@@ -20,7 +20,9 @@ class Competition(models.Model):
     start_at = models.DateTimeField()
     end_at = models.DateTimeField()
     reveal_at = models.DateTimeField(
-        null=True, blank=True, help_text="When private scores are revealed; empty means at the end."
+        null=True,
+        blank=True,
+        help_text="When private scores are revealed (at the end or later); empty means at the end.",
     )
     max_team_size = models.PositiveSmallIntegerField(default=5)
     daily_submission_limit = models.PositiveSmallIntegerField(
@@ -52,7 +54,16 @@ class Competition(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_at__gt=models.F("start_at")),
                 name="competition_ends_after_start",
-            )
+            ),
+            # Revealing before the end would show private scores while uploads are open, so
+            # teams could probe the private split.
+            models.CheckConstraint(
+                condition=models.Q(reveal_at__isnull=True)
+                | models.Q(reveal_at__gte=models.F("end_at")),
+                name="competition_reveals_after_end",
+                violation_error_message="Private scores can be revealed at the end or later, "
+                "never while uploads are open.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,8 +71,11 @@ class Competition(models.Model):
 
     @property
     def reveal_time(self):
-        """When private scores become visible: ``reveal_at``, or the end when it is not set."""
-        return self.reveal_at or self.end_at
+        """When private scores become visible: ``reveal_at``, or the end when it is not set.
+
+        Never before the end, even for a row saved around the constraint (say, a raw update).
+        """
+        return max(self.reveal_at, self.end_at) if self.reveal_at else self.end_at
 
 
 class Track(models.Model):
@@ -100,6 +114,10 @@ class Task(models.Model):
         default=dict, blank=True, help_text="Feature columns and their types, from task.yaml."
     )
     public_fraction = models.FloatField(default=0.3)
+    # Seed of the public/private split when the bundle's answers have no usage column. Secret:
+    # with it and the public test ids anyone could tell the private rows apart. Drawn at random
+    # unless task.yaml fixes it, kept across re-imports so the split never moves.
+    split_seed = models.BigIntegerField(null=True, blank=True, editable=False)
     public_tables = models.JSONField(default=list)
     has_images = models.BooleanField(default=False)
     # Figures about the data computed once at import, shown on the task page as its datasheet.

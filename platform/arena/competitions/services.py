@@ -1,5 +1,6 @@
 """Writes for competitions, tracks and tasks."""
 
+import secrets
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -33,9 +34,14 @@ def competition_create(
     reveal_at: datetime | None = None,
     max_team_size: int = 5,
 ) -> Competition:
-    """Creates a competition; the end must come after the start."""
+    """Creates a competition; the end must come after the start, the reveal not before the end."""
     if end_at <= start_at:
         raise UserFacingError("The competition must end after it starts.", field="end_at")
+    if reveal_at is not None and reveal_at < end_at:
+        raise UserFacingError(
+            "Private scores can be revealed at the end or later, never while uploads are open.",
+            field="reveal_at",
+        )
     return Competition.objects.create(
         slug=slug,
         title=title,
@@ -84,6 +90,7 @@ def task_create(
     id_column: str = "id",
     label_column: str = "label",
     public_fraction: float = 0.3,
+    split_seed: int | None = None,
     source: str = "",
     licence: str = "",
     images: dict[str, Path] | None = None,
@@ -92,8 +99,9 @@ def task_create(
 
     ``tables`` holds the public tables named in PUBLIC_TABLES (sample_submission is derived);
     ``answers`` has the id and label columns and optionally ``usage`` (public/private), which is
-    otherwise assigned by a seeded split. ``images`` maps relative paths ("images/a.png") to
-    files, offered as one zip. Either everything is written or nothing is.
+    otherwise assigned by a split seeded with ``split_seed`` (a secret random one when omitted).
+    ``images`` maps relative paths ("images/a.png") to files, offered as one zip. Either
+    everything is written or nothing is.
     """
     kind = TaskKind(kind)
     if metric not in METRICS[kind]:
@@ -117,6 +125,7 @@ def task_create(
         label_column=label_column,
         columns=columns,
         public_fraction=public_fraction,
+        split_seed=split_seed if split_seed is not None else _secret_split_seed(),
         public_tables=list(PUBLIC_TABLES[kind]),
         source=source,
         licence=licence,
@@ -143,6 +152,7 @@ def task_replace_data(
     columns: dict[str, str],
     description: str = "",
     public_fraction: float = 0.3,
+    split_seed: int | None = None,
     source: str = "",
     licence: str = "",
     images: dict[str, Path] | None = None,
@@ -151,6 +161,7 @@ def task_replace_data(
 
     The new files go under a fresh storage key, the Task switches to them in one transaction,
     and the old files are removed only after that commits, so a failure leaves the old version.
+    Without ``split_seed`` the task keeps its seed, so the same test ids stay public.
     """
     from arena.submissions.services import submissions_rescore_for_task
 
@@ -159,6 +170,9 @@ def task_replace_data(
     old_prefix = task.storage_prefix
     task.storage_key = uuid.uuid4()
     task.columns = columns
+    task.public_fraction = public_fraction
+    if split_seed is not None or task.split_seed is None:
+        task.split_seed = split_seed if split_seed is not None else _secret_split_seed()
     written = _write_task_data(task=task, tables=tables, answers=answers, images=images)
     try:
         with transaction.atomic():
@@ -176,6 +190,10 @@ def task_replace_data(
         files.delete_quietly(*written)
         raise
     return task
+
+
+def _secret_split_seed() -> int:
+    return secrets.randbelow(2**62)
 
 
 def _write_task_data(
@@ -197,7 +215,9 @@ def _write_task_data(
         raise UserFacingError("The answer key must hold exactly one row per test id.")
     if "usage" not in answers.columns:
         answers["usage"] = assign_usage(
-            ids=list(answers[id_column]), public_fraction=task.public_fraction
+            ids=list(answers[id_column]),
+            public_fraction=task.public_fraction,
+            seed=task.split_seed,
         )
     if kind == TaskKind.CLASSIFICATION:
         classes = sorted(tables["train"][label_column].astype(str).unique())

@@ -1,6 +1,7 @@
 """`python -m scoring validate|score` run as participants and organizers would, in a subprocess."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from arena.competitions.synthetic import write_classification_bundle, write_matching_bundle
+from scoring import assign_usage
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -52,13 +54,30 @@ def test_validate_needs_no_answers(bundles, tmp_path):
     assert "2 test id(s) are missing" in result.stderr
 
 
-def test_score_prints_public_and_private_scores(bundles):
-    bundle = bundles["matching"]
-    result = scoring_cli("score", bundle, bundle / "answers.csv")
+def test_score_prints_public_and_private_scores(bundles, tmp_path):
+    bundle = tmp_path / "match"
+    shutil.copytree(bundles["matching"], bundle)
+    with (bundle / "task.yaml").open("a") as manifest:
+        manifest.write("split_seed: 12\n")  # the seed the platform shows its organizers
+    predictions = pd.read_csv(bundle / "answers.csv")
+    predictions.loc[predictions.index[:3], "label"] = 1 - predictions["label"].iloc[:3]
+    predictions.to_csv(tmp_path / "p.csv", index=False)
+    result = scoring_cli("score", bundle, tmp_path / "p.csv")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["valid"] is True and report["primary"] == "f1"
-    assert report["public"]["f1"] == 1.0 and report["private"]["recall"] == 1.0
+    # The three wrong rows fall on the sides the seed decides, and only there.
+    ids = predictions["id"].astype(str).tolist()
+    wrong = assign_usage(ids=ids, public_fraction=0.5, seed=12)[:3]
+    assert (report["public"]["f1"] < 1.0) == ("public" in wrong)
+    assert (report["private"]["f1"] < 1.0) == ("private" in wrong)
+
+
+def test_score_without_a_seed_or_usage_cannot_reproduce_the_split(bundles):
+    bundle = bundles["matching"]
+    result = scoring_cli("score", bundle, bundle / "answers.csv")
+    assert result.returncode == 2
+    assert "split_seed" in result.stdout + result.stderr
 
 
 def test_score_reports_invalid_files_as_json_with_exit_two(bundles, tmp_path):
