@@ -1,0 +1,92 @@
+"""A corpus of bad task bundles through the organizer's upload (a zip in the browser): each is
+refused with a message naming what is wrong, and nothing is written: no task, no track, no
+competition change, no stored file, no temporary folder left behind."""
+
+import io
+import random
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from arena.competitions.models import Task, Track
+from arena.competitions.synthetic import write_classification_bundle
+from tests.integration.helpers import stored_files
+
+pytestmark = pytest.mark.django_db
+
+
+def zipped(members: dict[str, bytes]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    buffer.seek(0)
+    return buffer
+
+
+def bundle_members(root: Path) -> dict[str, bytes]:
+    folder = write_classification_bundle(root=root, rows=60, seed=9)
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def corpus(good: dict[str, bytes]) -> list[tuple[str, bytes, str]]:
+    """(name, uploaded bytes, words the refusal must contain)."""
+    noise = bytes(random.Random(5).randrange(256) for _ in range(2048))
+    train = good["train.csv"]
+
+    def variant(**changes):
+        return zipped({**good, **changes}).getvalue()
+
+    whole = zipped(good).getvalue()
+    return [
+        ("empty file", b"", "empty"),
+        ("not a zip", noise, "not a zip"),
+        ("truncated zip", whole[: len(whole) // 2], "not a zip"),
+        ("empty zip", zipped({}).getvalue(), "task.yaml"),
+        ("broken YAML", variant(**{"task.yaml": b"slug: [unclosed\n  - x: :"}), "task.yaml"),
+        ("YAML not a mapping", variant(**{"task.yaml": b"- just\n- a list\n"}), "task.yaml"),
+        ("UTF-16 train", variant(**{"train.csv": train.decode().encode("utf-16")}), "train"),
+        ("binary test", variant(**{"test.csv": b"\x00\x01" + noise}), "test"),
+        ("huge line", variant(**{"train.csv": b"id," + b"x" * (2 * 1024 * 1024)}), "train"),
+        ("semicolons", variant(**{"train.csv": train.replace(b",", b";")}), "train"),
+        (
+            "hostile slug",
+            variant(**{"task.yaml": good["task.yaml"].replace(b"slug: ", b"slug: ../<x>")}),
+            "slug",
+        ),
+        ("path escape", variant(**{"../../etc/cron.d/x": b"x"}), "not a safe path"),
+    ]
+
+
+def test_every_bad_bundle_is_refused_with_nothing_written(client, competition, make_user, tmp_path):
+    organizer = make_user("olga")
+    competition.organizers.add(organizer)
+    client.force_login(organizer)
+    good = bundle_members(tmp_path / "good")
+    url = reverse("competitions:task_import", args=[competition.slug])
+    competition_before = (competition.title, competition.end_at)
+    temp_before = set(Path(tempfile.gettempdir()).iterdir())
+    for name, data, words in corpus(good):
+        files_before = stored_files(settings.PRIVATE_FILES_ROOT)
+        upload = io.BytesIO(data)
+        upload.name = "bundle.zip"
+        response = client.post(url, {"bundle": upload}, headers={"accept": "application/json"})
+        assert response.status_code == 400, (name, response.content[:300])
+        problems = " ".join(response.json().get("problems", []))
+        assert words.lower() in problems.lower(), (name, problems)
+        assert not Task.objects.exists(), name
+        assert not Track.objects.filter(competition=competition).exists(), name
+        files_now = stored_files(settings.PRIVATE_FILES_ROOT)
+        assert files_now == files_before, name
+    competition.refresh_from_db()
+    assert (competition.title, competition.end_at) == competition_before
+    leftovers = set(Path(tempfile.gettempdir()).iterdir()) - temp_before
+    assert not [path for path in leftovers if path.name.startswith("arena-bundle-")], leftovers
