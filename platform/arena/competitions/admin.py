@@ -1,6 +1,40 @@
+"""Admin for competitions, tracks and tasks, and the base class of every competition-scoped admin.
+
+Staff who are not superusers see only rows of the competitions they organize: the admin must
+not be a way around the organizer checks of the site's own pages.
+"""
+
 from django.contrib import admin
 
 from arena.competitions.models import Competition, Task, Track
+from arena.competitions.selectors import competitions_organized_by
+
+
+class OrganizerScopedAdmin(admin.ModelAdmin):
+    """Lists, pages and choices limited to the competitions the user organizes.
+
+    ``competition_path`` is the lookup from the model to its competition. Objects outside the
+    scope are not found: their pages redirect to the admin index, as for a deleted object.
+    Filter relations with ``RelatedOnlyFieldListFilter``: the plain filter lists every row of
+    the related table, other organizers' competitions and tasks included.
+    """
+
+    competition_path = "competition"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        organized = competitions_organized_by(user=request.user)
+        return queryset.filter(**{f"{self.competition_path}__in": organized})
+
+    def get_field_queryset(self, db, db_field, request):
+        # Choices for a relation to a scoped model come from that model's scoped admin, so a
+        # form cannot list, or attach a row to, another organizer's competition, track or team.
+        model = db_field.remote_field.model
+        if self.admin_site.is_registered(model):
+            related_admin = self.admin_site.get_model_admin(model)
+            if isinstance(related_admin, OrganizerScopedAdmin):
+                return related_admin.get_queryset(request).using(db)
+        return super().get_field_queryset(db, db_field, request)
 
 
 class TrackInline(admin.TabularInline):
@@ -9,7 +43,8 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(OrganizerScopedAdmin):
+    competition_path = "pk"
     list_display = ["title", "slug", "start_at", "end_at", "reveal_at"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["organizers", "reviewers"]
@@ -17,14 +52,39 @@ class CompetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(OrganizerScopedAdmin):
     list_display = ["name", "competition", "kind", "position"]
-    list_filter = ["competition", "kind"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "kind"]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "competition", "track", "kind", "metric", "test_rows"]
-    list_filter = ["competition", "kind"]
+class TaskAdmin(OrganizerScopedAdmin):
+    list_display = ["title", "competition", "track", "kind", "metric", "version", "test_rows"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "kind"]
+    list_select_related = ["competition", "track"]
     search_fields = ["title", "slug"]
-    readonly_fields = ["storage_key", "public_tables", "test_rows", "created_at"]
+    # What scores are computed from. The metric changes on the organizer's task page and the
+    # data by a re-import: both raise the version and re-score every submission, an edit here
+    # would do neither.
+    readonly_fields = [
+        "competition",
+        "kind",
+        "metric",
+        "version",
+        "id_column",
+        "label_column",
+        "classes",
+        "columns",
+        "public_fraction",
+        "public_tables",
+        "has_images",
+        "datasheet",
+        "storage_key",
+        "test_rows",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        # A task is created by importing a bundle (public files, answer key, split); a bare row
+        # would be a task without data.
+        return False

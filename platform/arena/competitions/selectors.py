@@ -55,6 +55,15 @@ def user_is_organizer(*, competition: Competition, user) -> bool:
     return user.is_superuser or competition.organizers.filter(pk=user.pk).exists()
 
 
+def competitions_organized_by(*, user) -> QuerySet[Competition]:
+    """The competitions ``user`` organizes: every one for a superuser, as in user_is_organizer."""
+    if not user.is_authenticated:
+        return Competition.objects.none()
+    if user.is_superuser:
+        return Competition.objects.all()
+    return Competition.objects.filter(organizers=user)
+
+
 def task_public_manifest(*, task: Task) -> dict:
     """The task's task.yaml as participants may see it: no answers, no split, classes listed.
 

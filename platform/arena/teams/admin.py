@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from arena.competitions.admin import OrganizerScopedAdmin
 from arena.teams.models import Membership, Team
 
 
@@ -11,14 +12,19 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(OrganizerScopedAdmin):
     list_display = ["name", "competition", "is_baseline", "created_at"]
-    list_filter = ["competition", "is_baseline"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "is_baseline"]
+    list_select_related = ["competition"]
     search_fields = ["name"]
     inlines = [MembershipInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(OrganizerScopedAdmin):
+    # Through the team: the team is what the membership gives access to.
+    competition_path = "team__competition"
     list_display = ["user", "team", "competition", "role", "joined_at"]
-    list_filter = ["competition", "role"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "role"]
+    list_select_related = ["user", "team", "competition"]
+    search_fields = ["user__username", "team__name"]

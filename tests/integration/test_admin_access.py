@@ -1,0 +1,289 @@
+"""The Django admin, tried by staff who organize one competition and not another: they see and
+reach only their competition's rows, private scores stay hidden from everyone but organizers
+until the reveal, and scores, submissions and a task's metric cannot be changed there."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from arena.baselines.models import BaselineRun
+from arena.competitions import synthetic
+from arena.competitions.models import Competition, Task
+from arena.competitions.services import competition_create, task_create, track_get_or_create
+from arena.submissions.admin import scores_visible_to
+from arena.submissions.models import Score, Submission, SubmissionStatus
+from arena.teams.services import team_create
+from tests.integration.helpers import predictions_with_private_errors, submit_scored
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_APPS = ["competitions", "submissions", "teams", "baselines"]
+
+
+@pytest.fixture
+def other_competition(db):
+    """Competition B, with its own task, organized by someone else."""
+    now = timezone.now()
+    other = competition_create(
+        slug="other-cup",
+        title="Other Cup",
+        start_at=now - timedelta(days=1),
+        end_at=now + timedelta(days=30),
+    )
+    data = synthetic.classification_data(rows=120, seed=11)
+    track = track_get_or_create(competition=other, name="Other track", kind="classification")
+    task = task_create(
+        competition=other,
+        track=track,
+        slug="widgets",
+        title="Widgets",
+        kind="classification",
+        metric="macro_f1",
+        tables={"train": data.train, "test": data.test},
+        answers=data.answers,
+        public_fraction=0.5,
+    )
+    return other, task
+
+
+@pytest.fixture
+def worlds(competition, products, other_competition, alice, bob):
+    """One scored submission in each competition, private score apart from the public one."""
+    task_a, _ = products
+    _, task_b = other_competition
+    team_create(competition=competition, user=alice, name="Alpha")
+    team_create(competition=task_b.competition, user=bob, name="Bravo")
+    return {
+        "a": _scored(task_a, alice, method="alpha-method"),
+        "b": _scored(task_b, bob, method="bravo-method"),
+    }
+
+
+def _scored(task, user, *, method: str) -> Submission:
+    submission = submit_scored(task, user, predictions_with_private_errors(task, wrong_private=7))
+    Submission.objects.filter(pk=submission.pk).update(method_name=method)
+    BaselineRun.objects.create(task=task, method=f"run-{method}", preset="fast")
+    submission.refresh_from_db()
+    return submission
+
+
+def _private(submission) -> Score:
+    return submission.scores.get(split="private", metric=submission.task.metric)
+
+
+def _public(submission) -> Score:
+    return submission.scores.get(split="public", metric=submission.task.metric)
+
+
+def _shown(score: Score) -> str:
+    """The value as the admin prints it."""
+    return number_format(score.value)
+
+
+@pytest.fixture
+def make_staff(make_user):
+    """A staff user with every admin permission on the competition models (not a superuser)."""
+
+    def make(username: str, *, organizes: list[Competition]):
+        user = make_user(username)
+        user.is_staff = True
+        user.save()
+        perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+        user.user_permissions.set(perms)
+        for competition in organizes:
+            competition.organizers.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def organizer_client(client, make_staff, competition):
+    """Staff organizing competition A (the `competition` fixture) and not B."""
+    client.force_login(make_staff("olga", organizes=[competition]))
+    return client
+
+
+@pytest.fixture
+def superuser_client(django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="x-very-long-password")
+    client = Client()  # its own, so a test can use it next to organizer_client
+    client.force_login(root)
+    return client
+
+
+def _admin_url(obj, view: str = "change") -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+
+
+def _list_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def _rows(submission):
+    """One row per admin'd model that belongs to the submission's competition."""
+    task = submission.task
+    return [
+        task.competition,
+        task.track,
+        task,
+        submission.team,
+        submission.team.memberships.get(),
+        submission,
+        _public(submission),
+        _private(submission),
+        BaselineRun.objects.get(task=task),
+    ]
+
+
+def test_changelists_show_only_the_organized_competition(organizer_client, worlds):
+    for mine, theirs in zip(_rows(worlds["a"]), _rows(worlds["b"]), strict=True):
+        response = organizer_client.get(_list_url(type(mine)))
+        assert response.status_code == 200, type(mine)
+        html = response.content.decode()
+        assert _admin_url(mine) in html, type(mine)
+        assert _admin_url(theirs) not in html, type(mine)
+        # Nor in the list filters, which by default would name every competition.
+        assert "Other Cup" not in html, type(mine)
+
+
+def test_pages_of_another_competitions_rows_are_not_found(organizer_client, worlds):
+    theirs = worlds["b"]
+    secrets = [_shown(_private(theirs)), theirs.file_key, "bravo-method"]
+    for obj in _rows(theirs):
+        for view in ("change", "history", "delete"):
+            url = _admin_url(obj, view)
+            response = organizer_client.get(url)
+            # Not found (redirect to the index), or refused outright where nobody may delete.
+            assert response.status_code in (302, 403, 404), url
+            assert response.status_code != 302 or response.url == reverse("admin:index"), url
+            html = response.content.decode()
+            assert not any(secret in html for secret in secrets), url
+    # A search or a filter on the other competition's rows finds nothing either.
+    found = organizer_client.get(_list_url(Submission), {"q": "Bravo"}).content.decode()
+    assert _admin_url(theirs) not in found
+    by_id = {"task__competition__id__exact": theirs.task.competition_id}
+    filtered = organizer_client.get(_list_url(Submission), by_id).content.decode()
+    assert _admin_url(theirs) not in filtered
+
+
+def test_organizers_see_their_private_scores_before_the_reveal(organizer_client, worlds):
+    mine = worlds["a"]
+    assert _shown(_private(mine)) != _shown(_public(mine))
+    scores = organizer_client.get(_list_url(Score)).content.decode()
+    assert _shown(_private(mine)) in scores
+    page = organizer_client.get(_admin_url(mine)).content.decode()  # the scores inline
+    assert _shown(_private(mine)) in page and mine.file_key in page
+
+
+def test_staff_who_do_not_organize_see_no_private_score(client, make_staff, worlds):
+    mine = worlds["a"]
+    client.force_login(make_staff("oscar", organizes=[worlds["b"].task.competition]))
+    for url in (_list_url(Score), _admin_url(mine), _admin_url(_private(mine))):
+        assert _shown(_private(mine)) not in client.get(url).content.decode(), url
+
+
+def test_private_scores_are_hidden_until_the_reveal_whatever_the_scope(make_staff, worlds):
+    """Apart from the scope by competition, the boards' rule hides private scores before the
+    reveal from anyone who does not organize the competition."""
+    outsider = make_staff("oscar", organizes=[])
+    competition = worlds["a"].task.competition
+    scores = Score.objects.filter(submission=worlds["a"])
+    visible = scores_visible_to(scores=scores, user=outsider)
+    assert set(visible.values_list("split", flat=True)) == {"public"}
+    competition.organizers.add(outsider)
+    assert scores_visible_to(scores=scores, user=outsider).count() == scores.count()
+    competition.organizers.remove(outsider)
+    past = timezone.now() - timedelta(days=1)
+    Competition.objects.filter(pk=competition.pk).update(
+        start_at=past - timedelta(days=9), end_at=past
+    )
+    assert scores_visible_to(scores=scores, user=outsider).count() == scores.count()
+
+
+def test_superusers_see_every_competition(superuser_client, worlds):
+    html = superuser_client.get(_list_url(Score)).content.decode()
+    for submission in worlds.values():
+        assert _shown(_private(submission)) in html
+
+
+@pytest.mark.parametrize("who", ["organizer_client", "superuser_client"])
+def test_scores_and_submissions_cannot_be_changed_or_added(request, who, worlds):
+    client = request.getfixturevalue(who)
+    mine = worlds["a"]
+    private = _private(mine)
+    page = client.get(_admin_url(private)).content.decode()
+    assert 'name="value"' not in page
+    response = client.post(_admin_url(private), {"value": "0.123", "split": "public"})
+    assert response.status_code == 403
+    assert Score.objects.get(pk=private.pk).value == private.value
+    assert Score.objects.get(pk=private.pk).split == "private"
+
+    page = client.get(_admin_url(mine)).content.decode()
+    for field in ("status", "is_final", "team", "task", "public_details"):
+        assert f'name="{field}"' not in page, field
+    edit = {"status": "invalid", "is_final": "on", "error_message": "x", "public_details": "{}"}
+    assert client.post(_admin_url(mine), edit).status_code == 403
+    after = Submission.objects.get(pk=mine.pk)
+    assert after.status == SubmissionStatus.SCORED and not after.is_final
+    assert after.error_message == "" and after.public_details == mine.public_details
+
+    for model in (Score, Submission, BaselineRun):
+        add = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        assert client.get(add).status_code == 403, model
+
+
+def test_only_superusers_delete_scores_and_submissions(organizer_client, superuser_client, worlds):
+    mine = worlds["a"]
+    delete = _admin_url(mine, "delete")
+    assert organizer_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Submission.objects.filter(pk=mine.pk).exists()
+    assert superuser_client.get(delete).status_code == 200
+
+
+def test_a_tasks_metric_is_read_only(organizer_client, worlds):
+    task = worlds["a"].task
+    page = organizer_client.get(_admin_url(task)).content.decode()
+    assert 'name="metric"' not in page and 'name="version"' not in page
+    assert "Other track" not in page  # the track choices hold no track of competition B
+    form = {
+        "track": task.track_id,
+        "slug": task.slug,
+        "title": "Products, renamed",
+        "description": "",
+        "source": "",
+        "licence": "",
+        "metric": "accuracy",
+        "version": task.version + 5,
+        "_save": "Save",
+    }
+    response = organizer_client.post(_admin_url(task), form)
+    assert response.status_code == 302  # saved: the editable fields did change
+    task_after = Task.objects.get(pk=task.pk)
+    assert task_after.title == "Products, renamed"
+    assert (task_after.metric, task_after.version) == (task.metric, task.version)
+    assert organizer_client.get(reverse("admin:competitions_task_add")).status_code == 403
+
+
+def test_forms_offer_only_the_organized_competitions(organizer_client, worlds):
+    html = organizer_client.get(reverse("admin:teams_team_add")).content.decode()
+    assert "Test Cup" in html and "Other Cup" not in html
+    other = worlds["b"].task.competition
+    response = organizer_client.post(
+        reverse("admin:teams_team_add"),
+        {
+            "competition": other.pk,
+            "name": "Intruders",
+            "invite_code": "intruders-code",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200  # the form comes back with an error
+    assert not other.teams.filter(name="Intruders").exists()
