@@ -1,6 +1,8 @@
 """A critical-difference diagram (Demšar, 2006) drawn as SVG, server-side, no JavaScript."""
 
-from xml.sax.saxutils import escape
+# Django's escape, not xml.sax.saxutils.escape: it also escapes quotes, so a label stays inert
+# wherever it lands (text today, an attribute tomorrow).
+from django.utils.html import escape
 
 SPAN = 360  # width of the rank axis
 CHAR_WIDTH = 6.2  # average width of an 11px sans-serif character

@@ -3,13 +3,16 @@ standing of every method against the AutoGluon baseline. Reads stored scores onl
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 from django.db.models import F
 
 from arena.competitions.models import Competition, Task, Track
+from arena.competitions.selectors import user_is_organizer
+from arena.leaderboards.selectors import is_revealed
 from arena.submissions.models import Score, SubmissionStatus
+from arena.teams.selectors import team_for_user
 from scoring import higher_is_better
 from scoring.statistics import (
     friedman,
@@ -30,6 +33,39 @@ def user_is_reviewer(*, competition: Competition, user) -> bool:
     return (
         competition.organizers.filter(pk=user.pk).exists()
         or competition.reviewers.filter(pk=user.pk).exists()
+    )
+
+
+NOT_A_REVIEWER = "Only the competition's reviewers and organizers compare methods."
+
+
+def compare_refusal(*, competition: Competition, user, now: datetime | None = None) -> str | None:
+    """Why ``user`` may not open the compare pages, or None when they may.
+
+    The one access rule of the compare pages (matrix, pairwise, export) and of the link to them.
+    Those pages show every team's method names and per-submission public scores and times. A
+    reviewer who also competes would see more of their rivals than any other team does, so they
+    wait for the reveal like everyone else; an organizer on a team already sees everything.
+    """
+    if not user_is_reviewer(competition=competition, user=user):
+        return NOT_A_REVIEWER
+    if is_revealed(competition=competition, now=now):
+        return None
+    if user_is_organizer(competition=competition, user=user):
+        return None
+    team = team_for_user(competition=competition, user=user)
+    if team is None:
+        return None
+    return _competing_reviewer_refusal(competition=competition, team_name=team.name)
+
+
+def _competing_reviewer_refusal(*, competition: Competition, team_name: str) -> str:
+    opens = competition.reveal_time.astimezone(UTC)
+    return (
+        f"You review this competition and also compete in it (team {team_name}). "
+        "The compare pages show every team's methods and scores, more than other teams see, "
+        f"so they open for you when the results are revealed: {opens.day} "
+        f"{opens:%b %Y, %H:%M} UTC. Until then the leaderboards show what every team sees."
     )
 
 

@@ -1,7 +1,7 @@
 import io
+from functools import wraps
 
 import pandas as pd
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -16,11 +16,28 @@ from arena.leaderboards.selectors import is_revealed, private_visible
 MODES = {"raw": "Scores", "normalized": "Baseline-normalized", "rank": "Ranks per task"}
 
 
-def _competition_for_reviewer(request, competition_slug: str):
-    competition = competition_get(slug=competition_slug)
-    if not selectors.user_is_reviewer(competition=competition, user=request.user):
-        raise PermissionDenied("Only the competition's reviewers and organizers compare methods.")
-    return competition
+def for_reviewers(view):
+    """The gate of every compare page: the competition from the URL, then the one access rule
+    (``selectors.compare_refusal``). The view gets the competition as a keyword argument.
+
+    A refusal is a 403 page that says why: Django's bare 403 would drop the message, and a
+    reviewer who competes needs to know the pages open at the reveal.
+    """
+
+    @wraps(view)
+    def gate(request, competition_slug: str, **kwargs):
+        competition = competition_get(slug=competition_slug)
+        refusal = selectors.compare_refusal(competition=competition, user=request.user)
+        if refusal is not None:
+            return render(
+                request,
+                "compare/closed.html",
+                {"competition": competition, "reason": refusal},
+                status=403,
+            )
+        return view(request, competition=competition, **kwargs)
+
+    return gate
 
 
 def _private(request, competition) -> bool:
@@ -33,8 +50,8 @@ def _private(request, competition) -> bool:
 
 
 @require_GET
-def comparison(request, competition_slug: str):
-    competition = _competition_for_reviewer(request, competition_slug)
+@for_reviewers
+def comparison(request, *, competition):
     private = _private(request, competition)
     mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "raw"
     blocks, rows = selectors.comparison(competition=competition, private=private)
@@ -65,9 +82,9 @@ def comparison(request, competition_slug: str):
 
 
 @require_GET
-def export(request, competition_slug: str, file_format: str):
+@for_reviewers
+def export(request, *, competition, file_format: str):
     """Every score in long format, as CSV or Parquet (private rows only when visible)."""
-    competition = _competition_for_reviewer(request, competition_slug)
     if file_format not in ("csv", "parquet"):
         raise Http404("Scores download as .csv or .parquet")
     private = is_revealed(competition=competition) or private_visible(
@@ -95,13 +112,13 @@ def export(request, competition_slug: str, file_format: str):
 
 
 @require_GET
-def pairwise(request, competition_slug: str):
+@for_reviewers
+def pairwise(request, *, competition):
     """Pick two entries on one task: their paired-bootstrap difference, interval and p-value."""
     from django.shortcuts import get_object_or_404
 
     from arena.submissions.models import Submission
 
-    competition = _competition_for_reviewer(request, competition_slug)
     private = _private(request, competition)
     tasks = list(competition.tasks.order_by("title"))
     task = next(

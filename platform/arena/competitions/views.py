@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from arena.compare.selectors import compare_refusal, user_is_reviewer
 from arena.competitions import selectors
 from arena.core.charts import best_over_time_svg
 from arena.core.files import private_storage
@@ -33,8 +34,18 @@ def competition_detail(request, competition_slug: str):
             "tracks": selectors.tracks_with_tasks(competition=competition),
             "team": team_for_user(competition=competition, user=request.user),
             "is_organizer": selectors.user_is_organizer(competition=competition, user=request.user),
+            **_compare_link(competition=competition, user=request.user),
         },
     )
+
+
+def _compare_link(*, competition, user) -> dict:
+    """Reviewers get the link to the compare pages or, while those are closed to them, the
+    reason why; both come from the compare pages' own access rule, so link and pages agree."""
+    if not user_is_reviewer(competition=competition, user=user):
+        return {"is_reviewer": False, "compare_closed_because": ""}
+    refusal = compare_refusal(competition=competition, user=user)
+    return {"is_reviewer": True, "compare_closed_because": refusal or ""}
 
 
 @require_GET

@@ -1,7 +1,10 @@
 """Small server-side SVG charts (no JavaScript, no CDN): step lines of a best score over time."""
 
 from datetime import datetime
-from xml.sax.saxutils import escape
+
+# Django's escape, not xml.sax.saxutils.escape: names and titles land inside double-quoted
+# attributes too, and only this one also escapes quotes (" and ').
+from django.utils.html import escape
 
 PALETTE = ("#2f6fde", "#1e7b34", "#b3261e", "#a06a00", "#6b4fbb", "#00838f", "#c2185b", "#5d4037")
 WIDTH, HEIGHT = 640, 220
