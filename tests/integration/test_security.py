@@ -117,3 +117,39 @@ def test_exports_escape_formulas(client, make_user, two_teams):
     assert not re.search(r"(^|,)=HYPERLINK", scores, re.MULTILINE)
     assert "'=SUM(1+1)" in board and not re.search(r"(^|,)=SUM", board, re.MULTILINE)
     assert HOSTILE_TEAM in board  # CSV is data, not HTML: names are kept verbatim
+
+
+def test_private_boards_fall_back_to_public_on_every_path_before_the_reveal(
+    client, alice, make_user, two_teams
+):
+    from rest_framework.test import APIClient
+
+    from arena.api.services import api_token_create
+
+    task, mine, theirs = two_teams
+    slug = task.competition.slug
+    private_value = mine.scores.get(split="private", metric=task.metric).value
+    assert private_value < 1.0  # seven private rows wrong; every public row right
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=alice, name='t')[1]}")
+    track = api.get(
+        f"/api/competitions/{slug}/tracks/{task.track.slug}/leaderboard/", {"board": "private"}
+    ).json()
+    assert track["board"] == "public"
+    assert all(abs(row["mean_score"] - private_value) > 1e-9 for row in track["rows"])
+
+    reviewer = make_user("rita")  # a reviewer, not an organizer
+    task.competition.reviewers.add(reviewer)
+    client.force_login(reviewer)
+    pair = f"&task={task.slug}&a={mine.pk}&b={theirs.pk}"
+    for url in (
+        f"/c/{slug}/compare/?board=private",
+        f"/c/{slug}/compare/pairwise/?board=private{pair}",
+        f"/c/{slug}/compare/scores.csv?board=private",
+        f"/c/{slug}/tasks/{task.slug}/leaderboard/?board=private&format=csv",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert f"{private_value:.4f}" not in body.decode(), url
+        assert "private" not in response.get("Content-Disposition", ""), url
