@@ -43,7 +43,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def new_page(browser, request):
     """Opens pages in fresh browser contexts (one per user); saves every open page on failure."""
-    contexts = []
+    contexts, csp_violations = [], []
 
     def open_page(*, width: int = 1280, height: int = 900):
         context = browser.new_context(
@@ -51,7 +51,17 @@ def new_page(browser, request):
         )
         context.set_default_timeout(20_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Anything the Content-Security-Policy blocks is a broken page: fail the test.
+        page.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield open_page
     if getattr(request.node, "failed_in_call", False):
@@ -64,3 +74,6 @@ def new_page(browser, request):
                 print(f"saved {stem}.png and .html")
     for context in contexts:
         context.close()
+    assert not csp_violations, "blocked by the Content-Security-Policy:\n" + "\n".join(
+        csp_violations
+    )

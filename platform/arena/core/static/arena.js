@@ -158,10 +158,29 @@
     });
   }
 
+  // Small behaviours declared in markup; the Content-Security-Policy forbids inline handlers.
+  function initActions(root) {
+    root.querySelectorAll("select[data-submit-on-change]").forEach((select) => {
+      if (select.dataset.bound) return;
+      select.dataset.bound = "1";
+      select.addEventListener("change", () => select.form.submit());
+    });
+    root.querySelectorAll("[data-reload]").forEach((link) =>
+      link.addEventListener("click", () => window.location.reload())
+    );
+    root.querySelectorAll("[data-history-back]").forEach((link) =>
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        window.history.back();
+      })
+    );
+  }
+
   function init(root) {
     initSortable(root);
     initTimes(root);
     initUpload(root);
+    initActions(root);
   }
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:afterSettle", (event) => init(event.target));
