@@ -2,6 +2,7 @@
 keep quotas, versions and boards consistent: the admin shows them and never edits them."""
 
 from django.contrib import admin
+from django.db import models
 
 from arena.competitions.admin import OrganizerScopedAdmin
 from arena.competitions.models import Competition
@@ -55,6 +56,8 @@ class SubmissionAdmin(ViewOnlyMixin, OrganizerScopedAdmin):
     list_select_related = ["task", "team"]
     search_fields = ["team__name", "comment", "method_name"]
     inlines = [ScoreInline]
+    # Django 6 makes https the default scheme of URL fields; say so now (and silence the warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Score)
