@@ -232,6 +232,9 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 
+# /healthz answers from its last check for this long (per process), so a flood costs no writes.
+HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 5)
+
 # Uploads: a body declared bigger than its view takes is refused before it is read
 # (core/request_limits.py); an accepted file bigger than the memory limit streams to a temporary
 # file instead of RAM.

@@ -36,3 +36,22 @@ def test_unreachable_broker_answers_503_without_secrets(client, broker_on_a_clos
     assert body["status"] == "unhealthy" and body["database"] == "ok"
     assert body["broker"].startswith("unavailable")
     assert "secret-password" not in response.content.decode()
+
+
+def test_a_flood_of_health_checks_is_answered_from_the_last_check(client, settings, tmp_path):
+    settings.HEALTHZ_CACHE_SECONDS = 0
+    assert client.get("/healthz").status_code == 200  # checked now...
+    settings.HEALTHZ_CACHE_SECONDS = 60  # ...and remembered for a minute
+    unwritable = tmp_path / "a-file"
+    unwritable.write_text("storage cannot live under a file")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": unwritable / "files"},
+        },
+    }
+    for _ in range(20):  # no write reaches the (now broken) storage
+        assert client.get("/healthz").json()["storage"] == "ok"
+    settings.HEALTHZ_CACHE_SECONDS = 0
+    assert client.get("/healthz").json()["storage"].startswith("unavailable")

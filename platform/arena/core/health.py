@@ -4,8 +4,10 @@ Each check answers "ok" or a short reason without secrets (no URLs, no passwords
 endpoint is public so that load balancers and monitors can call it.
 """
 
+import time
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 
@@ -20,8 +22,6 @@ def _database() -> str:
 
 
 def _broker() -> str:
-    from django.conf import settings
-
     from arena.celery import app
 
     with app.connection_for_write(url=settings.CELERY_BROKER_URL) as broker:
@@ -45,12 +45,26 @@ def _storage() -> str:
 CHECKS = {"database": _database, "broker": _broker, "storage": _storage}
 
 
+# The endpoint is public and its storage check writes an object: a flood of requests must not
+# become a flood of writes (nor of broker connections), so each process answers from its last
+# report for a few seconds, still fresh for a load balancer that asks every 10 to 30.
+_last_report: tuple[float, dict[str, str]] | None = None
+
+
 def health_report() -> dict[str, str]:
-    """Each component's state: "ok" or the kind of error (its class name, never its text)."""
+    """Each component's state: "ok" or the kind of error (its class name, never its text).
+
+    Checked at most once per ``HEALTHZ_CACHE_SECONDS`` in each process.
+    """
+    global _last_report
+    now = time.monotonic()
+    if _last_report is not None and now - _last_report[0] < settings.HEALTHZ_CACHE_SECONDS:
+        return dict(_last_report[1])
     report = {}
     for name, check in CHECKS.items():
         try:
             report[name] = check()
         except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
             report[name] = f"unavailable ({type(error).__name__})"
-    return report
+    _last_report = (now, report)
+    return dict(report)
