@@ -287,3 +287,48 @@ def test_forms_offer_only_the_organized_competitions(organizer_client, worlds):
     )
     assert response.status_code == 200  # the form comes back with an error
     assert not other.teams.filter(name="Intruders").exists()
+
+
+def test_rows_cannot_be_moved_between_competitions(client, make_staff, worlds):
+    """Even staff organizing both competitions: a task stays in its competition's tracks, a
+    track and a team in their competition, memberships change only through the site."""
+    task_a, task_b = worlds["a"].task, worlds["b"].task
+    client.force_login(make_staff("both", organizes=[task_a.competition, task_b.competition]))
+    form = {
+        "track": task_b.track_id,
+        "slug": task_a.slug,
+        "title": task_a.title,
+        "description": "",
+        "source": "",
+        "licence": "",
+        "_save": "Save",
+    }
+    response = client.post(_admin_url(task_a), form)
+    assert response.status_code == 200
+    assert "Choose a track of Test Cup that holds classification tasks" in response.content.decode()
+    assert Task.objects.get(pk=task_a.pk).track_id == task_a.track_id
+
+    for row in (task_a.track, worlds["a"].team):
+        page = client.get(_admin_url(row)).content.decode()
+        assert 'name="competition"' not in page, type(row).__name__
+    membership = worlds["a"].team.memberships.get()
+    assert client.get(reverse("admin:teams_membership_add")).status_code == 403
+    assert client.get(_admin_url(membership)).content.decode().count('name="team"') == 0
+
+
+def test_team_names_edited_in_the_admin_follow_the_sites_rules(organizer_client, worlds):
+    team = worlds["a"].team
+    response = organizer_client.post(
+        _admin_url(team),
+        {
+            "name": "Evil\u202etxt.exe",  # a right-to-left override hides what a name says
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": team.memberships.get().pk,
+            "memberships-0-team": team.pk,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    team.refresh_from_db()
+    assert team.name == "Alpha"

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from arena.baselines.models import BaselineRun
-from arena.competitions.admin import OrganizerScopedAdmin
-from arena.submissions.admin import ViewOnlyMixin
+from arena.competitions.admin import OrganizerScopedAdmin, ViewOnlyMixin
 
 
 @admin.register(BaselineRun)

@@ -4,6 +4,7 @@ Staff who are not superusers see only rows of the competitions they organize: th
 not be a way around the organizer checks of the site's own pages.
 """
 
+from django import forms
 from django.contrib import admin
 
 from arena.competitions.models import Competition, Task, Track
@@ -37,6 +38,19 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
         return super().get_field_queryset(db, db_field, request)
 
 
+class ViewOnlyMixin:
+    """No adding or editing in the admin; deleting only by superusers, for clean-ups."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 class TrackInline(admin.TabularInline):
     model = Track
     extra = 0
@@ -56,9 +70,25 @@ class TrackAdmin(OrganizerScopedAdmin):
     list_display = ["name", "competition", "kind", "position"]
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "kind"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its tasks belong to its competition: moving the track alone would split them apart.
+        return ["competition", "kind"] if obj else []
+
+
+class TaskAdminForm(forms.ModelForm):
+    def clean_track(self):
+        track = self.cleaned_data["track"]
+        task = self.instance
+        if track.competition_id != task.competition_id or track.kind != task.kind:
+            raise forms.ValidationError(
+                f"Choose a track of {task.competition} that holds {task.kind} tasks."
+            )
+        return track
+
 
 @admin.register(Task)
 class TaskAdmin(OrganizerScopedAdmin):
+    form = TaskAdminForm
     list_display = ["title", "competition", "track", "kind", "metric", "version", "test_rows"]
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["competition", "track"]

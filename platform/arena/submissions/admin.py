@@ -4,23 +4,10 @@ keep quotas, versions and boards consistent: the admin shows them and never edit
 from django.contrib import admin
 from django.db import models
 
-from arena.competitions.admin import OrganizerScopedAdmin
+from arena.competitions.admin import OrganizerScopedAdmin, ViewOnlyMixin
 from arena.competitions.models import Competition
 from arena.leaderboards.selectors import private_visible
 from arena.submissions.models import Score, ScoreSplit, Submission
-
-
-class ViewOnlyMixin:
-    """No adding or editing in the admin; deleting only by superusers, for clean-ups."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 def scores_visible_to(*, scores, user):

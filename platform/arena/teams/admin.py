@@ -1,27 +1,46 @@
+from django import forms
 from django.contrib import admin
 
-from arena.competitions.admin import OrganizerScopedAdmin
+from arena.competitions.admin import OrganizerScopedAdmin, ViewOnlyMixin
+from arena.core.errors import UserFacingError
 from arena.teams.models import Membership, Team
+from arena.teams.services import team_name_clean
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ViewOnlyMixin, admin.TabularInline):
+    # People join and leave through invite codes on the site, which keep the size limit and
+    # the one-team-per-competition rule; the admin only shows who is in.
     model = Membership
     extra = 0
     fields = ["user", "role", "joined_at"]
     readonly_fields = ["joined_at"]
 
 
+class TeamAdminForm(forms.ModelForm):
+    def clean_name(self):
+        # The same rules as on the site: no control or invisible characters, spaces folded.
+        try:
+            return team_name_clean(name=self.cleaned_data["name"])
+        except UserFacingError as error:
+            raise forms.ValidationError(error.message) from None
+
+
 @admin.register(Team)
 class TeamAdmin(OrganizerScopedAdmin):
+    form = TeamAdminForm
     list_display = ["name", "competition", "is_baseline", "created_at"]
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "is_baseline"]
     list_select_related = ["competition"]
     search_fields = ["name"]
     inlines = [MembershipInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A team's submissions belong to its competition's tasks; it cannot change competitions.
+        return ["competition", "is_baseline", "invite_code"] if obj else []
+
 
 @admin.register(Membership)
-class MembershipAdmin(OrganizerScopedAdmin):
+class MembershipAdmin(ViewOnlyMixin, OrganizerScopedAdmin):
     # Through the team: the team is what the membership gives access to.
     competition_path = "team__competition"
     list_display = ["user", "team", "competition", "role", "joined_at"]
