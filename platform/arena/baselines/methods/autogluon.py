@@ -1,11 +1,21 @@
 """AutoGluon's TabularPredictor: the reference point every leaderboard shows."""
 
+import logging
 from pathlib import Path
 
 import pandas as pd
 
 from arena.baselines.data import PublicData
 from arena.baselines.methods.base import FitResult, folder_bytes, prepare
+
+
+def _without_torch_notice(record: logging.LogRecord) -> bool:
+    # Arena runs AutoGluon's tabular models without torch on purpose; its "failed to import
+    # torch" error, logged at every fit, would bury the workers' real errors.
+    return "Failed to import torch" not in record.getMessage()
+
+
+logging.getLogger("autogluon.common.utils.resource_utils").addFilter(_without_torch_notice)
 
 EVAL_METRICS = {
     "accuracy": "accuracy",
