@@ -25,6 +25,11 @@ urlpatterns = [
         views.submission_final,
         name="submission_final",
     ),
+    path(
+        TASK + "submissions/<int:submission_id>/file",
+        views.submission_file,
+        name="submission_file",
+    ),
     path(TASK + "leaderboard/", views.task_leaderboard, name="task_leaderboard"),
     path(
         "competitions/<slug:competition_slug>/tracks/<slug:track_slug>/leaderboard/",

@@ -20,6 +20,7 @@ from arena.leaderboards.selectors import (
 )
 from arena.submissions import selectors as submissions
 from arena.submissions import services
+from arena.submissions.downloads import CONTENT_TYPES, submission_file_response
 from arena.teams.selectors import team_for_user
 
 ERRORS = {code: OpenApiResponse(shapes.ErrorSerializer) for code in (400, 401, 403, 404)}
@@ -165,6 +166,20 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
     return Response(
         _submission_data(submission, include_private=is_revealed(competition=competition))
     )
+
+
+@extend_schema(
+    responses={
+        **{(200, media_type): OpenApiTypes.BINARY for media_type in CONTENT_TYPES.values()},
+        **ERRORS,
+    }
+)
+@api_view(["GET"])
+def submission_file(request, competition_slug: str, task_slug: str, submission_id: int):
+    """The predictions file of one of your team's submissions, as it was uploaded."""
+    _, task = _task(competition_slug, task_slug)
+    submission = _own_submission(request, task=task, submission_id=submission_id)
+    return submission_file_response(submission=submission)
 
 
 @extend_schema(

@@ -21,6 +21,11 @@ urlpatterns = [
         name="detail",
     ),
     path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/submissions/<int:submission_id>/file/",
+        views.submission_file,
+        name="file",
+    ),
+    path(
         "c/<slug:competition_slug>/tasks/<slug:task_slug>/submissions/<int:submission_id>/final/",
         views.submission_final,
         name="final",

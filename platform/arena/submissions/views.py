@@ -10,6 +10,7 @@ from arena.core.errors import UserFacingError
 from arena.core.request_limits import upload_limit
 from arena.leaderboards.selectors import is_revealed, private_visible
 from arena.submissions import selectors, services
+from arena.submissions.downloads import submission_file_response
 from arena.submissions.forms import SubmissionUploadForm
 from arena.teams.selectors import team_for_user
 
@@ -135,6 +136,22 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
             "confusion": selectors.confusion_view(details=submission.public_details),
         },
     )
+
+
+@login_required
+@require_GET
+def submission_file(request, competition_slug: str, task_slug: str, submission_id: int):
+    """The predictions file as uploaded: to its team, and to the organizers."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    submission = selectors.submission_for_viewer(
+        task=task,
+        submission_id=submission_id,
+        user=request.user,
+        is_organizer=user_is_organizer(competition=competition, user=request.user),
+        include_private=False,
+    )
+    return submission_file_response(submission=submission)
 
 
 @login_required
