@@ -118,6 +118,7 @@ def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
     rows = Score.objects.filter(
         submission__task__competition=competition,
         submission__status=SubmissionStatus.SCORED,
+        submission__team__disqualified_at__isnull=True,
         task_version=F("submission__task__version"),
         metric=F("submission__task__metric"),
         split=split,
@@ -275,6 +276,7 @@ def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
         Score.objects.filter(
             submission__task__competition=competition,
             submission__status=SubmissionStatus.SCORED,
+            submission__team__disqualified_at__isnull=True,
             split__in=splits,
         )
         .select_related("submission__team", "submission__task__track")

@@ -69,6 +69,7 @@ def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
     scores = Score.objects.filter(
         submission__task=task,
         submission__status=SubmissionStatus.SCORED,
+        submission__team__disqualified_at__isnull=True,
         task_version=version,
         metric=metric,
     ).values_list(

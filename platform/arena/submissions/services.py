@@ -75,6 +75,10 @@ def submission_create(
     team = team_for_user(competition=task.competition, user=user)
     if team is None:
         raise UserFacingError("Create or join a team before you submit.")
+    if team.disqualified_at is not None:
+        raise UserFacingError(
+            f"Your team was disqualified by the organizers: {team.disqualification_reason}"
+        )
     if uploaded_file.size == 0:
         raise UserFacingError("The file is empty.", field="file")
     if uploaded_file.size > settings.SUBMISSION_MAX_BYTES:

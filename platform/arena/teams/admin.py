@@ -28,7 +28,7 @@ class TeamAdminForm(forms.ModelForm):
 @admin.register(Team)
 class TeamAdmin(OrganizerScopedAdmin):
     form = TeamAdminForm
-    list_display = ["name", "competition", "is_baseline", "created_at"]
+    list_display = ["name", "competition", "is_baseline", "created_at", "disqualified_at"]
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "is_baseline"]
     list_select_related = ["competition"]
     search_fields = ["name"]
@@ -36,7 +36,9 @@ class TeamAdmin(OrganizerScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A team's submissions belong to its competition's tasks; it cannot change competitions.
-        return ["competition", "is_baseline", "invite_code"] if obj else []
+        # Disqualifying goes through the organizers' Teams page, which checks and logs it.
+        fixed = ["competition", "is_baseline", "invite_code"]
+        return [*fixed, "disqualified_at", "disqualification_reason"] if obj else []
 
 
 @admin.register(Membership)

@@ -23,6 +23,10 @@ class Team(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(db_default=Now())
+    # Set by an organizer (teams.services.team_disqualify): the team leaves every leaderboard and
+    # the comparison, and may not upload; its submissions are kept, and it can be reinstated.
+    disqualified_at = models.DateTimeField(null=True, blank=True)
+    disqualification_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,12 +1,16 @@
 """Writes for teams and memberships."""
 
+import logging
 import unicodedata
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from arena.competitions.models import Competition
 from arena.core.errors import UserFacingError
 from arena.teams.models import Membership, Team
+
+logger = logging.getLogger(__name__)
 
 TEAM_NAME_MAX = 60
 
@@ -112,3 +116,32 @@ def team_leave(*, team: Team, user) -> None:
     if membership.role == Membership.Role.OWNER and team.memberships.count() > 1:
         raise UserFacingError("Remove the other members before you leave, as the owner.")
     membership.delete()
+
+
+def team_disqualify(*, team: Team, by, reason: str) -> Team:
+    """Takes ``team`` off every leaderboard and the comparison, and closes its uploads.
+
+    Nothing is deleted: its submissions stay for the record, and ``team_reinstate`` undoes it.
+    The reason is shown to the team, so it should say which rule was broken.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise UserFacingError("Say why the team is disqualified; its members will read it.")
+    if len(reason) > 500:
+        raise UserFacingError("Keep the reason under 500 characters.")
+    if team.is_baseline:
+        raise UserFacingError("Baselines are reference entries and are never ranked; no need.")
+    Team.objects.filter(pk=team.pk).update(
+        disqualified_at=timezone.now(), disqualification_reason=reason
+    )
+    logger.info("team %s of %s disqualified by %s", team.pk, team.competition_id, by.pk)
+    team.refresh_from_db()
+    return team
+
+
+def team_reinstate(*, team: Team, by) -> Team:
+    """Puts a disqualified team back on the leaderboards with all its submissions."""
+    Team.objects.filter(pk=team.pk).update(disqualified_at=None, disqualification_reason="")
+    logger.info("team %s of %s reinstated by %s", team.pk, team.competition_id, by.pk)
+    team.refresh_from_db()
+    return team

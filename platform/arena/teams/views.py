@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from arena.competitions.selectors import competition_get
+from arena.competitions.selectors import competition_get, user_is_organizer
 from arena.core.errors import UserFacingError
 from arena.teams import selectors, services
 from arena.teams.forms import TeamCreateForm, TeamJoinForm
+from arena.teams.models import Team
 
 
 @login_required
@@ -91,3 +94,34 @@ def team_manage(request, competition_slug: str):
     except (UserFacingError, ValueError) as error:
         messages.error(request, getattr(error, "message", "That request was not understood."))
     return redirect("teams:mine", competition_slug=competition.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_teams(request, competition_slug: str):
+    """Organizers: every team with its members and activity; disqualify or reinstate one."""
+    competition = competition_get(slug=competition_slug)
+    if not user_is_organizer(competition=competition, user=request.user):
+        raise PermissionDenied("Only the competition's organizers see and manage all teams.")
+    if request.method == "POST":
+        team_id = request.POST.get("team", "")
+        if not team_id.isdigit():
+            raise Http404("No such team")
+        team = get_object_or_404(Team, competition=competition, is_baseline=False, pk=team_id)
+        try:
+            if request.POST.get("action") == "reinstate":
+                services.team_reinstate(team=team, by=request.user)
+                messages.success(request, f"{team.name} is back on the leaderboards.")
+            else:
+                services.team_disqualify(
+                    team=team, by=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, f"{team.name} is disqualified and off the leaderboards.")
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        return redirect("teams:organize", competition.slug)
+    return render(
+        request,
+        "teams/competition_teams.html",
+        {"competition": competition, "teams": selectors.teams_overview(competition=competition)},
+    )
