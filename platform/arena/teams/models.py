@@ -26,7 +26,8 @@ class Team(models.Model):
     # Set by an organizer (teams.services.team_disqualify): the team leaves every leaderboard and
     # the comparison, and may not upload; its submissions are kept, and it can be reinstated.
     disqualified_at = models.DateTimeField(null=True, blank=True)
-    disqualification_reason = models.CharField(max_length=500, blank=True)
+    # A database default, so code from before this field keeps inserting teams during an upgrade.
+    disqualification_reason = models.CharField(max_length=500, blank=True, db_default="")
 
     class Meta:
         ordering = ["name"]
