@@ -29,6 +29,21 @@ def _own_submission(request, competition_slug: str, task_slug: str, submission_i
     return competition, task, submission
 
 
+def _viewable_submission(request, competition_slug: str, task_slug: str, submission_id: int):
+    """A submission of the user's team, or any for the organizers (anything else: not found),
+    with private scores attached only where the reveal rule lets this user see them."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    submission = selectors.submission_for_viewer(
+        task=task,
+        submission_id=submission_id,
+        user=request.user,
+        is_organizer=user_is_organizer(competition=competition, user=request.user),
+        include_private=private_visible(competition=competition, user=request.user),
+    )
+    return competition, task, submission
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -114,14 +129,8 @@ def submission_final(request, competition_slug: str, task_slug: str, submission_
 @require_GET
 def submission_detail(request, competition_slug: str, task_slug: str, submission_id: int):
     """One submission: its status, public scores, per-class report and confusion matrix."""
-    competition = competition_get(slug=competition_slug)
-    task = task_get(competition=competition, slug=task_slug)
-    submission = selectors.submission_for_viewer(
-        task=task,
-        submission_id=submission_id,
-        user=request.user,
-        is_organizer=user_is_organizer(competition=competition, user=request.user),
-        include_private=private_visible(competition=competition, user=request.user),
+    competition, task, submission = _viewable_submission(
+        request, competition_slug, task_slug, submission_id
     )
     return render(
         request,
@@ -142,15 +151,7 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
 @require_GET
 def submission_file(request, competition_slug: str, task_slug: str, submission_id: int):
     """The predictions file as uploaded: to its team, and to the organizers."""
-    competition = competition_get(slug=competition_slug)
-    task = task_get(competition=competition, slug=task_slug)
-    submission = selectors.submission_for_viewer(
-        task=task,
-        submission_id=submission_id,
-        user=request.user,
-        is_organizer=user_is_organizer(competition=competition, user=request.user),
-        include_private=False,
-    )
+    _, _, submission = _viewable_submission(request, competition_slug, task_slug, submission_id)
     return submission_file_response(submission=submission)
 
 
