@@ -9,7 +9,14 @@ from arena.leaderboards.selectors import leaderboard_for_task, leaderboard_for_t
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create
 from arena.teams.models import Team
-from arena.teams.services import team_create
+from arena.teams.services import (
+    team_create,
+    team_disqualify,
+    team_join,
+    team_leave,
+    team_reinstate,
+    team_remove_member,
+)
 from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +84,10 @@ def test_the_comparison_leaves_out_disqualified_teams(client, board):
     slug = task.competition.slug
     assert "bravo-secret-sauce" in client.get(f"/c/{slug}/compare/scores.csv").content.decode()
     bravo = Team.objects.get(name="Bravo")
-    client.post(teams_url(task.competition), {"team": bravo.pk, "reason": "Hand-labelled test."})
+    client.post(
+        teams_url(task.competition),
+        {"team": bravo.pk, "action": "disqualify", "reason": "Hand-labelled test."},
+    )
     assert "bravo-secret-sauce" not in client.get(f"/c/{slug}/compare/").content.decode()
     assert "bravo-secret-sauce" not in client.get(f"/c/{slug}/compare/scores.csv").content.decode()
 
@@ -93,7 +103,9 @@ def test_a_disqualification_needs_a_reason(client, board, form, message):
     task, organizer = board
     alpha = Team.objects.get(name="Alpha")
     client.force_login(organizer)
-    response = client.post(teams_url(task.competition), {"team": alpha.pk, **form}, follow=True)
+    response = client.post(
+        teams_url(task.competition), {"team": alpha.pk, "action": "disqualify", **form}, follow=True
+    )
     assert message in response.content.decode()
     assert Team.objects.get(pk=alpha.pk).disqualified_at is None
 
@@ -103,7 +115,9 @@ def test_only_organizers_manage_teams(client, alice, bob, board):
     bravo = Team.objects.get(name="Bravo")
     client.force_login(alice)
     assert client.get(teams_url(task.competition)).status_code == 403
-    response = client.post(teams_url(task.competition), {"team": bravo.pk, "reason": "mine"})
+    response = client.post(
+        teams_url(task.competition), {"team": bravo.pk, "action": "disqualify", "reason": "mine"}
+    )
     assert response.status_code == 403
     assert Team.objects.get(pk=bravo.pk).disqualified_at is None
 
@@ -112,5 +126,41 @@ def test_hostile_team_ids_are_not_found(client, board):
     task, organizer = board
     client.force_login(organizer)
     for team_id in ("abc", "1 OR 1=1", "999999"):
-        response = client.post(teams_url(task.competition), {"team": team_id, "reason": "x"})
+        response = client.post(
+            teams_url(task.competition), {"team": team_id, "action": "disqualify", "reason": "x"}
+        )
         assert response.status_code == 404, team_id
+
+
+def test_members_cannot_dodge_a_disqualification(alice, charlie, board, make_user):
+    """Leaving, joining by the old invite code, or uploading from another team: all refused."""
+    task, organizer = board
+    alpha = Team.objects.get(name="Alpha")
+    team_join(competition=task.competition, user=charlie, invite_code=alpha.invite_code)
+    team_disqualify(team=alpha, by=organizer, reason="Shared accounts.")
+    with pytest.raises(UserFacingError, match="stay as they are"):
+        team_leave(team=alpha, user=charlie)
+    with pytest.raises(UserFacingError, match="stay as they are"):
+        team_remove_member(team=alpha, owner=alice, member_id=charlie.pk)
+    with pytest.raises(UserFacingError, match="no team|No team"):
+        team_join(
+            competition=task.competition, user=make_user("dora"), invite_code=alpha.invite_code
+        )
+    # Someone who uploaded for Alpha and had left before: no uploads from a new team either.
+    team_reinstate(team=alpha, by=organizer)
+    team_leave(team=alpha, user=charlie)
+    Submission.objects.filter(team=alpha).update(submitted_by=charlie)
+    team_disqualify(team=alpha, by=organizer, reason="Shared accounts.")
+    team_create(competition=task.competition, user=charlie, name="Alpha Reborn")
+    frame = predictions_with_private_errors(task, wrong_private=0)
+    with pytest.raises(UserFacingError, match="uploaded for a team that the organizers"):
+        submission_create(task=task, user=charlie, uploaded_file=csv_upload(frame))
+    assert names(leaderboard_for_task(task=task)) == ["Bravo"]
+
+
+def test_a_post_without_a_known_action_changes_nothing(client, board):
+    task, organizer = board
+    alpha = Team.objects.get(name="Alpha")
+    client.force_login(organizer)
+    client.post(teams_url(task.competition), {"team": alpha.pk, "reason": "no action given"})
+    assert Team.objects.get(pk=alpha.pk).disqualified_at is None

@@ -48,6 +48,26 @@ FAILED_MESSAGE = (
 )
 
 
+def _refuse_disqualified(*, team: Team, user) -> None:
+    """Disqualification follows the people too: someone who uploaded for a disqualified team
+    cannot go on uploading from another team of the same competition."""
+    if team.disqualified_at is not None:
+        team.refresh_from_db(fields=["disqualification_reason"])
+        raise UserFacingError(
+            f"Your team was disqualified by the organizers: {team.disqualification_reason}"
+        )
+    earlier = Submission.objects.filter(
+        submitted_by=user,
+        task__competition_id=team.competition_id,
+        team__disqualified_at__isnull=False,
+    ).exists()
+    if earlier:
+        raise UserFacingError(
+            "You uploaded for a team that the organizers disqualified, so you cannot upload "
+            "in this competition; write to the organizers if you think this is a mistake."
+        )
+
+
 def submission_create(
     *,
     task: Task,
@@ -75,10 +95,7 @@ def submission_create(
     team = team_for_user(competition=task.competition, user=user)
     if team is None:
         raise UserFacingError("Create or join a team before you submit.")
-    if team.disqualified_at is not None:
-        raise UserFacingError(
-            f"Your team was disqualified by the organizers: {team.disqualification_reason}"
-        )
+    _refuse_disqualified(team=team, user=user)
     if uploaded_file.size == 0:
         raise UserFacingError("The file is empty.", field="file")
     if uploaded_file.size > settings.SUBMISSION_MAX_BYTES:
@@ -106,7 +123,9 @@ def submission_create(
         with transaction.atomic():
             # Concurrent uploads of one team queue up here, so the quota is checked and used
             # as one step: twenty uploads for the last slot give exactly one submission.
-            Team.objects.select_for_update().only("pk").get(pk=team.pk)
+            locked = Team.objects.select_for_update().only("pk", "disqualified_at").get(pk=team.pk)
+            if locked.disqualified_at is not None:  # disqualified while this file came in
+                _refuse_disqualified(team=locked, user=user)
             if enforce_rules:
                 _check_quota(task=task, team=team)
             submission = Submission.objects.create(

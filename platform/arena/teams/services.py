@@ -60,7 +60,7 @@ def team_join(*, competition: Competition, user, invite_code: str) -> Team:
                 .filter(competition=competition, invite_code=code, is_baseline=False)
                 .first()
             )
-            if team is None:
+            if team is None or team.disqualified_at is not None:
                 raise UserFacingError(
                     "No team in this competition has that invite code.", field="invite_code"
                 )
@@ -97,9 +97,19 @@ def team_rename(*, team: Team, user, name: str) -> Team:
     return team
 
 
+def _require_not_disqualified(*, team: Team) -> None:
+    # Leaving would free the members to start a new team and upload again under a new name.
+    if team.disqualified_at is not None:
+        raise UserFacingError(
+            "Your team is disqualified; its members stay as they are until the organizers "
+            "reinstate it."
+        )
+
+
 def team_remove_member(*, team: Team, owner, member_id: int) -> None:
     """Removes a member (owner only). Their past submissions stay with the team."""
     _require_owner(team=team, user=owner)
+    _require_not_disqualified(team=team)
     membership = team.memberships.filter(user_id=member_id).first()
     if membership is None:
         raise UserFacingError("That person is not in your team.")
@@ -110,6 +120,7 @@ def team_remove_member(*, team: Team, owner, member_id: int) -> None:
 
 def team_leave(*, team: Team, user) -> None:
     """A member leaves the team; the owner cannot leave while others remain."""
+    _require_not_disqualified(team=team)
     membership = team.memberships.filter(user=user).first()
     if membership is None:
         raise UserFacingError("You are not in this team.")

@@ -108,8 +108,12 @@ def competition_teams(request, competition_slug: str):
         if not team_id.isdigit():
             raise Http404("No such team")
         team = get_object_or_404(Team, competition=competition, is_baseline=False, pk=team_id)
+        action = request.POST.get("action")
+        if action not in ("disqualify", "reinstate"):
+            messages.error(request, "Choose Disqualify or Reinstate.")
+            return redirect("teams:organize", competition.slug)
         try:
-            if request.POST.get("action") == "reinstate":
+            if action == "reinstate":
                 services.team_reinstate(team=team, by=request.user)
                 messages.success(request, f"{team.name} is back on the leaderboards.")
             else:
