@@ -86,10 +86,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Before CSRF, whose process_view reads the form body: oversized bodies are never read.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows the user, and runs before CSRF, whose process_view reads the form body: oversized
+    # bodies are never read.
     "arena.core.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "arena.core.middleware.DatabaseUnavailableMiddleware",

@@ -167,3 +167,16 @@ def test_a_competing_reviewer_is_told_why_there_is_no_link_until_the_reveal(
     reveal(competition)
     page = client.get(page_url).content.decode()
     assert compare_link(competition) in page and 'id="compare-closed"' not in page
+
+
+def test_leaving_the_team_for_a_look_does_not_open_the_pages(client, contest, competing_reviewer):
+    from arena.teams.models import Team
+    from arena.teams.services import team_leave
+
+    competition, task = contest
+    team_leave(team=Team.objects.get(name="Alpha"), user=competing_reviewer)
+    client.force_login(competing_reviewer)
+    for name, url in compare_urls(competition, task).items():
+        response = client.get(url)
+        assert response.status_code == 403, name
+        assert RIVAL_METHOD not in response.content.decode(), name

@@ -2,6 +2,7 @@
 stream here raises if anyone touches it, so a pass proves not a byte was read, stored or counted."""
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from arena.api.services import api_token_create
@@ -22,16 +23,24 @@ class UntouchableStream:
     readline = read
 
 
-def oversized_post(client, url: str, *, accept: str = "text/html", **headers):
+def oversized_post(client, url: str, *, accept: str = "text/html", size: int = TEN_GB):
+    """A multipart POST declaring ``size`` bytes whose body fails the test if read. Sent with a
+    CSRF cookie (and checks on, see ``strict_client``), so the CSRF middleware would parse the
+    form if the limit did not come first."""
+    client.cookies["csrftoken"] = "x" * 32
     return client.generic(
         "POST",
         url,
-        data=b"",
-        content_type="multipart/form-data; boundary=xyz",
-        headers={"accept": accept, **headers},
-        CONTENT_LENGTH=str(TEN_GB),
+        headers={"accept": accept},
+        CONTENT_TYPE="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(size),
         **{"wsgi.input": UntouchableStream()},
     )
+
+
+@pytest.fixture
+def client():
+    return Client(enforce_csrf_checks=True)
 
 
 def assert_nothing_written(settings, before_files, before_rows):
@@ -78,12 +87,11 @@ def test_api_upload_over_the_limit_is_refused_unread(alice, alice_team, products
     assert detail.json()["max_upload_bytes"] == 5 * 1024 * 1024
 
 
-def test_a_file_just_over_the_limit_is_refused_by_size(
-    client, alice, alice_team, products, settings
-):
+def test_a_file_just_over_the_limit_is_refused_by_size(alice, alice_team, products, settings):
     """Within the multipart slack the body is read, and the service refuses the file itself."""
     task, _ = products
     settings.SUBMISSION_MAX_BYTES = 1000
+    client = Client()  # an ordinary post, CSRF token and all
     client.force_login(alice)
     files, rows = stored_files(settings.PRIVATE_FILES_ROOT), Submission.objects.count()
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -118,5 +126,15 @@ def test_views_that_take_no_file_refuse_big_bodies(client, settings):
     assert response.status_code == 413
     assert stored_files(settings.PRIVATE_FILES_ROOT) == files
     # An ordinary form post is well within the limit.
-    small = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    small = Client().post("/accounts/login/", {"username": "x", "password": "y"})
     assert small.status_code == 200
+
+
+def test_anonymous_posts_get_no_upload_allowance(client, products, settings):
+    """Without a session or a token the view would refuse the post, so its body gets only the
+    small allowance of pages that take no file: 10 MB is refused unread, not spooled to disk."""
+    task, _ = products
+    url = f"/c/{task.competition.slug}/tasks/{task.slug}/submit/"
+    response = oversized_post(client, url, accept="application/json", size=10 * 1024 * 1024)
+    assert response.status_code == 413
+    assert "4 MB limit" in response.json()["error"]

@@ -11,7 +11,7 @@ from django.db.models import F
 from arena.competitions.models import Competition, Task, Track
 from arena.competitions.selectors import user_is_organizer
 from arena.leaderboards.selectors import is_revealed
-from arena.submissions.models import Score, SubmissionStatus
+from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.teams.selectors import team_for_user
 from scoring import higher_is_better
 from scoring.statistics import (
@@ -54,9 +54,18 @@ def compare_refusal(*, competition: Competition, user, now: datetime | None = No
     if user_is_organizer(competition=competition, user=user):
         return None
     team = team_for_user(competition=competition, user=user)
-    if team is None:
-        return None
-    return _competing_reviewer_refusal(competition=competition, team_name=team.name)
+    if team is not None:
+        return _competing_reviewer_refusal(competition=competition, team_name=team.name)
+    # Leaving the team for a look, then joining again, must not open the pages: anyone who has
+    # uploaded in this competition counts as competing.
+    earlier = (
+        Submission.objects.filter(task__competition=competition, submitted_by=user)
+        .select_related("team")
+        .first()
+    )
+    if earlier is not None:
+        return _competing_reviewer_refusal(competition=competition, team_name=earlier.team.name)
+    return None
 
 
 def _competing_reviewer_refusal(*, competition: Competition, team_name: str) -> str:

@@ -27,13 +27,17 @@ def upload_limit(*, setting: str) -> Callable:
     return mark
 
 
-def body_limit_for(view_func) -> tuple[int, int]:
-    """(largest request body the view takes, largest file it takes) in bytes."""
+def body_limit_for(view_func, *, may_upload: bool = True) -> tuple[int, int]:
+    """(largest request body the view takes, largest file it takes) in bytes.
+
+    ``may_upload`` is False for a request with neither a session nor an API token: the view
+    would refuse it anyway, but only after the CSRF check had read (and spooled) its body.
+    """
     setting = getattr(view_func, "upload_limit_setting", None)
     if setting is None:
         cls = getattr(view_func, "cls", None)  # Django REST framework's function views
         setting = getattr(cls, "upload_limit_setting", None)
-    if setting is None:
+    if setting is None or not may_upload:
         return settings.REQUEST_MAX_BYTES, settings.REQUEST_MAX_BYTES
     file_limit = getattr(settings, setting)
     return file_limit + MULTIPART_SLACK_BYTES, file_limit
@@ -46,8 +50,9 @@ def _megabytes(size: int) -> str:
 class RequestSizeLimitMiddleware:
     """Answers 413 to a request whose declared body is bigger than its view takes.
 
-    Runs in ``process_view`` so the limit can depend on the view, and sits before the CSRF
-    middleware, whose ``process_view`` would otherwise read the form body first.
+    Runs in ``process_view`` so the limit can depend on the view and the user, and sits after
+    the authentication middleware and before the CSRF middleware, whose ``process_view`` would
+    otherwise read the form body first.
     """
 
     def __init__(self, get_response):
@@ -61,7 +66,9 @@ class RequestSizeLimitMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0  # Django reads nothing from a body whose length it cannot parse
-        body_limit, file_limit = body_limit_for(view_func)
+        # Tokens are checked by the API view, before it reads the body; a session is known now.
+        may_upload = request.user.is_authenticated or "Authorization" in request.headers
+        body_limit, file_limit = body_limit_for(view_func, may_upload=may_upload)
         if declared <= body_limit:
             return None
         message = (
