@@ -140,3 +140,30 @@ def test_private_scores_are_never_revealed_before_the_end():
     later = competition_create(slug="late", title="L", start_at=start, end_at=end)
     with pytest.raises(IntegrityError), transaction.atomic():
         Competition.objects.filter(pk=later.pk).update(reveal_at=now)
+
+
+def test_a_task_from_before_secret_seeds_keeps_its_split_and_is_flagged(bundle, client, make_user):
+    task = import_bundle(bundle, "cup")
+    Task.objects.filter(pk=task.pk).update(split_seed=0)  # what migration 0008 records
+    task = import_bundle(bundle, "cup", "--update", "--yes")
+    ids = sorted(answers_with_usage(task)["id"])
+    seed_zero = assign_usage(ids=ids, public_fraction=0.3, seed=0)
+    assert public_ids(task) == {i for i, u in zip(ids, seed_zero, strict=True) if u == "public"}
+    organizer = make_user("olga")
+    task.competition.organizers.add(organizer)
+    client.force_login(organizer)
+    page = client.get(reverse("competitions:task_manage", args=["cup", task.slug]))
+    assert 'id="public-seed"' in page.content.decode()
+
+
+def test_a_split_given_by_usage_has_no_seed(bundle, client, make_user):
+    answers = pd.read_csv(bundle / "answers.csv", dtype=str)
+    answers["usage"] = ["public" if i % 3 == 0 else "private" for i in range(len(answers))]
+    answers.to_csv(bundle / "answers.csv", index=False)
+    task = import_bundle(bundle, "cup")
+    assert task.split_seed is None
+    organizer = make_user("olga")
+    task.competition.organizers.add(organizer)
+    client.force_login(organizer)
+    page = client.get(reverse("competitions:task_manage", args=["cup", task.slug]))
+    assert "gave the split row by row" in page.content.decode()

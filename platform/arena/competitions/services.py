@@ -125,7 +125,7 @@ def task_create(
         label_column=label_column,
         columns=columns,
         public_fraction=public_fraction,
-        split_seed=split_seed if split_seed is not None else _secret_split_seed(),
+        split_seed=split_seed,  # None: _write_task_data draws a secret one if it splits
         public_tables=list(PUBLIC_TABLES[kind]),
         source=source,
         licence=licence,
@@ -171,8 +171,8 @@ def task_replace_data(
     task.storage_key = uuid.uuid4()
     task.columns = columns
     task.public_fraction = public_fraction
-    if split_seed is not None or task.split_seed is None:
-        task.split_seed = split_seed if split_seed is not None else _secret_split_seed()
+    if split_seed is not None:
+        task.split_seed = split_seed
     written = _write_task_data(task=task, tables=tables, answers=answers, images=images)
     try:
         with transaction.atomic():
@@ -213,7 +213,11 @@ def _write_task_data(
     answers[id_column] = answers[id_column].astype(str)
     if set(answers[id_column]) != set(test_ids):
         raise UserFacingError("The answer key must hold exactly one row per test id.")
-    if "usage" not in answers.columns:
+    if "usage" in answers.columns:
+        task.split_seed = None  # the bundle chose row by row; no seed to keep or show
+    else:
+        if task.split_seed is None:  # only a split made here has a seed, and it is secret
+            task.split_seed = _secret_split_seed()
         answers["usage"] = assign_usage(
             ids=list(answers[id_column]),
             public_fraction=task.public_fraction,

@@ -10,6 +10,13 @@ def move_early_reveals_to_the_end(apps, schema_editor):
     Competition.objects.filter(reveal_at__lt=models.F("end_at")).update(reveal_at=models.F("end_at"))
 
 
+def mark_tasks_split_before_secret_seeds(apps, schema_editor):
+    # Until now every split without a usage column used the library's seed 0. Recording it keeps
+    # re-imports from moving those splits, and lets the Manage page warn that it is public.
+    Task = apps.get_model("competitions", "Task")
+    Task.objects.filter(split_seed__isnull=True).update(split_seed=0)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -23,6 +30,7 @@ class Migration(migrations.Migration):
             name='split_seed',
             field=models.BigIntegerField(blank=True, editable=False, null=True),
         ),
+        migrations.RunPython(mark_tasks_split_before_secret_seeds, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='competition',
             name='reveal_at',
