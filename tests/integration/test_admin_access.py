@@ -311,6 +311,9 @@ def test_rows_cannot_be_moved_between_competitions(client, make_staff, worlds):
     for row in (task_a.track, worlds["a"].team):
         page = client.get(_admin_url(row)).content.decode()
         assert 'name="competition"' not in page, type(row).__name__
+    competition_page = client.get(_admin_url(task_a.competition)).content.decode()
+    assert 'name="tracks-0-name"' in competition_page  # tracks are listed and renamable...
+    assert 'name="tracks-0-kind"' not in competition_page  # ...but keep their kind
     membership = worlds["a"].team.memberships.get()
     assert client.get(reverse("admin:teams_membership_add")).status_code == 403
     assert client.get(_admin_url(membership)).content.decode().count('name="team"') == 0

@@ -52,8 +52,14 @@ class ViewOnlyMixin:
 
 
 class TrackInline(admin.TabularInline):
+    # Tracks come with imported tasks; here they are renamed and ordered. Their kind is fixed,
+    # since the tasks in a track are of its kind.
     model = Track
     extra = 0
+    readonly_fields = ["kind"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Competition)

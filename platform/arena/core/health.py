@@ -4,6 +4,7 @@ Each check answers "ok" or a short reason without secrets (no URLs, no passwords
 endpoint is public so that load balancers and monitors can call it.
 """
 
+import threading
 import time
 import uuid
 
@@ -46,9 +47,11 @@ CHECKS = {"database": _database, "broker": _broker, "storage": _storage}
 
 
 # The endpoint is public and its storage check writes an object: a flood of requests must not
-# become a flood of writes (nor of broker connections), so each process answers from its last
-# report for a few seconds, still fresh for a load balancer that asks every 10 to 30.
+# become a flood of writes (nor of broker connections). Each process answers from its last report
+# for a few seconds, still fresh for a load balancer that asks every 10 to 30, and only one
+# thread checks at a time while the others answer from that report, even when a check is slow.
 _last_report: tuple[float, dict[str, str]] | None = None
+_checking = threading.Lock()
 
 
 def health_report() -> dict[str, str]:
@@ -57,14 +60,20 @@ def health_report() -> dict[str, str]:
     Checked at most once per ``HEALTHZ_CACHE_SECONDS`` in each process.
     """
     global _last_report
-    now = time.monotonic()
-    if _last_report is not None and now - _last_report[0] < settings.HEALTHZ_CACHE_SECONDS:
-        return dict(_last_report[1])
-    report = {}
-    for name, check in CHECKS.items():
-        try:
-            report[name] = check()
-        except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
-            report[name] = f"unavailable ({type(error).__name__})"
-    _last_report = (now, report)
+    last = _last_report
+    if last is not None and time.monotonic() - last[0] < settings.HEALTHZ_CACHE_SECONDS:
+        return dict(last[1])
+    if not _checking.acquire(blocking=last is None):
+        return dict(last[1])  # another thread is checking right now
+    try:
+        report = {}
+        for name, check in CHECKS.items():
+            try:
+                report[name] = check()
+            except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+                report[name] = f"unavailable ({type(error).__name__})"
+        # Stamped when the checks end, so slow checks during an outage still get cached.
+        _last_report = (time.monotonic(), report)
+    finally:
+        _checking.release()
     return dict(report)
