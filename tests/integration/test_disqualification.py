@@ -164,3 +164,32 @@ def test_a_post_without_a_known_action_changes_nothing(client, board):
     client.force_login(organizer)
     client.post(teams_url(task.competition), {"team": alpha.pk, "reason": "no action given"})
     assert Team.objects.get(pk=alpha.pk).disqualified_at is None
+
+
+def test_off_the_api_boards_and_the_final_private_board(board, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from arena.api.services import api_token_create
+    from arena.competitions.models import Competition
+
+    task, organizer = board
+    team_disqualify(team=Team.objects.get(name="Bravo"), by=organizer, reason="Leaked labels.")
+    now = timezone.now()
+    Competition.objects.filter(pk=task.competition_id).update(
+        start_at=now - timedelta(days=5), end_at=now - timedelta(days=1), reveal_at=None
+    )
+    assert names(leaderboard_for_task(task=task, private=True)) == ["Alpha"]
+    assert names(leaderboard_for_track(track=task.track, private=True)) == ["Alpha"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=alice, name='t')[1]}")
+    base = f"/api/competitions/{task.competition.slug}"
+    for url in (
+        f"{base}/tasks/{task.slug}/leaderboard/?board=private",
+        f"{base}/tasks/{task.slug}/leaderboard/",
+        f"{base}/tracks/{task.track.slug}/leaderboard/",
+    ):
+        rows = api.get(url).json()["rows"]
+        assert [row["team"] for row in rows] == ["Alpha"], url
