@@ -2,6 +2,7 @@
 
 import os
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,18 @@ CHUNK = 256 * 1024
 
 
 class ApiError(Exception):
-    """A refusal from the site, or a failure to reach it, with a message for the user."""
+    """A refusal from the site, or a failure to reach it, with a message for the user.
+
+    ``retryable`` marks failures that sending again may cure: no answer, or 502/503/504.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+UPLOAD_ATTEMPTS = 4
+RETRYABLE_STATUSES = {502, 503, 504}
 
 
 class MultipartFile:
@@ -84,12 +96,16 @@ class ArenaClient:
             )
         except requests.ConnectionError:
             raise ApiError(
-                f"Cannot reach {self.base}: is ARENA_URL right and the site up?"
+                f"Cannot reach {self.base}: is ARENA_URL right and the site up?", retryable=True
             ) from None
         except requests.Timeout:
-            raise ApiError(f"{self.base} did not answer in time; try again.") from None
+            raise ApiError(
+                f"{self.base} did not answer in time; try again.", retryable=True
+            ) from None
         if response.status_code >= 400:
-            raise ApiError(_error_message(response))
+            raise ApiError(
+                _error_message(response), retryable=response.status_code in RETRYABLE_STATUSES
+            )
         return response
 
     def get(self, path: str, **params) -> object:
@@ -109,10 +125,21 @@ class ArenaClient:
         return target
 
     def upload(self, path: str, *, file: Path, fields: dict[str, str], progress) -> object:
-        body = MultipartFile(fields=fields, path=file, progress=progress)
-        return self._request(
-            "POST", path, data=body, headers={"Content-Type": body.content_type}, timeout=600
-        ).json()
+        """Sends the file; a lost connection or a 503 is retried with the same Idempotency-Key,
+        so the site makes one submission however many times the file had to be sent."""
+        key = uuid.uuid4().hex
+        for attempt in range(UPLOAD_ATTEMPTS):
+            body = MultipartFile(fields=fields, path=file, progress=progress)
+            headers = {"Content-Type": body.content_type, "Idempotency-Key": key}
+            try:
+                return self._request("POST", path, data=body, headers=headers, timeout=600).json()
+            except ApiError as error:
+                if not error.retryable or attempt == UPLOAD_ATTEMPTS - 1:
+                    raise
+                wait = 2 ** (attempt + 1)
+                print(f"  {error} Retrying in {wait} s...", file=sys.stderr)
+                time.sleep(wait)
+        raise AssertionError("unreachable")
 
 
 def _error_message(response: requests.Response) -> str:

@@ -289,7 +289,7 @@ SCORING_FAULT_DELAY_SECONDS = env_int("SCORING_FAULT_DELAY_SECONDS", 0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-submissions": {
         "task": "arena.submissions.tasks.requeue_stale_submissions",
-        "schedule": 60.0,
+        "schedule": float(env_int("WATCHDOG_INTERVAL_SECONDS", 60)),
     }
 }
 

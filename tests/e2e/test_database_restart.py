@@ -1,6 +1,8 @@
 """PostgreSQL restarted under load: uploads through gunicorn fail cleanly (503 in JSON, nothing
-half-written) while it is down, succeed again once it is back, and every accepted upload is
-scored. Runs on a PostgreSQL cluster of its own, started and restarted by the test."""
+half-written) while it is down, succeed again once it is back, and every upload is scored exactly
+once, also one whose commit went through just before its answer was lost (retried with its
+Idempotency-Key, it gets that submission back). Runs on a PostgreSQL cluster of its own,
+started and restarted by the test, with web, a scoring worker and beat as in production."""
 
 import glob
 import os
@@ -11,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -133,6 +136,10 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
             "WEB_CONCURRENCY": "2",
             "SCORING_CONCURRENCY": "1",
             "WATCHDOG_QUEUED_SECONDS": "5",
+            # A job whose worker met the database down (before claiming it, or while writing its
+            # scores) is picked up again by the watchdog; scoring here takes well under 10 s.
+            "WATCHDOG_INTERVAL_SECONDS": "5",
+            "WATCHDOG_SCORING_SECONDS": "10",
         }
         (tmp_path / "home" / "static").mkdir(parents=True)
         subprocess.run(
@@ -152,7 +159,7 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
         )
         token = made.stdout.split("TOKEN ")[1].split()[0]
         port = free_port()
-        for role in ("web", "scoring-worker"):
+        for role in ("web", "scoring-worker", "beat"):
             processes.append(
                 subprocess.Popen(
                     [str(REPO / "docker/entrypoint.sh"), role],
@@ -175,18 +182,22 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
         wait_for(up, what="gunicorn", timeout=90)
         outcomes, stop = [], threading.Event()
 
+        def send(key: str) -> tuple[int, str]:
+            try:
+                answer = requests.post(
+                    url,
+                    headers={"Authorization": f"Token {token}", "Idempotency-Key": key},
+                    files={"file": ("a.csv", answers.read_bytes(), "text/csv")},
+                    timeout=30,
+                )
+                return answer.status_code, answer.headers.get("Content-Type", "")
+            except requests.RequestException as error:
+                return 0, type(error).__name__
+
         def load():
             while not stop.is_set():
-                try:
-                    answer = requests.post(
-                        url,
-                        headers={"Authorization": f"Token {token}"},
-                        files={"file": ("a.csv", answers.read_bytes(), "text/csv")},
-                        timeout=30,
-                    )
-                    outcomes.append((answer.status_code, answer.headers.get("Content-Type", "")))
-                except requests.RequestException as error:
-                    outcomes.append((0, type(error).__name__))
+                key = uuid.uuid4().hex  # one key per upload, as the arena CLI sends
+                outcomes.append((key, *send(key)))
                 time.sleep(0.1)
 
         sender = threading.Thread(target=load)
@@ -198,12 +209,16 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
         time.sleep(5)
         stop.set()
         sender.join()
-        codes = [code for code, _ in outcomes]
+        codes = [code for _, code, _ in outcomes]
         assert 201 in codes[: codes.index(503)] if 503 in codes else False, codes
-        failures = [(code, kind) for code, kind in outcomes if code != 201]
-        assert all(code == 503 and "json" in kind for code, kind in failures), failures
+        failures = [(key, code, kind) for key, code, kind in outcomes if code != 201]
+        assert all(code == 503 and "json" in kind for _, code, kind in failures), failures
         assert codes[-1] == 201  # recovered
-        accepted = codes.count(201)
+        # The client retries what failed, with the same key. A request whose commit went through
+        # before its answer was lost gets that submission back (200), never a second one.
+        retried = {key: send(key)[0] for key, _, _ in failures}
+        assert set(retried.values()) <= {200, 201}, retried
+        accepted = len(outcomes)  # every upload, each exactly once
 
         def counts():
             out = subprocess.run(
@@ -215,15 +230,16 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
             ).stdout
             return eval(out.split("COUNTS ")[1]) if "COUNTS " in out else {}  # noqa: S307
 
-        wait_for(
-            lambda: counts().get("scored") == accepted,
-            what="every accepted upload scored",
-            timeout=90,
-        )
-        assert sum(counts().values()) == accepted  # nothing half-written by the failed requests
+        try:
+            wait_for(lambda: counts().get("scored") == accepted, what="all scored", timeout=90)
+        finally:
+            print("uploads:", accepted, "statuses:", counts(), "retried:", retried)
+        assert sum(counts().values()) == accepted  # one submission per key, nothing half-written
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
+        for log in sorted(tmp_path.glob("*.log")):  # shown by pytest when the test fails
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
         cluster.pg_ctl("stop", "-m", "immediate")
         shutil.rmtree(cluster_home, ignore_errors=True)

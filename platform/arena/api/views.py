@@ -117,7 +117,17 @@ def task_download(request, competition_slug: str, task_slug: str, table: str, fi
 @extend_schema(
     methods=["POST"],
     request={"multipart/form-data": shapes.SubmissionUploadSerializer},
-    responses={201: shapes.SubmissionSerializer, **ERRORS},
+    parameters=[
+        OpenApiParameter(
+            "Idempotency-Key",
+            str,
+            OpenApiParameter.HEADER,
+            required=False,
+            description="Any 1-64 letters, digits, - or _ (a UUID). Retrying with the same key "
+            "returns the submission already made (200) instead of making a second one.",
+        )
+    ],
+    responses={201: shapes.SubmissionSerializer, 200: shapes.SubmissionSerializer, **ERRORS},
 )
 @upload_limit(setting="SUBMISSION_MAX_BYTES")
 @api_view(["GET", "POST"])
@@ -136,8 +146,14 @@ def task_submissions(request, competition_slug: str, task_slug: str):
             method_name=upload.validated_data["method_name"],
             tags=upload.validated_data["tags"],
             code_url=upload.validated_data["code_url"],
+            client_key=request.headers.get("Idempotency-Key"),
         )
-        submission = _own_submission(request, task=task, submission_id=submission.pk)
+        if submission.replayed:  # a retry: the submission as it stands now
+            submission = _own_submission(request, task=task, submission_id=submission.pk)
+            return Response(_submission_data(submission, include_private=False), status=200)
+        # Answered from memory: once the row is committed, no further query may fail the
+        # request (a client told "failed" would upload again).
+        submission.public_scores = {}
         return Response(_submission_data(submission, include_private=False), status=201)
     team = team_for_user(competition=competition, user=request.user)
     if team is None:

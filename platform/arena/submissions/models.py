@@ -44,6 +44,9 @@ class Submission(models.Model):
     # Per-class report and confusion matrix of the public rows (never the private ones).
     public_details = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The client's Idempotency-Key: a retried upload whose first answer was lost (a dropped
+    # connection, a database restart after the commit) returns this submission, not a second one.
+    client_key = models.CharField(max_length=64, blank=True, db_default="")
     created_at = models.DateTimeField(db_default=Now())
     scoring_started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -53,6 +56,13 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["task", "team", "status"], name="submission_task_team_status"),
             models.Index(fields=["status", "created_at"], name="submission_status_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="submission_client_key_once_per_team",
+            )
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -78,12 +78,18 @@ def submission_create(
     tags: str | list[str] = "",
     code_url: str = "",
     enforce_rules: bool = True,
+    client_key: str | None = None,
 ) -> Submission:
     """Stores an upload privately, creates it as queued and enqueues scoring once committed.
 
     Refuses, with nothing stored, when the competition is closed, the user has no team, or the
     file is too big, empty, not CSV/Parquet, or lacks the id and label columns.
+
+    ``client_key`` (the API's ``Idempotency-Key``) makes a retry safe: when the team already has
+    a submission with that key, it is returned unchanged, with ``replayed`` set, and nothing is
+    stored or counted again.
     """
+    client_key = _clean_client_key(client_key)
     # Only the platform's own baseline runs skip the schedule and the quota (enforce_rules=False).
     phase = competition_phase(competition=task.competition)
     if enforce_rules and not phase.accepts_submissions:
@@ -95,6 +101,9 @@ def submission_create(
     team = team_for_user(competition=task.competition, user=user)
     if team is None:
         raise UserFacingError("Create or join a team before you submit.")
+    earlier = _replayed(task=task, team=team, client_key=client_key)
+    if earlier is not None:
+        return earlier
     _refuse_disqualified(team=team, user=user)
     if uploaded_file.size == 0:
         raise UserFacingError("The file is empty.", field="file")
@@ -136,13 +145,54 @@ def submission_create(
                 original_name=uploads.display_name(name=uploaded_file.name),
                 size_bytes=uploaded_file.size,
                 comment=" ".join((comment or "").split())[:300],
+                client_key=client_key or "",
                 **method,
             )
             transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
+    except IntegrityError:
+        # The same key raced in twice: the other request created it first.
+        files.delete_quietly(key)
+        earlier = _replayed(task=task, team=team, client_key=client_key)
+        if earlier is None:
+            raise
+        return earlier
     except BaseException:
         files.delete_quietly(key)
         raise
+    submission.replayed = False
     return submission
+
+
+CLIENT_KEY_CHARACTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+)
+
+
+def _clean_client_key(client_key: str | None) -> str | None:
+    if client_key in (None, ""):
+        return None
+    if len(client_key) > 64 or not set(client_key) <= CLIENT_KEY_CHARACTERS:
+        raise UserFacingError(
+            "An Idempotency-Key is 1 to 64 letters, digits, - or _ (a UUID will do).",
+            field="client_key",
+        )
+    return client_key
+
+
+def _replayed(*, task: Task, team: Team, client_key: str | None) -> Submission | None:
+    """The team's submission sent earlier under ``client_key``, if any."""
+    if client_key is None:
+        return None
+    earlier = Submission.objects.filter(team=team, client_key=client_key).first()
+    if earlier is None:
+        return None
+    if earlier.task_id != task.pk:
+        raise UserFacingError(
+            "This Idempotency-Key was already used for another task; send a new one.",
+            field="client_key",
+        )
+    earlier.replayed = True
+    return earlier
 
 
 METHOD_NAME_MAX = 80

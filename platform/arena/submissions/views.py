@@ -70,6 +70,7 @@ def submission_upload(request, competition_slug: str, task_slug: str):
                 method_name=form.cleaned_data["method_name"],
                 tags=form.cleaned_data["tags"],
                 code_url=form.cleaned_data["code_url"],
+                client_key=request.headers.get("Idempotency-Key"),
             )
         except UserFacingError as refusal:
             error = refusal.message

@@ -67,6 +67,12 @@
   }
 
   // --- upload form: drop zone and progress bar; falls back to a plain POST without JS ---
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs HTTPS
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function initUpload(root) {
     const form = root.querySelector("form[data-upload]");
     if (!form || form.dataset.bound) return;
@@ -86,9 +92,13 @@
     ["dragleave", "drop"].forEach((name) =>
       zone.addEventListener(name, () => zone.classList.remove("dragover"))
     );
+    input.addEventListener("change", () => delete form.dataset.idempotencyKey);
     zone.addEventListener("drop", (event) => {
       event.preventDefault();
-      if (event.dataTransfer.files.length) input.files = event.dataTransfer.files;
+      if (event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        delete form.dataset.idempotencyKey; // a new file, a new submission
+      }
     });
 
     form.addEventListener("submit", (event) => {
@@ -106,9 +116,13 @@
         status.className = "error-text";
         return;
       }
+      // One key per chosen file: pressing the button again after a lost answer cannot make a
+      // second submission of the same file.
+      form.dataset.idempotencyKey = form.dataset.idempotencyKey || newKey();
       const request = new XMLHttpRequest();
       request.open("POST", form.action);
       request.setRequestHeader("Accept", "application/json");
+      request.setRequestHeader("Idempotency-Key", form.dataset.idempotencyKey);
       request.upload.addEventListener("progress", (e) => {
         if (e.lengthComputable) {
           progress.value = Math.round((100 * e.loaded) / e.total);
@@ -128,6 +142,7 @@
           status.textContent = `Submission #${body.submission} is queued for scoring.`;
           status.className = "ok";
           form.reset();
+          delete form.dataset.idempotencyKey;
           document.body.dispatchEvent(new Event("submissions-changed"));
         } else {
           status.textContent = body.error || `Upload failed (HTTP ${request.status}).`;
