@@ -7,8 +7,9 @@ not be a way around the organizer checks of the site's own pages.
 from django import forms
 from django.contrib import admin
 
-from arena.competitions.models import Competition, Task, Track
+from arena.competitions.models import AuditEvent, Competition, Task, Track
 from arena.competitions.selectors import competitions_organized_by
+from arena.competitions.services import audit_record
 
 
 class OrganizerScopedAdmin(admin.ModelAdmin):
@@ -68,7 +69,36 @@ class CompetitionAdmin(OrganizerScopedAdmin):
     list_display = ["title", "slug", "start_at", "end_at", "reveal_at"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["organizers", "reviewers"]
+    readonly_fields = ["created_at"]
     inlines = [TrackInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            # Dates, quotas and people decide rankings: the activity page says who moved them.
+            changes = "; ".join(
+                f"{name} → {form.cleaned_data.get(name)}"
+                if name not in ("organizers", "reviewers", "description")
+                else f"{name} changed"
+                for name in form.changed_data
+            )
+            audit_record(
+                competition=obj,
+                actor=request.user,
+                action="competition.changed",
+                summary=f"Settings changed in the admin: {changes}",
+            )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ViewOnlyMixin, OrganizerScopedAdmin):
+    list_display = ["created_at", "competition", "actor", "action", "summary"]
+    list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "action"]
+    list_select_related = ["competition", "actor"]
+    search_fields = ["summary"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a record of decisions is not edited after the fact
 
 
 @admin.register(Track)

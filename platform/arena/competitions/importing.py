@@ -50,8 +50,11 @@ def task_import(
     competition_slug: str,
     track_name: str | None = None,
     replace: bool = False,
+    actor=None,
 ) -> ImportResult:
     """Checks a bundle and imports it as a task, or replaces the task with that slug.
+
+    The import is noted on the competition's activity page, by ``actor`` (None: command line).
 
     Raises BundleError listing every problem (nothing is written then). A bundle whose slug is
     taken is refused unless ``replace`` is set; replacing re-scores the task's submissions.
@@ -93,6 +96,13 @@ def task_import(
             licence=manifest.licence,
             images=images,
         )
+        services.audit_record(
+            competition=task.competition,
+            actor=actor,
+            action="task.replaced",
+            summary=f"{task.title}: data replaced (version {task.version}); "
+            f"{rescored} submission(s) re-scored.",
+        )
         _queue_baselines(task=task)
         return ImportResult(task=task, replaced=True, rescored=rescored)
 
@@ -121,6 +131,13 @@ def task_import(
             source=manifest.source,
             licence=manifest.licence,
             images=images,
+        )
+        services.audit_record(
+            competition=competition,
+            actor=actor,
+            action="task.imported",
+            summary=f"{task.title} ({task.slug}) imported into {track.name}: "
+            f"{task.test_rows} test rows, metric {task.metric}.",
         )
         _queue_baselines(task=task)
     return ImportResult(task=task, replaced=False, rescored=0)
@@ -190,7 +207,7 @@ def _bundle_root(*, destination: Path) -> Path:
 
 
 def task_import_zip(
-    *, archive_file, competition_slug: str, track_name: str | None, replace: bool
+    *, archive_file, competition_slug: str, track_name: str | None, replace: bool, actor=None
 ) -> ImportResult:
     """Imports an uploaded zipped bundle; the unpacked copy is removed afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="arena-bundle-"))
@@ -201,6 +218,7 @@ def task_import_zip(
             competition_slug=competition_slug,
             track_name=track_name,
             replace=replace,
+            actor=actor,
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -177,3 +177,25 @@ class TaskVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} v{self.number} ({self.metric})"
+
+
+class AuditEvent(models.Model):
+    """Something organizers did to a competition (or the command line did for them), kept so
+    every decision that changes rankings can be traced: who, when, what and why."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # None: the command line, or the platform itself
+    action = models.CharField(max_length=40)  # "team.disqualified", "task.metric_changed", ...
+    summary = models.CharField(max_length=600)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["competition", "-created_at"], name="audit_by_competition")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"

@@ -85,3 +85,10 @@ def task_public_manifest(*, task: Task) -> dict:
     if task.classes:
         manifest["classes"] = list(task.classes)
     return manifest
+
+
+def audit_events(*, competition: Competition, limit: int = 500) -> list:
+    """The competition's recorded decisions, newest first."""
+    from arena.competitions.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(competition=competition).select_related("actor")[:limit])

@@ -11,7 +11,14 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from arena.competitions.datasheet import build_datasheet
-from arena.competitions.models import Competition, Task, TaskKind, TaskVersion, Track
+from arena.competitions.models import (
+    AuditEvent,
+    Competition,
+    Task,
+    TaskKind,
+    TaskVersion,
+    Track,
+)
 from arena.core import files
 from arena.core.errors import UserFacingError
 from scoring import METRICS, assign_usage
@@ -276,7 +283,16 @@ def _write_task_data(
     return written
 
 
-def task_change_metric(*, task: Task, metric: str) -> int:
+def audit_record(*, competition: Competition, actor, action: str, summary: str) -> AuditEvent:
+    """Notes an organizer's decision on the competition's activity page (``actor`` None: the
+    command line). Called inside the decision's own transaction where it has one."""
+    actor = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.create(
+        competition=competition, actor=actor, action=action, summary=summary[:600]
+    )
+
+
+def task_change_metric(*, task: Task, metric: str, actor=None) -> int:
     """Switches the task's primary metric and re-scores every submission in place.
 
     The version goes up so the new scores are told apart from the old ones, which stay as
@@ -291,10 +307,19 @@ def task_change_metric(*, task: Task, metric: str) -> int:
     if metric == "log_loss" or task.metric == "log_loss":
         # Probability files and label files have different layouts: old files cannot be re-used.
         raise UserFacingError("Switching to or from log_loss changes the file layout; re-import.")
+    previous = task.metric
     with transaction.atomic():
         Task.objects.filter(pk=task.pk).update(metric=metric, version=F("version") + 1)
         task.refresh_from_db()
         TaskVersion.objects.create(
             task=task, number=task.version, metric=metric, note="metric changed"
         )
-        return submissions_rescore_for_task(task=task)
+        queued = submissions_rescore_for_task(task=task)
+        audit_record(
+            competition=task.competition,
+            actor=actor,
+            action="task.metric_changed",
+            summary=f"{task.title}: metric {previous} → {metric} (version {task.version}); "
+            f"{queued} submission(s) re-scored.",
+        )
+        return queued

@@ -14,6 +14,11 @@ urlpatterns = [
         name="task_import",
     ),
     path(
+        "c/<slug:competition_slug>/organize/activity/",
+        views_organize.activity,
+        name="activity",
+    ),
+    path(
         "c/<slug:competition_slug>/organize/tasks/<slug:task_slug>/",
         views_organize.task_manage,
         name="task_manage",

@@ -40,6 +40,7 @@ def task_import(request, competition_slug: str):
                 competition_slug=competition.slug,
                 track_name=form.cleaned_data["track"] or None,
                 replace=form.cleaned_data["replace"],
+                actor=request.user,
             )
         except BundleError as error:
             problems = [str(problem) for problem in error.problems]
@@ -82,11 +83,20 @@ def task_manage(request, competition_slug: str, task_slug: str):
         from arena.baselines.services import baseline_runs_enqueue
 
         runs = baseline_runs_enqueue(task=task, preset=request.POST.get("preset") or None)
+        services.audit_record(
+            competition=competition,
+            actor=request.user,
+            action="baselines.queued",
+            summary=f"{task.title}: {len(runs)} baseline run(s) queued "
+            f"({', '.join(run.method for run in runs)}, preset {runs[0].preset if runs else '-'}).",
+        )
         messages.success(request, f"{len(runs)} baseline run(s) queued for training.")
         return redirect("competitions:task_manage", competition.slug, task.slug)
     if request.method == "POST":
         try:
-            queued = services.task_change_metric(task=task, metric=request.POST.get("metric", ""))
+            queued = services.task_change_metric(
+                task=task, metric=request.POST.get("metric", ""), actor=request.user
+            )
         except UserFacingError as error:
             messages.error(request, error.message)
         else:
@@ -107,4 +117,16 @@ def task_manage(request, competition_slug: str, task_slug: str):
             if task.version > 1
             else [],
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def activity(request, competition_slug: str):
+    """Every recorded organizer decision of the competition, newest first."""
+    competition = _competition_for_organizer(request, competition_slug)
+    return render(
+        request,
+        "competitions/activity.html",
+        {"competition": competition, "events": selectors.audit_events(competition=competition)},
     )

@@ -37,8 +37,8 @@ class TeamAdmin(OrganizerScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A team's submissions belong to its competition's tasks; it cannot change competitions.
         # Disqualifying goes through the organizers' Teams page, which checks and logs it.
-        fixed = ["competition", "is_baseline", "invite_code"]
-        return [*fixed, "disqualified_at", "disqualification_reason"] if obj else []
+        fixed = ["competition", "is_baseline", "invite_code", "created_at"]
+        return [*fixed, "disqualified_at", "disqualification_reason"] if obj else ["created_at"]
 
 
 @admin.register(Membership)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from arena.competitions.models import Competition
+from arena.competitions.services import audit_record
 from arena.core.errors import UserFacingError
 from arena.teams.models import Membership, Team
 
@@ -142,9 +143,16 @@ def team_disqualify(*, team: Team, by, reason: str) -> Team:
         raise UserFacingError("Keep the reason under 500 characters.")
     if team.is_baseline:
         raise UserFacingError("Baselines are reference entries and are never ranked; no need.")
-    Team.objects.filter(pk=team.pk).update(
-        disqualified_at=timezone.now(), disqualification_reason=reason
-    )
+    with transaction.atomic():
+        Team.objects.filter(pk=team.pk).update(
+            disqualified_at=timezone.now(), disqualification_reason=reason
+        )
+        audit_record(
+            competition=team.competition,
+            actor=by,
+            action="team.disqualified",
+            summary=f"{team.name} disqualified: {reason}",
+        )
     logger.info("team %s of %s disqualified by %s", team.pk, team.competition_id, by.pk)
     team.refresh_from_db()
     return team
@@ -152,7 +160,14 @@ def team_disqualify(*, team: Team, by, reason: str) -> Team:
 
 def team_reinstate(*, team: Team, by) -> Team:
     """Puts a disqualified team back on the leaderboards with all its submissions."""
-    Team.objects.filter(pk=team.pk).update(disqualified_at=None, disqualification_reason="")
+    with transaction.atomic():
+        Team.objects.filter(pk=team.pk).update(disqualified_at=None, disqualification_reason="")
+        audit_record(
+            competition=team.competition,
+            actor=by,
+            action="team.reinstated",
+            summary=f"{team.name} reinstated (was: {team.disqualification_reason})",
+        )
     logger.info("team %s of %s reinstated by %s", team.pk, team.competition_id, by.pk)
     team.refresh_from_db()
     return team
