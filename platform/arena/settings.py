@@ -242,6 +242,10 @@ HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 5)
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_BYTES", 100 * 1024 * 1024)
 BUNDLE_UPLOAD_MAX_BYTES = env_int("BUNDLE_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024)  # zipped
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 4 * 1024 * 1024)  # any view that takes no file
+# Uploads a team may send in a sliding window, invalid ones included (they are free for the quota
+# but each costs storage and a worker's time): a flood of broken files cannot clog scoring.
+UPLOAD_RATE_LIMIT_COUNT = env_int("UPLOAD_RATE_LIMIT_COUNT", 30)
+UPLOAD_RATE_LIMIT_SECONDS = env_int("UPLOAD_RATE_LIMIT_SECONDS", 600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

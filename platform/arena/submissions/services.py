@@ -104,6 +104,8 @@ def submission_create(
     earlier = _replayed(task=task, team=team, client_key=client_key)
     if earlier is not None:
         return earlier
+    if enforce_rules:
+        _check_upload_rate(team=team)  # before storing anything; checked again under the lock
     _refuse_disqualified(team=team, user=user)
     if uploaded_file.size == 0:
         raise UserFacingError("The file is empty.", field="file")
@@ -136,6 +138,7 @@ def submission_create(
             if locked.disqualified_at is not None:  # disqualified while this file came in
                 _refuse_disqualified(team=locked, user=user)
             if enforce_rules:
+                _check_upload_rate(team=team)
                 _check_quota(task=task, team=team)
             submission = Submission.objects.create(
                 task=task,
@@ -254,6 +257,26 @@ def submission_update_method(
     for name, value in fields.items():
         setattr(submission, name, value)
     return submission
+
+
+def _check_upload_rate(*, team: Team) -> None:
+    """At most ``UPLOAD_RATE_LIMIT_COUNT`` uploads per team in a sliding window, whatever their
+    outcome, on all tasks of the competition."""
+    window = timedelta(seconds=settings.UPLOAD_RATE_LIMIT_SECONDS)
+    recent = list(
+        Submission.objects.filter(team=team, created_at__gte=timezone.now() - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: settings.UPLOAD_RATE_LIMIT_COUNT]
+    )
+    if len(recent) < settings.UPLOAD_RATE_LIMIT_COUNT:
+        return
+    free_at = recent[-1] + window
+    raise UserFacingError(
+        f"Your team sent {settings.UPLOAD_RATE_LIMIT_COUNT} files in the last "
+        f"{settings.UPLOAD_RATE_LIMIT_SECONDS // 60} minutes, the most allowed; the next upload "
+        f"is possible at {free_at:%H:%M:%S} UTC. Check files locally first with "
+        "`python -m scoring validate` or `arena validate`."
+    )
 
 
 def _check_quota(*, task: Task, team: Team) -> None:
