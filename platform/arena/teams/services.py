@@ -143,31 +143,37 @@ def team_disqualify(*, team: Team, by, reason: str) -> Team:
         raise UserFacingError("Keep the reason under 500 characters.")
     if team.is_baseline:
         raise UserFacingError("Baselines are reference entries and are never ranked; no need.")
-    with transaction.atomic():
-        Team.objects.filter(pk=team.pk).update(
-            disqualified_at=timezone.now(), disqualification_reason=reason
-        )
-        audit_record(
-            competition=team.competition,
-            actor=by,
-            action="team.disqualified",
-            summary=f"{team.name} disqualified: {reason}",
-        )
-    logger.info("team %s of %s disqualified by %s", team.pk, team.competition_id, by.pk)
-    team.refresh_from_db()
-    return team
+    return _team_standing_set(
+        team=team,
+        by=by,
+        disqualified_at=timezone.now(),
+        reason=reason,
+        action="team.disqualified",
+        summary=f"{team.name} disqualified: {reason}",
+    )
 
 
 def team_reinstate(*, team: Team, by) -> Team:
     """Puts a disqualified team back on the leaderboards with all its submissions."""
+    return _team_standing_set(
+        team=team,
+        by=by,
+        disqualified_at=None,
+        reason="",
+        action="team.reinstated",
+        summary=f"{team.name} reinstated (was: {team.disqualification_reason})",
+    )
+
+
+def _team_standing_set(
+    *, team: Team, by, disqualified_at, reason: str, action: str, summary: str
+) -> Team:
+    # The decision and its record on the activity page are written together or not at all.
     with transaction.atomic():
-        Team.objects.filter(pk=team.pk).update(disqualified_at=None, disqualification_reason="")
-        audit_record(
-            competition=team.competition,
-            actor=by,
-            action="team.reinstated",
-            summary=f"{team.name} reinstated (was: {team.disqualification_reason})",
+        Team.objects.filter(pk=team.pk).update(
+            disqualified_at=disqualified_at, disqualification_reason=reason
         )
-    logger.info("team %s of %s reinstated by %s", team.pk, team.competition_id, by.pk)
+        audit_record(competition=team.competition, actor=by, action=action, summary=summary)
+    logger.info("%s: team %s of %s, by %s", action, team.pk, team.competition_id, by.pk)
     team.refresh_from_db()
     return team
