@@ -37,6 +37,19 @@ def competition_get(*, slug: str) -> Competition:
     return get_object_or_404(Competition, slug=slug)
 
 
+def competition_for_organizer(
+    *, slug: str, user, refusal: str = "Only the competition's organizers can do this."
+) -> Competition:
+    """The competition ``slug`` if ``user`` organizes it; anyone else is refused (403, with
+    ``refusal`` shown on the page)."""
+    from django.core.exceptions import PermissionDenied
+
+    competition = competition_get(slug=slug)
+    if not user_is_organizer(competition=competition, user=user):
+        raise PermissionDenied(refusal)
+    return competition
+
+
 def tracks_with_tasks(*, competition: Competition) -> QuerySet[Track]:
     return competition.tracks.prefetch_related(
         Prefetch("tasks", queryset=Task.objects.order_by("title"))

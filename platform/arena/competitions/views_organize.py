@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,25 +11,18 @@ from arena.baselines.selectors import baseline_runs_for_task
 from arena.competitions import selectors, services
 from arena.competitions.forms import BundleImportForm
 from arena.competitions.importing import task_import_zip
-from arena.core.errors import UserFacingError
+from arena.core.errors import UserFacingError, wants_json
 from arena.core.request_limits import upload_limit
 from arena.leaderboards.selectors import rank_changes
 from scoring import METRICS
 from scoring.bundle import BundleError
 
 
-def _competition_for_organizer(request, competition_slug: str):
-    competition = selectors.competition_get(slug=competition_slug)
-    if not selectors.user_is_organizer(competition=competition, user=request.user):
-        raise PermissionDenied("Only the competition's organizers can do this.")
-    return competition
-
-
 @upload_limit(setting="BUNDLE_UPLOAD_MAX_BYTES")
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_import(request, competition_slug: str):
-    competition = _competition_for_organizer(request, competition_slug)
+    competition = selectors.competition_for_organizer(slug=competition_slug, user=request.user)
     form = BundleImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -56,12 +48,12 @@ def task_import(request, competition_slug: str):
             )
             messages.success(request, note)
             task_url = reverse("competitions:task", args=[competition.slug, task.slug])
-            if "application/json" in request.headers.get("Accept", ""):
+            if wants_json(request):
                 return JsonResponse({"ok": True, "redirect": task_url})
             return redirect(task_url)
     elif request.method == "POST":
         problems = [message for errors in form.errors.values() for message in errors]
-    if problems and "application/json" in request.headers.get("Accept", ""):
+    if problems and wants_json(request):
         return JsonResponse(
             {"ok": False, "error": "The bundle was not imported.", "problems": problems},
             status=400,
@@ -77,7 +69,7 @@ def task_import(request, competition_slug: str):
 @require_http_methods(["GET", "POST"])
 def task_manage(request, competition_slug: str, task_slug: str):
     """A task's version, its re-scoring progress and rank changes, and its metric."""
-    competition = _competition_for_organizer(request, competition_slug)
+    competition = selectors.competition_for_organizer(slug=competition_slug, user=request.user)
     task = selectors.task_get(competition=competition, slug=task_slug)
     if request.method == "POST" and request.POST.get("action") == "baselines":
         from arena.baselines.services import baseline_runs_enqueue
@@ -124,7 +116,7 @@ def task_manage(request, competition_slug: str, task_slug: str):
 @require_http_methods(["GET"])
 def activity(request, competition_slug: str):
     """Every recorded organizer decision of the competition, newest first."""
-    competition = _competition_for_organizer(request, competition_slug)
+    competition = selectors.competition_for_organizer(slug=competition_slug, user=request.user)
     return render(
         request,
         "competitions/activity.html",

@@ -5,3 +5,8 @@ class UserFacingError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def wants_json(request) -> bool:
+    """Scripts and the pages' own upload code ask for JSON; browsers following links do not."""
+    return "application/json" in request.headers.get("Accept", "")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
+from arena.core.errors import wants_json
+
 logger = logging.getLogger(__name__)
 MESSAGE = "The database is briefly unavailable. Nothing was saved; please try again in a minute."
 
@@ -24,9 +26,7 @@ class DatabaseUnavailableMiddleware:
         ):
             return None
         logger.warning("database unavailable for %s: %s", request.path, type(exception).__name__)
-        if request.path.startswith("/api/") or "application/json" in request.headers.get(
-            "Accept", ""
-        ):
+        if request.path.startswith("/api/") or wants_json(request):
             response = JsonResponse(
                 {"error": {"code": "database_unavailable", "message": MESSAGE}}, status=503
             )

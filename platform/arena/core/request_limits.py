@@ -13,6 +13,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from arena.core.errors import wants_json
+
 # Room for the multipart boundaries and the small form fields sent beside the file.
 MULTIPART_SLACK_BYTES = 64 * 1024
 
@@ -81,7 +83,7 @@ class RequestSizeLimitMiddleware:
 def _refusal(request, *, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": "too_large", "message": message}}, status=413)
-    if "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return JsonResponse({"ok": False, "error": message}, status=413)
     page = render_to_string("core/too_large.html", {"message": message}, request=request)
     return HttpResponse(page, status=413)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.competitions.selectors import competition_get, task_get, user_is_organizer
-from arena.core.errors import UserFacingError
+from arena.core.errors import UserFacingError, wants_json
 from arena.core.request_limits import upload_limit
 from arena.leaderboards.selectors import is_revealed, private_visible
 from arena.submissions import selectors, services
@@ -44,10 +44,6 @@ def _viewable_submission(request, competition_slug: str, task_slug: str, submiss
     return competition, task, submission
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 @upload_limit(setting="SUBMISSION_MAX_BYTES")
 @login_required
 @require_POST
@@ -74,7 +70,7 @@ def submission_upload(request, competition_slug: str, task_slug: str):
             )
         except UserFacingError as refusal:
             error = refusal.message
-    if _wants_json(request):
+    if wants_json(request):
         if error:
             return JsonResponse({"ok": False, "error": error}, status=400)
         return JsonResponse({"ok": True, "submission": submission.pk, "status": submission.status})

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from arena.competitions.selectors import competition_get, user_is_organizer
+from arena.competitions.selectors import competition_for_organizer, competition_get
 from arena.core.errors import UserFacingError
 from arena.teams import selectors, services
 from arena.teams.forms import TeamCreateForm, TeamJoinForm
@@ -100,9 +99,11 @@ def team_manage(request, competition_slug: str):
 @require_http_methods(["GET", "POST"])
 def competition_teams(request, competition_slug: str):
     """Organizers: every team with its members and activity; disqualify or reinstate one."""
-    competition = competition_get(slug=competition_slug)
-    if not user_is_organizer(competition=competition, user=request.user):
-        raise PermissionDenied("Only the competition's organizers see and manage all teams.")
+    competition = competition_for_organizer(
+        slug=competition_slug,
+        user=request.user,
+        refusal="Only the competition's organizers see and manage all teams.",
+    )
     if request.method == "POST":
         team_id = request.POST.get("team", "")
         if not team_id.isdigit():
