@@ -59,3 +59,49 @@ def test_leaderboard_sorts_by_keyboard(live_server, products, competition, alice
     page.keyboard.press("Enter")  # ascending: the lower score first
     expect(teams).to_have_text(["Bravo", "Alpha"])
     expect(score).to_have_attribute("aria-sort", "ascending")
+
+
+def test_the_page_refuses_a_too_big_file_and_keys_its_uploads(
+    live_server, products, competition, alice, new_page, settings
+):
+    """Over the limit: said at once, nothing sent. A file sent twice (the answer to the first
+    lost, say) is one submission, since the page sends the same Idempotency-Key again."""
+    from arena.submissions.models import Submission
+
+    settings.SUBMISSION_MAX_BYTES = 1024 * 1024
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    page = new_page()
+    log_in(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/")
+    posts = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": b"x" * (3 * 1024 * 1024)}],
+    )
+    page.get_by_role("button", name="Upload and score").click()
+    expect(page.locator("[data-upload-status]")).to_contain_text(
+        "larger than the 1 MB limit (3 MB)"
+    )
+    assert posts == []
+
+    settings.SUBMISSION_MAX_BYTES = 100 * 1024 * 1024
+    content = predictions_with_private_errors(task, wrong_private=0).to_csv(index=False).encode()
+    page.set_input_files(
+        "#id_file", files=[{"name": "p.csv", "mimeType": "text/csv", "buffer": content}]
+    )
+    key = page.evaluate("""async () => {
+        const form = document.querySelector("form[data-upload]");
+        const key = "retry-" + Date.now();
+        for (let i = 0; i < 2; i++) {  // the page's request, sent twice with the key it keeps
+          await fetch(form.action, {method: "POST", body: new FormData(form),
+            headers: {"Accept": "application/json", "Idempotency-Key": key}});
+        }
+        return key;
+    }""")
+    page.get_by_role("button", name="Upload and score").click()
+    expect(page.locator("[data-upload-status]")).to_contain_text("queued for scoring")
+    sent = [r.headers.get("idempotency-key") for r in posts if r.url.endswith("/submit/")]
+    assert sent[-1] and sent[-1] != key  # the page sends a key of its own
+    assert Submission.objects.filter(client_key=key).count() == 1
