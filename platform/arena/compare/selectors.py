@@ -12,7 +12,7 @@ from arena.competitions.models import Competition, Task, Track
 from arena.competitions.selectors import user_is_organizer
 from arena.leaderboards.selectors import is_revealed
 from arena.submissions.models import Score, Submission, SubmissionStatus
-from arena.teams.selectors import team_for_user
+from arena.teams.selectors import standing_teams, team_for_user
 from scoring import higher_is_better
 from scoring.statistics import (
     friedman,
@@ -125,9 +125,9 @@ def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
     5 tasks or 50.
     """
     rows = Score.objects.filter(
+        standing_teams(team_path="submission__team"),
         submission__task__competition=competition,
         submission__status=SubmissionStatus.SCORED,
-        submission__team__disqualified_at__isnull=True,
         task_version=F("submission__task__version"),
         metric=F("submission__task__metric"),
         split=split,
@@ -283,9 +283,9 @@ def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
     splits = ["public", "private"] if private else ["public"]
     scores = (
         Score.objects.filter(
+            standing_teams(team_path="submission__team"),
             submission__task__competition=competition,
             submission__status=SubmissionStatus.SCORED,
-            submission__team__disqualified_at__isnull=True,
             split__in=splits,
         )
         .select_related("submission__team", "submission__task__track")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from arena.competitions.models import Competition, Task, TaskVersion, Track
 from arena.competitions.selectors import user_is_organizer
 from arena.submissions.models import Score, SubmissionStatus
+from arena.teams.selectors import standing_teams
 
 
 @dataclass
@@ -67,9 +68,9 @@ def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
     version = task.version if version is None else version
     metric = task.metric if version == task.version else _metric_of(task=task, version=version)
     scores = Score.objects.filter(
+        standing_teams(team_path="submission__team"),
         submission__task=task,
         submission__status=SubmissionStatus.SCORED,
-        submission__team__disqualified_at__isnull=True,
         task_version=version,
         metric=metric,
     ).values_list(

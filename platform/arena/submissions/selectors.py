@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from arena.competitions.models import Task
+from arena.competitions.models import Competition, Task
 from arena.submissions.models import PENDING_STATUSES, Score, ScoreSplit, Submission
 from arena.teams.models import Team
 
@@ -65,6 +65,7 @@ def submission_for_viewer(
     submission = submissions.filter(pk=submission_id).first()
     if submission is None:
         raise Http404("No such submission")
+    submission.task = task  # the caller's, competition loaded: no query per use
     current = Score.objects.filter(submission=submission, task_version=task.version)
     submission.public_scores = {
         score.metric: score.value for score in current if score.split == ScoreSplit.PUBLIC
@@ -80,6 +81,36 @@ def submission_for_viewer(
         else {}
     )
     return submission
+
+
+def explanations_visible(*, competition: Competition, user, now: datetime | None = None) -> bool:
+    """Whether ``user`` may see per-class reports and confusion matrices of the public rows.
+
+    Before the reveal they would tell a team far more than its public score: predicting one
+    class everywhere but a few chosen rows, the matrix says which of those rows are public and
+    the true label of each. So they show after the reveal, before it only where the organizers
+    accepted that leak (``Competition.explanations_before_reveal``), and always to organizers.
+    """
+    from arena.competitions.selectors import user_is_organizer
+
+    now = now or timezone.now()
+    if now >= competition.reveal_time or competition.explanations_before_reveal:
+        return True
+    return user_is_organizer(competition=competition, user=user)
+
+
+def submission_explanation(*, submission: Submission, user) -> dict | None:
+    """The public per-class report and confusion matrix of ``submission`` ({"classes",
+    "per_class", "confusion"}), or None while ``user`` may not see them (explanations_visible).
+    """
+    if not explanations_visible(competition=submission.task.competition, user=user):
+        return None
+    details = submission.public_details or {}
+    return {
+        "classes": details.get("classes", []),
+        "per_class": details.get("per_class", []),
+        "confusion": details.get("confusion", []),
+    }
 
 
 def confusion_view(*, details: dict, max_classes: int = 30) -> dict | None:
@@ -113,6 +144,9 @@ class Quota:
     total_limit: int | None
     total_used: int
     resets_at: datetime
+    # True when the person's own uploads (from any team of the competition) are what binds,
+    # not the team's: someone who changes team brings what they used along.
+    personal: bool = False
 
     @property
     def daily_left(self) -> int:
@@ -132,21 +166,29 @@ def utc_day_start(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def quota_for(*, task: Task, team: Team, now: datetime | None = None) -> Quota:
-    """How much of its daily and total submission quota the team has used on the task."""
+def quota_for(*, task: Task, team: Team, user=None, now: datetime | None = None) -> Quota:
+    """How much of its daily and total submission quota the team has used on the task.
+
+    With ``user``, the person's own uploads on the task count too, from whichever team of the
+    competition they sent them: leaving a team and founding another does not reset a quota.
+    The larger of the team's and the person's counts is what is used.
+    """
     now = now or timezone.now()
     day_start = utc_day_start(now)
-    counted = Submission.objects.filter(task=task, team=team, status__in=QUOTA_STATUSES)
-    usage = counted.aggregate(
-        total=Count("pk"), today=Count("pk", filter=Q(created_at__gte=day_start))
-    )
+    counts = {"total": Count("pk"), "today": Count("pk", filter=Q(created_at__gte=day_start))}
+    counted = Submission.objects.filter(task=task, status__in=QUOTA_STATUSES)
+    by_team = counted.filter(team=team).aggregate(**counts)
+    by_person = {"total": 0, "today": 0}
+    if user is not None and getattr(user, "is_authenticated", False):
+        by_person = counted.filter(submitted_by=user).aggregate(**counts)
     competition = task.competition
     return Quota(
         daily_limit=competition.daily_submission_limit,
-        daily_used=usage["today"],
+        daily_used=max(by_team["today"], by_person["today"]),
         total_limit=competition.total_submission_limit,
-        total_used=usage["total"],
+        total_used=max(by_team["total"], by_person["total"]),
         resets_at=day_start + timedelta(days=1),
+        personal=(by_person["today"], by_person["total"]) > (by_team["today"], by_team["total"]),
     )
 
 
@@ -165,7 +207,7 @@ def submission_panel(*, task: Task, team: Team | None, user) -> dict:
         "can_choose_finals": competition_phase(competition=competition).code == "running",
         "finals_chosen": sum(1 for row in rows if row.is_final),
         "final_limit": competition.final_selection_limit,
-        "quota": quota_for(task=task, team=team) if team else None,
+        "quota": quota_for(task=task, team=team, user=user) if team else None,
         "method_suggestions": method_names_of_team(team=team),
     }
 

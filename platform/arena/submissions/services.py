@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from arena.competitions.models import Task
@@ -105,7 +105,9 @@ def submission_create(
     if earlier is not None:
         return earlier
     if enforce_rules:
-        _check_upload_rate(team=team)  # before storing anything; checked again under the lock
+        _check_upload_rate(
+            team=team, user=user
+        )  # before storing anything; checked again under the lock
     _refuse_disqualified(team=team, user=user)
     if uploaded_file.size == 0:
         raise UserFacingError("The file is empty.", field="file")
@@ -138,8 +140,8 @@ def submission_create(
             if locked.disqualified_at is not None:  # disqualified while this file came in
                 _refuse_disqualified(team=locked, user=user)
             if enforce_rules:
-                _check_upload_rate(team=team)
-                _check_quota(task=task, team=team)
+                _check_upload_rate(team=team, user=user)
+                _check_quota(task=task, team=team, user=user)
             submission = Submission.objects.create(
                 task=task,
                 team=team,
@@ -259,12 +261,16 @@ def submission_update_method(
     return submission
 
 
-def _check_upload_rate(*, team: Team) -> None:
-    """At most ``UPLOAD_RATE_LIMIT_COUNT`` uploads per team in a sliding window, whatever their
-    outcome, on all tasks of the competition."""
+def _check_upload_rate(*, team: Team, user) -> None:
+    """At most ``UPLOAD_RATE_LIMIT_COUNT`` uploads in a sliding window, whatever their outcome,
+    on all tasks of the competition: per team, and per person across the teams they sent
+    from (so a new team is no way around it)."""
     window = timedelta(seconds=settings.UPLOAD_RATE_LIMIT_SECONDS)
     recent = list(
-        Submission.objects.filter(team=team, created_at__gte=timezone.now() - window)
+        Submission.objects.filter(
+            Q(team=team) | Q(submitted_by=user, task__competition_id=team.competition_id),
+            created_at__gte=timezone.now() - window,
+        )
         .order_by("-created_at")
         .values_list("created_at", flat=True)[: settings.UPLOAD_RATE_LIMIT_COUNT]
     )
@@ -273,21 +279,23 @@ def _check_upload_rate(*, team: Team) -> None:
     free_at = recent[-1] + window
     raise UserFacingError(
         f"Your team sent {settings.UPLOAD_RATE_LIMIT_COUNT} files in the last "
-        f"{settings.UPLOAD_RATE_LIMIT_SECONDS // 60} minutes, the most allowed; the next upload "
-        f"is possible at {free_at:%H:%M:%S} UTC. Check files locally first with "
-        "`python -m scoring validate` or `arena validate`."
+        f"{settings.UPLOAD_RATE_LIMIT_SECONDS // 60} minutes, the most allowed (uploads you "
+        f"sent from another team count too); the next upload is possible at {free_at:%H:%M:%S} "
+        "UTC. Check files locally first with `python -m scoring validate` or `arena validate`."
     )
 
 
-def _check_quota(*, task: Task, team: Team) -> None:
-    quota = quota_for(task=task, team=team)
+def _check_quota(*, task: Task, team: Team, user) -> None:
+    quota = quota_for(task=task, team=team, user=user)
+    who = "You have" if quota.personal else "Your team has"
+    earlier = " (counting what you sent from an earlier team)" if quota.personal else ""
     if quota.total_left == 0:
         raise UserFacingError(
-            f"Your team has used all {quota.total_limit} submissions for this task."
+            f"{who} used all {quota.total_limit} submissions for this task{earlier}."
         )
     if quota.daily_left == 0:
         raise UserFacingError(
-            f"Your team has used today's {quota.daily_limit} submissions for this task; the "
+            f"{who} used today's {quota.daily_limit} submissions for this task{earlier}; the "
             f"quota resets at {quota.resets_at:%H:%M} UTC. Invalid files do not count."
         )
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 
 from arena.competitions.models import Competition
@@ -18,6 +18,17 @@ def team_for_user(*, competition: Competition, user) -> Team | None:
         Membership.objects.select_related("team").filter(competition=competition, user=user).first()
     )
     return membership.team if membership else None
+
+
+def standing_teams(*, team_path: str) -> Q:
+    """Filters rows to teams that stand on leaderboards and in comparisons.
+
+    ``team_path`` is the lookup from the filtered model to its team (``"submission__team"`` for
+    scores). A disqualified team stands nowhere; nor does a team whose members have all left,
+    since nobody answers for it and its members may now compete in another team.
+    """
+    has_members = Exists(Membership.objects.filter(team_id=OuterRef(f"{team_path}_id")))
+    return Q(**{f"{team_path}__disqualified_at__isnull": True}) & Q(has_members)
 
 
 def team_members(*, team: Team) -> list[Membership]:
