@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every layer below sees a HEAD as the GET it stands for (core/middleware.py).
+    "arena.core.middleware.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "arena.core.middleware.ContentSecurityPolicyMiddleware",
     # Static files straight from gunicorn in production (compressed, cached forever by hash).

@@ -1,4 +1,4 @@
-"""A database outage answers 503 with a plain message instead of a server error page."""
+"""Site-wide answers: HEAD as GET without a body, a database outage as 503, the CSP header."""
 
 import logging
 
@@ -59,4 +59,37 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if settings.CONTENT_SECURITY_POLICY:
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class HeadAsGetMiddleware:
+    """Answers HEAD exactly as GET, without the body, for every view.
+
+    Views say ``require_GET`` or ``@api_view(["GET"])`` and would answer HEAD with 405, which
+    breaks link checkers and monitors. HEAD must be GET without a body (RFC 9110, 9.3.2), and
+    GET is safe here, so running the view as GET has no effect a GET would not have. First in
+    MIDDLEWARE, so every other layer (sessions, CSRF, security headers) sees a plain GET.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "HEAD":
+            return self.get_response(request)
+        # Only the attribute: request.META is the WSGI environ, from which the server learns
+        # that this is a HEAD and so that it must not send a body.
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            # The stream is never read, so a file download or a generated export costs nothing.
+            # Its iterator and file stay registered with the response, which closes them when
+            # the server closes it; Content-Length stays where the view knew the size.
+            response.streaming_content = []
+        else:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
         return response
