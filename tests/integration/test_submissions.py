@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from arena.competitions.models import Competition
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_score
 from tests.integration.helpers import csv_upload, parquet_upload, stored_files
@@ -218,6 +219,8 @@ def test_submission_detail_shows_public_report_to_the_team_only(
     alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
     submission = Submission.objects.get()
     submission_score(submission_id=submission.pk)
+    # Before the reveal only where the organizers allow it (test_explanation_secrecy.py).
+    Competition.objects.filter(pk=task.competition_id).update(explanations_before_reveal=True)
     url = reverse("submissions:detail", args=[task.competition.slug, task.slug, submission.pk])
     page = alice_client.get(url)
     assert page.status_code == 200

@@ -32,6 +32,23 @@ class CompetitionSerializer(serializers.Serializer):
     tasks = TaskSerializer(many=True)
 
 
+class PerClassSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    precision = serializers.FloatField()
+    recall = serializers.FloatField()
+    f1 = serializers.FloatField()
+    support = serializers.IntegerField()
+
+
+class ExplanationSerializer(serializers.Serializer):
+    classes = serializers.ListField(child=serializers.CharField())
+    per_class = PerClassSerializer(many=True, help_text="Classification tasks only.")
+    confusion = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Rows: true class; columns: predicted class, in the order of classes.",
+    )
+
+
 class SubmissionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     task = serializers.CharField(source="task.slug")
@@ -48,6 +65,11 @@ class SubmissionSerializer(serializers.Serializer):
     public_scores = serializers.DictField(child=serializers.FloatField())
     private_scores = serializers.DictField(
         child=serializers.FloatField(), required=False, help_text="Only after the reveal."
+    )
+    explanation = ExplanationSerializer(
+        required=False,
+        help_text="Per-class report and confusion matrix of the public rows, in one submission's "
+        "details only: after the reveal, or before it where the organizers turned them on.",
     )
 
 

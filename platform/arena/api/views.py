@@ -176,12 +176,15 @@ def _own_submission(request, *, task, submission_id: int):
 @extend_schema(responses={200: shapes.SubmissionSerializer, **ERRORS})
 @api_view(["GET"])
 def submission_detail(request, competition_slug: str, task_slug: str, submission_id: int):
-    """One of your team's submissions: its status, public scores (private after the reveal)."""
+    """One of your team's submissions: its status, public scores (private after the reveal) and,
+    after the reveal (or as the organizers chose), its per-class report and confusion matrix."""
     competition, task = _task(competition_slug, task_slug)
     submission = _own_submission(request, task=task, submission_id=submission_id)
-    return Response(
-        _submission_data(submission, include_private=is_revealed(competition=competition))
-    )
+    data = _submission_data(submission, include_private=is_revealed(competition=competition))
+    explanation = submissions.submission_explanation(submission=submission, user=request.user)
+    if explanation is not None:
+        data["explanation"] = shapes.ExplanationSerializer(explanation).data
+    return Response(data)
 
 
 @extend_schema(

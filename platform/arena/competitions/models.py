@@ -37,6 +37,20 @@ class Competition(models.Model):
     run_baselines_on_import = models.BooleanField(
         default=True, help_text="Run every baseline method on each task imported."
     )
+    # A per-class report or confusion matrix of the public rows tells a team, from one upload
+    # crafted to predict one class everywhere but a few chosen rows, which of those rows are
+    # public and the true label of each: far more than one public score. So they wait for the
+    # reveal unless the organizers accept that leak.
+    explanations_before_reveal = models.BooleanField(
+        default=False,
+        db_default=False,
+        verbose_name="Show per-class reports and confusion matrices before the reveal",
+        help_text="Leaks test labels: from one upload that predicts one class everywhere but a "
+        "few chosen rows (one per other class), a team reads off which of those rows are "
+        "public and the true label of each public one, instead of one public score. Leave "
+        "off unless that is acceptable; teams then see these after the reveal. Organizers "
+        "always see them.",
+    )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organized_competitions", blank=True
     )

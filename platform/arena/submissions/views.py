@@ -125,10 +125,12 @@ def submission_final(request, competition_slug: str, task_slug: str, submission_
 @login_required
 @require_GET
 def submission_detail(request, competition_slug: str, task_slug: str, submission_id: int):
-    """One submission: its status, public scores, per-class report and confusion matrix."""
+    """One submission: its status, public scores and, once the rules let this user see them,
+    its per-class report and confusion matrix."""
     competition, task, submission = _viewable_submission(
         request, competition_slug, task_slug, submission_id
     )
+    explanation = selectors.submission_explanation(submission=submission, user=request.user)
     return render(
         request,
         "submissions/submission_detail.html",
@@ -136,10 +138,11 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
             "competition": competition,
             "task": task,
             "submission": submission,
-            "per_class": submission.public_details.get("per_class", []),
+            "explanation_hidden": explanation is None,
+            "per_class": explanation["per_class"] if explanation else [],
+            "confusion": selectors.confusion_view(details=explanation) if explanation else None,
             "can_edit_method": not is_revealed(competition=competition)
             and submission.team.memberships.filter(user=request.user).exists(),
-            "confusion": selectors.confusion_view(details=submission.public_details),
         },
     )
 
