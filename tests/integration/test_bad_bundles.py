@@ -28,6 +28,29 @@ def zipped(members: dict[str, bytes]) -> io.BytesIO:
     return buffer
 
 
+def with_damaged_member(members: dict[str, bytes], *, name: str, encrypted: bool = False):
+    """A zip whose member ``name`` fails on reading: its stored bytes altered after the
+    checksum was taken, or marked as encrypted (zipfile then asks for a password)."""
+    raw = bytearray(zipped_stored(members))
+    if encrypted:
+        # Bit 0 of the general-purpose flags in the member's central directory entry.
+        entry = raw.index(b"PK\x01\x02")
+        while raw[entry + 46 : entry + 46 + len(name)] != name.encode():
+            entry = raw.index(b"PK\x01\x02", entry + 4)
+        raw[entry + 8] |= 0x01
+    else:
+        raw[raw.index(members[name])] ^= 0xFF
+    return bytes(raw)
+
+
+def zipped_stored(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return buffer.getvalue()
+
+
 def bundle_members(root: Path) -> dict[str, bytes]:
     folder = write_classification_bundle(root=root, rows=60, seed=9)
     return {
@@ -63,6 +86,14 @@ def corpus(good: dict[str, bytes]) -> list[tuple[str, bytes, str]]:
             "slug",
         ),
         ("path escape", variant(**{"../../etc/cron.d/x": b"x"}), "not a safe path"),
+        # Names the file system refuses (OSError: File name too long) were a server error.
+        ("long member name", variant(**{"x" * 300 + ".csv": b"x"}), "longer than 255"),
+        ("deep folders", variant(**{"a/" * 2000 + "x.csv": b"x"}), "deeper than 32"),
+        ("long path", variant(**{("y" * 200 + "/") * 8 + "x.csv": b"x"}), "longer than"),
+        # A file and a folder of one name: the file system says no, not the checks above.
+        ("file and folder", variant(**{"extra": b"x", "extra/inner.csv": b"y"}), "unpacked"),
+        ("damaged member", with_damaged_member(good, name="train.csv"), "damaged"),
+        ("encrypted member", with_damaged_member(good, name="test.csv", encrypted=True), "encrypt"),
     ]
 
 
