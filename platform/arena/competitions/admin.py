@@ -4,11 +4,13 @@ Staff who are not superusers see only rows of the competitions they organize: th
 not be a way around the organizer checks of the site's own pages.
 """
 
+import re
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from arena.competitions.models import AuditEvent, Competition, Task, Track
-from arena.competitions.selectors import competitions_organized_by
+from arena.competitions.selectors import competitions_organized_by, users_by_username
 from arena.competitions.services import audit_record
 
 
@@ -63,17 +65,82 @@ class TrackInline(admin.TabularInline):
         return False
 
 
+class UsernamesField(forms.Field):
+    """People named by their exact usernames, separated by commas.
+
+    A select (or a search, or a lookup popup) of users would hand every username on the
+    platform to any organizer; this field shows only the people already chosen and resolves
+    what is typed, one exact name at a time.
+    """
+
+    widget = forms.TextInput
+    MAX_NAMES = 50
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"size": 80, "placeholder": "alice, bob"})
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value or ""
+        # Only users already chosen are named. An initial value given as ids (the admin takes
+        # ?organizers=1,2 on its add page) is not turned into names: that would list users.
+        return ", ".join(item.get_username() for item in value if hasattr(item, "get_username"))
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if not isinstance(value, str):
+            return [item.get_username() for item in value if hasattr(item, "get_username")]
+        names = [name.strip() for name in re.split(r"[,\s]+", value) if name.strip()]
+        return list(dict.fromkeys(names))
+
+    def clean(self, value):
+        names = super().clean(value)
+        if len(names) > self.MAX_NAMES:
+            raise forms.ValidationError(f"Name at most {self.MAX_NAMES} people here.")
+        users, missing = users_by_username(usernames=names)
+        if missing:
+            listed = ", ".join(repr(name) for name in missing)
+            raise forms.ValidationError(
+                f"No user is named {listed}. Type exact usernames, separated by commas."
+            )
+        return users
+
+    def has_changed(self, initial, data) -> bool:
+        return set(self.to_python(initial)) != set(self.to_python(data))
+
+
+class CompetitionAdminForm(forms.ModelForm):
+    organizers = UsernamesField(
+        help_text="Usernames, separated by commas. Organizers run the competition: they import "
+        "tasks, see private scores before the reveal and change everything here."
+    )
+    reviewers = UsernamesField(
+        help_text="Usernames, separated by commas: people who compare methods across tasks "
+        "(organizers can too)."
+    )
+
+
 @admin.register(Competition)
 class CompetitionAdmin(OrganizerScopedAdmin):
     competition_path = "pk"
+    form = CompetitionAdminForm
     list_display = ["title", "slug", "start_at", "end_at", "reveal_at"]
     search_fields = ["title", "slug"]
-    filter_horizontal = ["organizers", "reviewers"]
     readonly_fields = ["created_at"]
     inlines = [TrackInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if "explanations_before_reveal" in form.changed_data and obj.explanations_before_reveal:
+            messages.warning(
+                request,
+                "Per-class reports and confusion matrices now show before the reveal: a team "
+                "can read from them which test rows are public and the true labels of those "
+                "rows, several per upload.",
+            )
         if change and form.changed_data:
             # Dates, quotas and people decide rankings: the activity page says who moved them.
             changes = "; ".join(

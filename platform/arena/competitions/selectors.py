@@ -77,6 +77,25 @@ def competitions_organized_by(*, user) -> QuerySet[Competition]:
     return Competition.objects.filter(organizers=user)
 
 
+def users_by_username(*, usernames: list[str]) -> tuple[list, list[str]]:
+    """The users named exactly (case aside) in ``usernames``, and the names nobody has.
+
+    For forms that take people by name rather than offering a list of every user: a name
+    either matches or does not, so nobody reads other users' names out of a form.
+    """
+    from django.contrib.auth import get_user_model
+
+    users, missing = [], []
+    for name in usernames:
+        matches = list(get_user_model().objects.filter(username__iexact=name)[:5])
+        exact = [user for user in matches if user.get_username() == name]
+        if exact or len(matches) == 1:
+            users.append((exact or matches)[0])
+        else:
+            missing.append(name)
+    return users, missing
+
+
 def task_public_manifest(*, task: Task) -> dict:
     """The task's task.yaml as participants may see it: no answers, no split, classes listed.
 
