@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A browser that just logged in gets its device cookie (accounts/devices.py).
+    "arena.accounts.middleware.DeviceCookieMiddleware",
     # Knows the user, and runs before CSRF, whose process_view reads the form body: oversized
     # bodies are never read.
     "arena.core.request_limits.RequestSizeLimitMiddleware",
@@ -176,9 +178,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-# Failed logins per username and address before a pause (accounts/services.py).
+# The login throttle comes first, so every password check passes it (accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "arena.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttle (accounts/selectors.py), failures counted in a sliding window of
+# LOGIN_LOCKOUT_SECONDS: a browser with a device cookie for the username is locked after
+# LOGIN_FAILURE_LIMIT of its own failures; any other attempt after LOGIN_FAILURE_LIMIT failures
+# for the username from its address, LOGIN_ADDRESS_FAILURE_LIMIT from its address, or
+# LOGIN_USERNAME_FAILURE_LIMIT for the username from anywhere. 0 turns a count off.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 30)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_DEVICE_COOKIE_DAYS = env_int("LOGIN_DEVICE_COOKIE_DAYS", 180)
+# Accounts created per client address (an IPv6 /64) in a sliding window.
+SIGNUP_RATE_LIMIT_COUNT = env_int("SIGNUP_RATE_LIMIT_COUNT", 5)
+SIGNUP_RATE_LIMIT_SECONDS = env_int("SIGNUP_RATE_LIMIT_SECONDS", 3600)
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For
+# (core/client_address.py); 0 ignores the header. One too many lets clients pick their address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 or more.")
 
 # One cache shared by every web and worker process: a database table, created by a migration
 # (core/migrations), so it works the same on SQLite and PostgreSQL without another server.

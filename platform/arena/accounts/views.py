@@ -1,17 +1,14 @@
-from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from arena.accounts.forms import SignUpForm
-from arena.accounts.services import (
-    login_failure_record,
-    login_failures_clear,
-    login_is_locked,
-)
+from arena.accounts.backends import LOCKOUT_ATTRIBUTE
+from arena.accounts.forms import LoginForm, SignUpForm
+from arena.accounts.services import TooManyAttempts, account_create
+from arena.core.client_address import client_address, client_network
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,42 +20,47 @@ def signup(request):
         return redirect(next_url or "competitions:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            user = account_create(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data.get("email") or "",
+                password=form.cleaned_data["password1"],
+                address=client_network(client_address(request)),
+            )
+        except TooManyAttempts as refusal:
+            form.add_error(None, refusal.message)
+            response = render(
+                request, "accounts/signup.html", {"form": form, "next": next_url}, status=429
+            )
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Pick a competition to join.")
         return redirect(next_url or "competitions:home")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
+def _lockout_status(request, response):
+    # The refusal itself happened in the authentication backend; this only makes it a 429.
+    seconds = getattr(request, LOCKOUT_ATTRIBUTE, 0)
+    if seconds:
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+    return response
+
+
 class RateLimitedLoginView(LoginView):
-    """Django's login view, refusing further attempts for a while after repeated failures."""
+    """Django's login view; the throttle is in accounts/backends.py, shared by every login."""
 
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def _who(self) -> dict:
-        return {
-            "username": self.request.POST.get("username", ""),
-            "address": self.request.META.get("REMOTE_ADDR", ""),
-        }
-
-    def post(self, request, *args, **kwargs):
-        if login_is_locked(**self._who()):
-            form = self.get_form()
-            minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
-            form.errors.clear()
-            form.add_error(
-                None,
-                f"Too many failed attempts. Wait {minutes} minutes and try again, or reset "
-                "your password with an organizer.",
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        login_failure_record(**self._who())
-        return super().form_invalid(form)
+        return _lockout_status(self.request, super().form_invalid(form))
 
-    def form_valid(self, form):
-        login_failures_clear(**self._who())
-        return super().form_valid(form)
+
+def admin_login(request):
+    """The admin's own login page (its form says how long a lockout lasts), answering 429 while
+    the login throttle refuses, like the site's login page."""
+    return _lockout_status(request, admin.site.login(request))
