@@ -321,6 +321,20 @@ CELERY_BEAT_SCHEDULE = {
     }
 }
 
+# Worker presence (core/worker_presence.py): each worker's main process writes a heartbeat row
+# every WORKER_HEARTBEAT_SECONDS (the embedded broker answers no `inspect ping`); /status/ lists
+# the workers heard from within WORKER_ALIVE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_ALIVE_SECONDS = env_int("WORKER_ALIVE_SECONDS", 30)
+# The embedded broker keeps a row per message for ever; beat deletes those delivered more than
+# BROKER_MESSAGE_RETENTION_SECONDS ago, every BROKER_PRUNE_INTERVAL_SECONDS (a no-op on Redis).
+BROKER_MESSAGE_RETENTION_SECONDS = env_int("BROKER_MESSAGE_RETENTION_SECONDS", 300)
+BROKER_PRUNE_INTERVAL_SECONDS = env_int("BROKER_PRUNE_INTERVAL_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["prune-broker-messages"] = {
+    "task": "arena.core.tasks.prune_broker_messages",
+    "schedule": float(BROKER_PRUNE_INTERVAL_SECONDS),
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

@@ -1,4 +1,4 @@
-"""Reads for the organizers' status page: queues, waiting work, scoring latency, workers."""
+"""Reads for the staff's status page: queues, waiting work, scoring latency, workers."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,19 +7,23 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
+from arena.core.models import WorkerHeartbeat
+
 QUEUES = ("scoring", "training")
 
 
 @dataclass(frozen=True)
 class PlatformStatus:
     queue_depths: dict[str, int | None]  # None: the broker could not tell
+    queue_workers: dict[str, int]  # workers alive that consume each queue
     queued: int
     scoring: int
     oldest_queued_at: datetime | None
     latency_p50: float | None  # seconds from upload to scored, over the window
     latency_p95: float | None
     scored_in_window: int
-    workers: list[str] | None  # None: the broker does not support asking
+    workers: list[WorkerHeartbeat]  # heard from within WORKER_ALIVE_SECONDS
+    silent_workers: list[WorkerHeartbeat]  # heard from before that, never shut down
 
 
 def _queue_depths() -> dict[str, int | None]:
@@ -40,14 +44,15 @@ def _queue_depths() -> dict[str, int | None]:
     return depths
 
 
-def _workers() -> list[str] | None:
-    from arena.celery import app
-
-    try:
-        replies = app.control.inspect(timeout=1.0).ping() or {}
-    except Exception:  # noqa: BLE001 - e.g. the embedded broker has no broadcast
-        return None
-    return sorted(replies)
+def workers_by_presence(*, now: datetime) -> tuple[list[WorkerHeartbeat], list[WorkerHeartbeat]]:
+    """(workers alive, workers silent): alive ones wrote a heartbeat within
+    ``WORKER_ALIVE_SECONDS``; silent ones did earlier and never said they were shutting down
+    (killed, or their machine is gone)."""
+    alive_since = now - timedelta(seconds=settings.WORKER_ALIVE_SECONDS)
+    heartbeats = list(WorkerHeartbeat.objects.order_by("hostname"))
+    alive = [beat for beat in heartbeats if beat.seen_at >= alive_since]
+    silent = [beat for beat in heartbeats if beat.seen_at < alive_since]
+    return alive, silent
 
 
 def platform_status(*, window: timedelta = timedelta(days=1)) -> PlatformStatus:
@@ -60,13 +65,16 @@ def platform_status(*, window: timedelta = timedelta(days=1)) -> PlatformStatus:
         status=SubmissionStatus.SCORED, finished_at__gte=now - window
     ).values_list("created_at", "finished_at")[:10_000]
     latencies = np.array([(done - made).total_seconds() for made, done in recent])
+    alive, silent = workers_by_presence(now=now)
     return PlatformStatus(
         queue_depths=_queue_depths(),
+        queue_workers={queue: sum(queue in worker.queues for worker in alive) for queue in QUEUES},
         queued=queued.count(),
         scoring=Submission.objects.filter(status=SubmissionStatus.SCORING).count(),
         oldest_queued_at=oldest,
         latency_p50=float(np.percentile(latencies, 50)) if len(latencies) else None,
         latency_p95=float(np.percentile(latencies, 95)) if len(latencies) else None,
         scored_in_window=len(latencies),
-        workers=_workers(),
+        workers=alive,
+        silent_workers=silent,
     )
