@@ -86,6 +86,32 @@ class Bundle:
         return sorted(self.tables["train"][self.manifest.label_column].unique())
 
 
+MANIFEST_MAX_BYTES = 1024 * 1024
+
+
+class ManifestRefused(ValueError):
+    """task.yaml uses a YAML feature Arena does not accept, or is too big to be a manifest."""
+
+
+def manifest_yaml_load(*, path: Path) -> object:
+    """Parses a ``task.yaml`` safely: at most 1 MB, and no anchors or aliases (``&``, ``*``).
+
+    Aliases let a few KB expand to gigabytes once a reader walks the values ("billion laughs");
+    a manifest never needs them. The event stream is checked before anything is composed, so a
+    refused file costs one pass over its text.
+    """
+    if path.stat().st_size > MANIFEST_MAX_BYTES:
+        raise ManifestRefused("is larger than 1 MB; a manifest is a short description.")
+    text = path.read_text(encoding="utf-8")
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise ManifestRefused(
+                "uses YAML anchors or aliases (& and *), which Arena does not accept: write "
+                "each value out in full."
+            )
+    return yaml.safe_load(text)
+
+
 def load_manifest(*, root: Path, problems: list[Problem]) -> Manifest | None:
     """Parses ``task.yaml``; appends problems and returns None when it is unusable."""
     path = root / "task.yaml"
@@ -93,7 +119,10 @@ def load_manifest(*, root: Path, problems: list[Problem]) -> Manifest | None:
         problems.append(Problem("task.yaml", "is missing: every bundle starts with a manifest."))
         return None
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = manifest_yaml_load(path=path)
+    except ManifestRefused as refusal:
+        problems.append(Problem("task.yaml", str(refusal)))
+        return None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         problems.append(Problem("task.yaml", f"is not valid YAML: {error}"))
         return None
@@ -187,9 +216,20 @@ def _find_table(*, root: Path, name: str, problems: list[Problem]) -> Path | Non
     return candidates[0]
 
 
+# Caps for every table of a bundle, far above any real task and far below what a crafted file
+# (a few KB of Parquet that decode to billions of rows) would ask of the importing process.
+BUNDLE_MAX_ROWS = 20_000_000
+BUNDLE_MAX_DECODED_BYTES = 4 * 1024 * 1024 * 1024
+
+
 def _read(*, path: Path, max_bytes: int, problems: list[Problem]) -> pd.DataFrame | None:
     try:
-        return read_table(path=path, max_bytes=max_bytes)
+        return read_table(
+            path=path,
+            max_bytes=max_bytes,
+            max_rows=BUNDLE_MAX_ROWS,
+            max_decoded_bytes=BUNDLE_MAX_DECODED_BYTES,
+        )
     except TableReadError as error:
         problems.append(Problem(path.name, str(error)))
         return None
@@ -517,7 +557,7 @@ def read_public_task(*, path: str | Path) -> PublicTask:
     manifest = load_manifest(root=root, problems=problems)
     if manifest is None:
         raise BundleError(problems)
-    raw = yaml.safe_load((root / "task.yaml").read_text(encoding="utf-8"))
+    raw = manifest_yaml_load(path=root / "task.yaml")  # checked just above
     classes = [str(name) for name in raw.get("classes") or []]
     test_path = _find_table(root=root, name=TEST_TABLE[manifest.kind], problems=problems)
     train_path = None

@@ -5,6 +5,7 @@ stays "007", and an integer id 7 in Parquet becomes "7".
 """
 
 import codecs
+import contextlib
 import csv
 import io
 import os
@@ -12,8 +13,10 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -22,26 +25,47 @@ from scoring.errors import TableReadError
 PARQUET_MAGIC = b"PAR1"
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# What a table may take once decoded, whatever its size on disk: a few hundred KB of Parquet with
+# dictionary- or run-length-encoded columns can otherwise decode to gigabytes. CSV's decoded
+# size is its own size (gzip is cut at this cap as it is decompressed).
+DEFAULT_MAX_DECODED_BYTES = 1024 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 HEADER_SNIFF_BYTES = 1024 * 1024
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 
 
-def read_table(*, path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
+def read_table(
+    *,
+    path: str | os.PathLike,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int | None = None,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+) -> pd.DataFrame:
     """Reads a CSV, gzipped CSV or Parquet file into a DataFrame of strings (nulls kept).
 
     See ``read_arrow``, which this wraps.
     """
-    return read_arrow(path=path, max_bytes=max_bytes).to_pandas()
+    table = read_arrow(
+        path=path, max_bytes=max_bytes, max_rows=max_rows, max_decoded_bytes=max_decoded_bytes
+    )
+    return table.to_pandas()
 
 
-def read_arrow(*, path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> pa.Table:
+def read_arrow(
+    *,
+    path: str | os.PathLike,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int | None = None,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+) -> pa.Table:
     """Reads a CSV, gzipped CSV or Parquet file into an Arrow table of strings (nulls kept).
 
     The format is recognised by content (Parquet and gzip magic bytes), not by the file name.
-    Raises TableReadError with a message for the participant when the file is too large (for gzip:
-    once decompressed), empty, binary, not UTF-8, uses another delimiter than commas, has no
-    rows, or repeats a column name.
+    Raises TableReadError with a message for the participant when the file is too large (on
+    disk, or once decoded: ``max_decoded_bytes``), holds more than ``max_rows`` rows, is empty,
+    binary, not UTF-8, uses another delimiter than commas, has no rows, or repeats a column name.
+    A Parquet file is refused from its footer's row count and from the decoded size of its
+    columns before any value is decoded, so a small file cannot claim gigabytes of memory.
     """
     path = Path(path)
     size = path.stat().st_size
@@ -52,17 +76,29 @@ def read_arrow(*, path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith(PARQUET_MAGIC):
-        return _read_parquet(path)
-    if head.startswith(GZIP_MAGIC):
-        return _read_csv_bytes(_gunzip(path, max_bytes=max_bytes))
-    return _read_csv_bytes(path.read_bytes())
+        table = _read_parquet(path, max_rows=max_rows, max_decoded_bytes=max_decoded_bytes)
+    elif head.startswith(GZIP_MAGIC):
+        inflated = _gunzip(path, max_bytes=min(max_bytes, max_decoded_bytes))
+        table = _read_csv_buffer(_arrow_owned(inflated))
+    else:
+        with pa.OSFile(str(path)) as source:  # read straight into Arrow's own memory
+            table = _read_csv_buffer(source.read_buffer())
+    if max_rows is not None and table.num_rows > max_rows:
+        raise _too_many_rows(rows=table.num_rows, max_rows=max_rows)
+    return table
+
+
+def _too_many_rows(*, rows: int, max_rows: int) -> TableReadError:
+    return TableReadError(
+        f"The file holds {rows:,} rows; this table may have at most {max_rows:,} (one row per id)."
+    )
 
 
 def _megabytes(num_bytes: int) -> str:
     return f"{num_bytes / (1024 * 1024):g} MB"
 
 
-def _gunzip(path: Path, *, max_bytes: int) -> bytes:
+def _gunzip(path: Path, *, max_bytes: int) -> bytearray:
     # Decompress in chunks and stop at the limit, so a small "gzip bomb" cannot fill memory.
     decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
     out = bytearray()
@@ -79,14 +115,39 @@ def _gunzip(path: Path, *, max_bytes: int) -> bytes:
         raise TableReadError("The gzip file is damaged and cannot be decompressed.") from None
     if not decompressor.eof:
         raise TableReadError("The gzip file is truncated: upload it again.")
-    return bytes(out)
+    return out
 
 
-def _read_parquet(path: Path) -> pa.Table:
+def _read_parquet(path: Path, *, max_rows: int | None, max_decoded_bytes: int) -> pa.Table:
     try:
-        table = pq.read_table(path)
+        with contextlib.closing(pq.ParquetFile(path)) as parquet:
+            metadata = parquet.metadata
+            if max_rows is not None and metadata.num_rows > max_rows:
+                raise _too_many_rows(rows=metadata.num_rows, max_rows=max_rows)
+            stored = sum(
+                metadata.row_group(index).total_byte_size
+                for index in range(metadata.num_row_groups)
+            )
+            if stored > max_decoded_bytes:
+                raise _too_large_decoded(max_decoded_bytes)
+            # Text columns are read dictionary-encoded, as stored, so their decoded size can be
+            # computed from the dictionary's value lengths before a single value is decoded.
+            text_columns = [
+                field.name
+                for field in parquet.schema_arrow
+                if pa.types.is_string(field.type)
+                or pa.types.is_large_string(field.type)
+                or pa.types.is_binary(field.type)
+                or pa.types.is_large_binary(field.type)
+                or pa.types.is_dictionary(field.type)
+            ]
+            table = pq.read_table(path, read_dictionary=text_columns, use_threads=False)
+    except TableReadError:
+        raise
     except (pa.ArrowException, OSError) as error:
-        raise TableReadError(f"This Parquet file cannot be read: {error}") from None
+        raise TableReadError(f"This Parquet file cannot be read: {_first_line(error)}") from None
+    if _decoded_size(table) > max_decoded_bytes:
+        raise _too_large_decoded(max_decoded_bytes)
     names = [name.strip() for name in table.column_names]
     _check_names(names)
     columns = []
@@ -103,15 +164,57 @@ def _read_parquet(path: Path) -> pa.Table:
     return pa.table(columns, names=names)
 
 
-def _read_csv_bytes(data: bytes) -> pa.Table:
-    if b"\x00" in data[:65536]:
+def _too_large_decoded(max_decoded_bytes: int) -> TableReadError:
+    return TableReadError(
+        f"The file is larger than the limit of {_megabytes(max_decoded_bytes)} once decoded."
+    )
+
+
+def _decoded_size(table: pa.Table) -> int:
+    """Bytes the table will take once every column is text, computed without decoding."""
+    total = 0
+    for column in table.columns:
+        for chunk in column.chunks:
+            if pa.types.is_dictionary(chunk.type):
+                lengths = pc.binary_length(chunk.dictionary.cast(pa.large_binary()))
+                per_row = pc.take(lengths, chunk.indices)
+                total += pc.sum(per_row).as_py() or 0
+                total += 8 * len(chunk)  # offsets
+            else:
+                # Numbers become text of at most about 24 characters each.
+                total += max(chunk.nbytes, 24 * len(chunk))
+    return total
+
+
+def _arrow_owned(data: bytes | bytearray) -> pa.Buffer:
+    """A copy of ``data`` in memory that Arrow allocated and owns.
+
+    Never hand Arrow's multi-threaded readers memory that Python owns (``pa.py_buffer``): a
+    thread of Arrow's pool may drop the last reference after the reader returned, and dropping
+    a Python object needs the GIL. If that happens while the interpreter shuts down, CPython
+    ends the thread with pthread_exit, the unwind meets C++ code that may not throw, and the
+    process aborts ("terminate called without an active exception", exit 134) after printing
+    the right answer. With Arrow-owned memory, Arrow's threads never touch a Python object.
+    """
+    buffer = pa.allocate_buffer(len(data))
+    np.frombuffer(buffer, dtype=np.uint8)[:] = np.frombuffer(data, dtype=np.uint8)
+    return buffer
+
+
+def _head(buffer: pa.Buffer, size: int) -> bytes:
+    return buffer.slice(0, min(size, buffer.size)).to_pybytes()
+
+
+def _read_csv_buffer(data: pa.Buffer) -> pa.Table:
+    if b"\x00" in _head(data, 65536):
         raise TableReadError(
             "This is not a text file: upload a CSV (UTF-8), a gzipped CSV or a Parquet file."
         )
-    body = memoryview(data)[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else memoryview(data)
+    starts_with_bom = _head(data, len(UTF8_BOM)) == UTF8_BOM
+    body = data.slice(len(UTF8_BOM)) if starts_with_bom else data
     # Only the start is decoded in Python (for the header and a precise message); pyarrow checks
     # that the rest is UTF-8 while it parses, which costs nothing extra.
-    prefix = bytes(body[:HEADER_SNIFF_BYTES])
+    prefix = _head(body, HEADER_SNIFF_BYTES)
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(
             prefix, final=len(body) <= len(prefix)
@@ -138,7 +241,7 @@ def _read_csv_bytes(data: bytes) -> pa.Table:
     _check_names(names)
     try:
         table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(body)),
+            pa.BufferReader(body),
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
