@@ -22,6 +22,7 @@ fi
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo
+$PY manage.py sweep_upload_temp -v 0
 
 pids=()
 stop() {
@@ -34,9 +35,11 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Two workers: scoring (with the beat watchdog) and training, so a baseline never delays a score.
-.venv/bin/celery -A arena worker -Q scoring -c 1 -l warning -n "scoring@%h" --beat \
-  --schedule "$ARENA_HOME/celerybeat-schedule" &
+# Two workers, scoring and training, so a baseline never delays a score; and beat on its own,
+# so the watchdog that takes back the jobs of a killed worker does not die with that worker.
+.venv/bin/celery -A arena worker -Q scoring -c 1 -l warning -n "scoring@%h" &
+pids+=($!)
+.venv/bin/celery -A arena beat -l warning --schedule "$ARENA_HOME/celerybeat-schedule" &
 pids+=($!)
 .venv/bin/celery -A arena worker -Q training -c 1 -l warning -n "training@%h" &
 pids+=($!)

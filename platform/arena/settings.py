@@ -1,5 +1,6 @@
 """Arena settings: one file, every knob read from the environment (see README.md, "Settings")."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -272,6 +273,18 @@ UPLOAD_RATE_LIMIT_COUNT = env_int("UPLOAD_RATE_LIMIT_COUNT", 30)
 UPLOAD_RATE_LIMIT_SECONDS = env_int("UPLOAD_RATE_LIMIT_SECONDS", 600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Bigger uploads wait in Arena's own folder, not /tmp, so that what a killed web process leaves
+# there is found and swept (core/upload_temp.py): files untouched for UPLOAD_TEMP_MAX_AGE_SECONDS
+# (longer than gunicorn's request timeout) go, at web start and every UPLOAD_TEMP_SWEEP_SECONDS.
+FILE_UPLOAD_TEMP_DIR = str(Path(env_str("UPLOAD_TEMP_DIR", str(ARENA_HOME / "tmp" / "uploads"))))
+with contextlib.suppress(OSError):  # if it cannot be made, Django's check says so by name
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "arena.core.upload_temp.SweepingTemporaryFileUploadHandler",
+]
+UPLOAD_TEMP_MAX_AGE_SECONDS = env_int("UPLOAD_TEMP_MAX_AGE_SECONDS", 300)
+UPLOAD_TEMP_SWEEP_SECONDS = env_int("UPLOAD_TEMP_SWEEP_SECONDS", 600)
 
 
 # Celery: the broker defaults to the embedded SQLAlchemy transport on the SQLite database, so a
@@ -299,6 +312,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "scoring"
 CELERY_TASK_ROUTES = {
     "arena.submissions.tasks.*": {"queue": "scoring"},
+    # The baselines' watchdog runs beside scoring, so it works while training workers are busy.
+    "arena.baselines.tasks.recover_baseline_runs": {"queue": "scoring"},
     # Training has its own queue and worker, so a baseline never delays a participant's score.
     "arena.baselines.tasks.*": {"queue": "training"},
 }
@@ -308,17 +323,33 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 SCORING_SOFT_TIME_LIMIT = env_int("SCORING_SOFT_TIME_LIMIT", 300)
-# The watchdog re-enqueues submissions still queued after this long (a lost broker message).
+# The watchdog re-enqueues jobs whose message was sent this long ago and came to nothing (a lost
+# broker message, an enqueue that failed while the broker was down).
 WATCHDOG_QUEUED_SECONDS = env_int("WATCHDOG_QUEUED_SECONDS", 300)
-# A submission in "scoring" for longer than this was left by a dead worker and is taken back.
-WATCHDOG_SCORING_SECONDS = env_int("WATCHDOG_SCORING_SECONDS", SCORING_SOFT_TIME_LIMIT + 60)
+# Leases (core/leases.py): a worker renews its job's heartbeat every JOB_HEARTBEAT_SECONDS; a
+# claim without a heartbeat for JOB_STALE_SECONDS belongs to a dead worker and is taken back by
+# the watchdog (every WATCHDOG_INTERVAL_SECONDS) or by a redelivered message. Recovery from a
+# killed worker takes at most JOB_STALE_SECONDS + WATCHDOG_INTERVAL_SECONDS.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 30)
+WATCHDOG_INTERVAL_SECONDS = env_int("WATCHDOG_INTERVAL_SECONDS", 20)
 # For fault tests only (never in production): seconds a worker waits after claiming a job.
 SCORING_FAULT_DELAY_SECONDS = env_int("SCORING_FAULT_DELAY_SECONDS", 0)
+BASELINE_FAULT_DELAY_SECONDS = env_int("BASELINE_FAULT_DELAY_SECONDS", 0)
+# Memory: a scoring job may grow its process by at most SCORING_JOB_MEMORY_MB of address space
+# (beyond, allocations fail and the file is refused as too big to score), and a pool process
+# whose resident memory passed CELERY_WORKER_MAX_MEMORY_PER_CHILD (KiB) after a job is replaced.
+SCORING_JOB_MEMORY_MB = env_int("SCORING_JOB_MEMORY_MB", 4096)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("WORKER_MAX_MEMORY_PER_CHILD_KB", 2_000_000)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-submissions": {
         "task": "arena.submissions.tasks.requeue_stale_submissions",
-        "schedule": float(env_int("WATCHDOG_INTERVAL_SECONDS", 60)),
-    }
+        "schedule": float(WATCHDOG_INTERVAL_SECONDS),
+    },
+    "recover-baseline-runs": {
+        "task": "arena.baselines.tasks.recover_baseline_runs",
+        "schedule": float(WATCHDOG_INTERVAL_SECONDS),
+    },
 }
 
 # Worker presence (core/worker_presence.py): each worker's main process writes a heartbeat row

@@ -139,7 +139,7 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
             # A job whose worker met the database down (before claiming it, or while writing its
             # scores) is picked up again by the watchdog; scoring here takes well under 10 s.
             "WATCHDOG_INTERVAL_SECONDS": "5",
-            "WATCHDOG_SCORING_SECONDS": "10",
+            "JOB_STALE_SECONDS": "10",
             "UPLOAD_RATE_LIMIT_COUNT": "100000",  # one team uploads ten files a second here
         }
         (tmp_path / "home" / "static").mkdir(parents=True)

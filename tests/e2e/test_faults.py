@@ -1,6 +1,6 @@
-"""Faults made to happen for real, with real worker processes on Redis and PostgreSQL: a worker
-killed in the middle of scoring, and the same scoring message delivered twice. Each submission
-ends scored exactly once."""
+"""Faults made to happen for real, with real worker processes on Redis and PostgreSQL: the same
+scoring message delivered twice, the broker down at upload. Each submission ends scored exactly
+once. Workers killed mid-job: test_worker_recovery.py."""
 
 import os
 import signal
@@ -14,7 +14,7 @@ from django.conf import settings
 
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_create
-from arena.submissions.tasks import requeue_stale_submissions, score_submission
+from arena.submissions.tasks import score_submission
 from arena.teams.services import team_create
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
 from tests.e2e.helpers import csrf_post, wait_for
@@ -41,54 +41,6 @@ def submission_factory(transactional_db, products, competition, alice):
         return submission_create(task=task, user=alice, uploaded_file=csv_upload(frame))
 
     return make
-
-
-def pool_children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(line) for line in found.split()]
-
-
-def test_worker_killed_while_scoring_is_scored_once_after_the_watchdog(
-    submission_factory, tmp_path
-):
-    _redis_broker().delete("scoring")
-    slow = start_worker(
-        queues="scoring",
-        log_path=tmp_path / "slow.log",
-        extra_env={"SCORING_FAULT_DELAY_SECONDS": "30", "WATCHDOG_SCORING_SECONDS": "1"},
-    )
-    try:
-        submission = submission_factory()
-        wait_for(
-            lambda: Submission.objects.get(pk=submission.pk).status == "scoring",
-            what="the worker to claim the submission",
-        )
-        children = pool_children(slow.pid)
-        assert children, "the prefork pool has a child doing the work"
-        for child in children:
-            os.kill(child, signal.SIGKILL)  # the process scoring dies mid-job
-        time.sleep(3)
-        assert Submission.objects.get(pk=submission.pk).status == "scoring"  # left behind
-    finally:
-        stop_worker(slow)
-    healthy = start_worker(
-        queues="scoring",
-        log_path=tmp_path / "healthy.log",
-        extra_env={"WATCHDOG_SCORING_SECONDS": "1"},
-    )
-    try:
-        requeue_stale_submissions.delay()  # what beat sends every minute
-        wait_for(
-            lambda: Submission.objects.get(pk=submission.pk).status == "scored",
-            what="the watchdog to get the submission scored",
-            timeout=60,
-        )
-        time.sleep(2)
-        scored = Submission.objects.get(pk=submission.pk)
-        assert scored.attempts == 2  # the killed attempt and the one that finished
-        assert one_set_of_scores(scored)
-    finally:
-        stop_worker(healthy)
 
 
 def test_the_same_message_delivered_twice_scores_once(submission_factory, celery_worker_process):

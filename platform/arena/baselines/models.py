@@ -25,6 +25,11 @@ class BaselineRun(models.Model):
     peak_mb = models.FloatField(null=True, blank=True)
     model_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     log_tail = models.TextField(blank=True)
+    # Lease of the worker running it (core/leases.py); a run whose worker died is taken back.
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    claim_token = models.CharField(max_length=32, blank=True, db_default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -3,8 +3,10 @@
 import logging
 import shutil
 import tempfile
+import time
 import traceback
 import zipfile
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from arena.baselines.methods import METHODS
@@ -20,7 +23,7 @@ from arena.baselines.models import BaselineRun
 from arena.baselines.runner import run_baseline
 from arena.competitions.models import Competition, Task
 from arena.competitions.selectors import task_public_manifest
-from arena.core import files
+from arena.core import files, leases
 from arena.submissions import services as submission_services
 from arena.teams.models import Membership, Team
 
@@ -60,8 +63,6 @@ def baseline_runs_enqueue(
     time_limit: int | None = None,
 ) -> list[BaselineRun]:
     """Queues one run per method on the ``training`` queue (after the transaction commits)."""
-    from arena.baselines.tasks import run_baseline_task
-
     preset = preset or settings.BASELINE_PRESET
     names = methods or list(METHODS)
     unknown = [name for name in names if name not in METHODS]
@@ -79,19 +80,64 @@ def baseline_runs_enqueue(
         for name in names
     ]
     for run in runs:
-        transaction.on_commit(partial(_send, run_baseline_task, run.pk))
+        transaction.on_commit(partial(baseline_run_enqueue, run_id=run.pk))
     return runs
 
 
-def _send(task, run_id: int) -> None:
+def baseline_run_enqueue(*, run_id: int) -> None:
+    """Sends a run's message; if the broker is down the run stays queued for the watchdog."""
+    from arena.baselines.tasks import run_baseline_task
+
+    BaselineRun.objects.filter(pk=run_id).update(enqueued_at=timezone.now())
     try:
-        task.delay(run_id)
+        run_baseline_task.delay(run_id)
     except Exception:
-        logger.exception("could not enqueue baseline run %s", run_id)
+        logger.exception("could not enqueue baseline run %s; it stays queued", run_id)
 
 
-def _set(run_id: int, **fields) -> None:
-    BaselineRun.objects.filter(pk=run_id).update(**fields)
+def _set(run_id: int, token: str, **fields) -> bool:
+    """Updates a run this worker still holds; False when its lease went to another worker."""
+    return bool(BaselineRun.objects.filter(pk=run_id, claim_token=token).update(**fields))
+
+
+# A run whose worker died this many times (killed, out of memory) is not tried again.
+MAX_BASELINE_ATTEMPTS = 2
+ABANDONED_MESSAGE = (
+    "The worker running this baseline stopped {attempts} times without finishing (killed, or "
+    "out of memory); Arena gave up. Run it again from the task's Manage page once the cause "
+    "is fixed."
+)
+RUNNING_STATUSES = (BaselineRun.Status.TRAINING, BaselineRun.Status.PREDICTING)
+
+
+def baseline_runs_recover(*, queued_longer_than: timedelta) -> list[int]:
+    """The watchdog for baselines: takes back runs whose worker died, and resends lost messages.
+
+    A run in training or predicting whose lease lapsed goes back to the queue, or ends
+    ``failed`` with a message once it has used ``MAX_BASELINE_ATTEMPTS``. A queued run whose
+    message was sent more than ``queued_longer_than`` ago (or never got out) is sent again.
+    """
+    now = timezone.now()
+    dead = BaselineRun.objects.filter(leases.dead_claim(now=now), status__in=RUNNING_STATUSES)
+    for run in dead.filter(attempts__gte=MAX_BASELINE_ATTEMPTS).only("pk", "attempts"):
+        dead.filter(pk=run.pk).update(
+            status=BaselineRun.Status.FAILED,
+            finished_at=now,
+            claim_token="",
+            log_tail=ABANDONED_MESSAGE.format(attempts=run.attempts),
+        )
+    released = list(dead.values_list("pk", flat=True))
+    dead.filter(pk__in=released).update(
+        status=BaselineRun.Status.QUEUED, claim_token="", heartbeat_at=None
+    )
+    forgotten = BaselineRun.objects.filter(status=BaselineRun.Status.QUEUED).filter(
+        Q(enqueued_at__lt=now - queued_longer_than)
+        | Q(enqueued_at__isnull=True, queued_at__lt=now - queued_longer_than)
+    )
+    waiting = sorted(set(released) | set(forgotten.values_list("pk", flat=True)))
+    for run_id in waiting:
+        baseline_run_enqueue(run_id=run_id)
+    return waiting
 
 
 def materialize_public_bundle(*, task: Task, folder: Path) -> Path:
@@ -120,11 +166,29 @@ def baseline_run_execute(*, run_id: int) -> str | None:
     The predictions take the normal submission path, so they are validated and scored like
     any participant's file. Any error ends the run as ``failed`` with the log's tail.
     """
-    claimed = BaselineRun.objects.filter(pk=run_id, status=BaselineRun.Status.QUEUED).update(
-        status=BaselineRun.Status.TRAINING, started_at=timezone.now()
+    token = leases.new_token()
+    now = timezone.now()
+    claimable = Q(status=BaselineRun.Status.QUEUED) | (
+        Q(status__in=RUNNING_STATUSES, attempts__lt=MAX_BASELINE_ATTEMPTS)
+        & leases.dead_claim(now=now)
+    )
+    claimed = BaselineRun.objects.filter(claimable, pk=run_id).update(
+        status=BaselineRun.Status.TRAINING,
+        started_at=now,
+        claim_token=token,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
+    with leases.Heartbeat(model=BaselineRun, pk=run_id, token=token):
+        return _execute_claimed(run_id=run_id, token=token)
+
+
+def _execute_claimed(*, run_id: int, token: str) -> str | None:
+    if settings.BASELINE_FAULT_DELAY_SECONDS:
+        # Fault tests only: hold the claim long enough to kill the worker in the middle of it.
+        time.sleep(settings.BASELINE_FAULT_DELAY_SECONDS)
     run = BaselineRun.objects.select_related("task__competition").get(pk=run_id)
     workdir = Path(tempfile.mkdtemp(prefix="arena-baseline-"))
     try:
@@ -136,7 +200,7 @@ def baseline_run_execute(*, run_id: int) -> str | None:
             method=run.method,
             preset=run.preset,
             time_limit=run.time_limit,
-            progress=lambda stage: _set(run_id, status=BaselineRun.Status.PREDICTING),
+            progress=lambda stage: _set(run_id, token, status=BaselineRun.Status.PREDICTING),
         )
         team, user = baseline_team_for(
             competition=run.task.competition, method=run.method, preset=run.preset
@@ -155,6 +219,7 @@ def baseline_run_execute(*, run_id: int) -> str | None:
             )
         _set(
             run_id,
+            token,
             status=BaselineRun.Status.SUBMITTED,
             finished_at=timezone.now(),
             submission=submission,
@@ -166,7 +231,13 @@ def baseline_run_execute(*, run_id: int) -> str | None:
     except Exception:
         tail = "\n".join(traceback.format_exc().splitlines()[-LOG_TAIL_LINES:])
         logger.exception("baseline run %s failed", run_id)
-        _set(run_id, status=BaselineRun.Status.FAILED, finished_at=timezone.now(), log_tail=tail)
+        _set(
+            run_id,
+            token,
+            status=BaselineRun.Status.FAILED,
+            finished_at=timezone.now(),
+            log_tail=tail,
+        )
         return BaselineRun.Status.FAILED
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -44,6 +44,12 @@ class Submission(models.Model):
     # Per-class report and confusion matrix of the public rows (never the private ones).
     public_details = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The lease of the worker scoring it (core/leases.py): a token per claim and a heartbeat the
+    # worker renews, so a dead worker's claim lapses within a minute and the job is taken back.
+    claim_token = models.CharField(max_length=32, blank=True, db_default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the scoring message was last sent; the watchdog sends it again if nothing came of it.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     # The client's Idempotency-Key: a retried upload whose first answer was lost (a dropped
     # connection, a database restart after the commit) returns this submission, not a second one.
     client_key = models.CharField(max_length=64, blank=True, db_default="")

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from arena.competitions.models import Task
 from arena.competitions.selectors import competition_phase
-from arena.core import files
+from arena.core import files, leases
 from arena.core.errors import UserFacingError
+from arena.core.memory import job_memory_limit
 from arena.submissions import uploads
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.submissions.selectors import quota_for
@@ -131,8 +132,9 @@ def submission_create(
         )
 
     key = f"submissions/task-{task.pk}/{uuid.uuid4().hex}.{file_format}"
-    files.save_file(key=key, file=uploaded_file)
     try:
+        # Inside the try: a write cut short (a full disk) leaves part of a file under the key.
+        files.save_file(key=key, file=uploaded_file)
         with transaction.atomic():
             # Concurrent uploads of one team queue up here, so the quota is checked and used
             # as one step: twenty uploads for the last slot give exactly one submission.
@@ -151,6 +153,7 @@ def submission_create(
                 size_bytes=uploaded_file.size,
                 comment=" ".join((comment or "").split())[:300],
                 client_key=client_key or "",
+                enqueued_at=timezone.now(),  # on commit, just below
                 **method,
             )
             transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
@@ -360,33 +363,76 @@ def load_answers(*, task: Task) -> pa.Table:
 
 
 def submission_score(*, submission_id: int) -> str | None:
-    """Claims a queued submission, validates and scores it, and records the outcome.
+    """Claims a submission, validates and scores it, and records the outcome.
 
-    Returns the final status, or None when another worker claimed it first. Invalid files end
-    as ``invalid`` with a message for the participant; any other error propagates so the caller
-    can retry (see ``submission_release``) and finally mark it ``failed``.
+    A submission can be claimed when it is queued, or when it is in ``scoring`` under a lease
+    whose worker stopped renewing it (core/leases.py): a redelivered message after a worker died
+    takes the job back. Returns the final status, or None when the submission is not ours (done
+    already, or another live worker holds it). Invalid files end as ``invalid`` with a message
+    for the participant; any other error puts the submission back in the queue and propagates,
+    so the caller can retry and finally mark it ``failed``.
     """
-    claimed = Submission.objects.filter(pk=submission_id, status=SubmissionStatus.QUEUED).update(
+    token = leases.new_token()
+    now = timezone.now()
+    claimable = Q(status=SubmissionStatus.QUEUED) | (
+        Q(status=SubmissionStatus.SCORING, attempts__lt=MAX_SCORING_ATTEMPTS)
+        & leases.dead_claim(now=now)
+    )
+    claimed = Submission.objects.filter(claimable, pk=submission_id).update(
         status=SubmissionStatus.SCORING,
-        scoring_started_at=timezone.now(),
+        claim_token=token,
+        heartbeat_at=now,
+        scoring_started_at=now,
         attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
+    try:
+        with leases.Heartbeat(model=Submission, pk=submission_id, token=token):
+            return _score_claimed(submission_id=submission_id, token=token)
+    except Exception:
+        submission_release(submission_id=submission_id, token=token)
+        raise
+
+
+def _score_claimed(*, submission_id: int, token: str) -> str | None:
     if settings.SCORING_FAULT_DELAY_SECONDS:
         # Fault tests only: hold the claim long enough to kill the worker in the middle of it.
         time.sleep(settings.SCORING_FAULT_DELAY_SECONDS)
     submission = Submission.objects.select_related("task").get(pk=submission_id)
     task = submission.task  # fresh: a re-import may have changed its version and files
     try:
-        with files.local_copy(key=submission.file_key) as path:
-            predictions = read_arrow(path=path, max_bytes=settings.SUBMISSION_MAX_BYTES)
-        report = score_predictions(
-            spec=task_spec(task=task), predictions=predictions, answers=load_answers(task=task)
-        )
+        with job_memory_limit(megabytes=settings.SCORING_JOB_MEMORY_MB):
+            answers = load_answers(task=task)
+            with files.local_copy(key=submission.file_key) as path:
+                predictions = read_arrow(
+                    path=path,
+                    max_bytes=settings.SUBMISSION_MAX_BYTES,
+                    max_rows=predictions_row_cap(expected_rows=answers.num_rows),
+                )
+            report = score_predictions(
+                spec=task_spec(task=task), predictions=predictions, answers=answers
+            )
     except (TableReadError, InvalidPredictions) as error:
         messages = getattr(error, "errors", None) or [str(error)]
-        _finish(submission_id=submission_id, status=SubmissionStatus.INVALID, messages=messages)
+        _finish(
+            submission_id=submission_id,
+            token=token,
+            status=SubmissionStatus.INVALID,
+            messages=messages,
+        )
+        return SubmissionStatus.INVALID
+    except MemoryError:
+        # Caps on rows and decoded size come first; this is the last line behind them.
+        _finish(
+            submission_id=submission_id,
+            token=token,
+            status=SubmissionStatus.INVALID,
+            messages=[
+                f"Scoring this file needs more than the {settings.SCORING_JOB_MEMORY_MB} MB a "
+                "scoring job may use. Send one row per test id with only the required columns."
+            ],
+        )
         return SubmissionStatus.INVALID
 
     scores = [
@@ -401,7 +447,10 @@ def submission_score(*, submission_id: int) -> str | None:
         for metric, value in values.items()
     ]
     with transaction.atomic():
-        if not _finish(submission_id=submission_id, status=SubmissionStatus.SCORED, messages=[]):
+        finished = _finish(
+            submission_id=submission_id, token=token, status=SubmissionStatus.SCORED, messages=[]
+        )
+        if not finished:
             return None
         Score.objects.bulk_create(scores)
         Submission.objects.filter(pk=submission_id).update(public_details=report.public_details)
@@ -409,6 +458,16 @@ def submission_score(*, submission_id: int) -> str | None:
     _store_intervals(submission_id=submission_id, task=task, report=report)
     _store_codes(submission=submission, task=task, report=report)
     return SubmissionStatus.SCORED
+
+
+# A predictions file never needs more rows than the answer key; a few more still get a precise
+# message about extra ids rather than a refusal by size.
+PREDICTION_ROWS_MARGIN = 1000
+
+
+def predictions_row_cap(*, expected_rows: int) -> int:
+    """The most rows a predictions file for a task with ``expected_rows`` test rows may hold."""
+    return expected_rows + max(PREDICTION_ROWS_MARGIN, expected_rows // 100)
 
 
 def _store_codes(*, submission: Submission, task: Task, report) -> None:
@@ -430,56 +489,53 @@ def _store_intervals(*, submission_id: int, task: Task, report) -> None:
             ).update(ci_low=low, ci_high=high)
 
 
-def _finish(*, submission_id: int, status: str, messages: list[str]) -> bool:
+def _finish(*, submission_id: int, token: str, status: str, messages: list[str]) -> bool:
     """Moves a submission out of ``scoring``; False if it is no longer ours to finish."""
     return bool(
-        Submission.objects.filter(pk=submission_id, status=SubmissionStatus.SCORING).update(
-            status=status, error_message="\n".join(messages), finished_at=timezone.now()
-        )
+        Submission.objects.filter(
+            pk=submission_id, status=SubmissionStatus.SCORING, claim_token=token
+        ).update(status=status, error_message="\n".join(messages), finished_at=timezone.now())
     )
 
 
-def submission_release(*, submission_id: int) -> None:
+def submission_release(*, submission_id: int, token: str) -> None:
     """Puts a submission whose scoring hit a platform fault back in the queue for a retry."""
-    Submission.objects.filter(pk=submission_id, status=SubmissionStatus.SCORING).update(
-        status=SubmissionStatus.QUEUED
-    )
+    Submission.objects.filter(
+        pk=submission_id, status=SubmissionStatus.SCORING, claim_token=token
+    ).update(status=SubmissionStatus.QUEUED, claim_token="", heartbeat_at=None)
 
 
 def submission_mark_failed(*, submission_id: int) -> None:
     """Gives up on a submission after repeated platform faults; it does not count for quota."""
-    Submission.objects.filter(
-        pk=submission_id, status__in=[SubmissionStatus.QUEUED, SubmissionStatus.SCORING]
-    ).update(
+    Submission.objects.filter(pk=submission_id, status=SubmissionStatus.QUEUED).update(
         status=SubmissionStatus.FAILED, error_message=FAILED_MESSAGE, finished_at=timezone.now()
     )
 
 
-def submissions_requeue_stale(
-    *, queued_longer_than: timedelta, scoring_longer_than: timedelta
-) -> list[int]:
-    """The watchdog: re-enqueues submissions a lost message or a killed worker left behind.
+def submissions_requeue_stale(*, queued_longer_than: timedelta) -> list[int]:
+    """The watchdog: takes back what dead workers and lost messages left behind.
 
-    A submission stuck in ``scoring`` goes back to ``queued`` (or ``failed`` once it has used
-    its attempts); every old ``queued`` one is enqueued again. The atomic claim in
-    ``submission_score`` makes a duplicate message harmless.
+    A submission in ``scoring`` whose lease lapsed (no heartbeat for ``JOB_STALE_SECONDS``: its
+    worker was killed) goes back to ``queued``, or to ``failed`` once it has used its attempts.
+    Queued submissions whose message was sent more than ``queued_longer_than`` ago are sent
+    again. The claim in ``submission_score`` makes a duplicate message harmless. Returns the ids
+    enqueued.
     """
     now = timezone.now()
-    stuck = Submission.objects.filter(
-        status=SubmissionStatus.SCORING, scoring_started_at__lt=now - scoring_longer_than
-    )
-    stuck.filter(attempts__gte=MAX_SCORING_ATTEMPTS).update(
+    dead = Submission.objects.filter(leases.dead_claim(now=now), status=SubmissionStatus.SCORING)
+    dead.filter(attempts__gte=MAX_SCORING_ATTEMPTS).update(
         status=SubmissionStatus.FAILED, error_message=FAILED_MESSAGE, finished_at=now
     )
-    released = list(stuck.values_list("pk", flat=True))  # the rest, still in "scoring"
-    Submission.objects.filter(pk__in=released, status=SubmissionStatus.SCORING).update(
-        status=SubmissionStatus.QUEUED
+    released = list(dead.values_list("pk", flat=True))  # the rest, still in "scoring"
+    dead.filter(pk__in=released).update(
+        status=SubmissionStatus.QUEUED, claim_token="", heartbeat_at=None
     )
-    waiting = set(released) | set(
-        Submission.objects.filter(
-            status=SubmissionStatus.QUEUED, created_at__lt=now - queued_longer_than
-        ).values_list("pk", flat=True)
+    forgotten = Submission.objects.filter(status=SubmissionStatus.QUEUED).filter(
+        Q(enqueued_at__lt=now - queued_longer_than)
+        | Q(enqueued_at__isnull=True, created_at__lt=now - queued_longer_than)
     )
+    waiting = set(released) | set(forgotten.values_list("pk", flat=True))
+    Submission.objects.filter(pk__in=waiting).update(enqueued_at=now)
     for submission_id in sorted(waiting):
         submission_enqueue(submission_id=submission_id)
     return sorted(waiting)
@@ -499,6 +555,9 @@ def submissions_rescore_for_task(*, task: Task) -> int:
         status=SubmissionStatus.QUEUED,
         error_message="",
         attempts=0,
+        claim_token="",
+        heartbeat_at=None,
+        enqueued_at=timezone.now(),
         scoring_started_at=None,
         finished_at=None,
     )

@@ -16,24 +16,26 @@ logger = logging.getLogger(__name__)
     acks_late=True,
     max_retries=services.MAX_SCORING_ATTEMPTS - 1,
     soft_time_limit=settings.SCORING_SOFT_TIME_LIMIT,
+    # A job stuck past its soft limit (native code ignores the exception) is killed; its lease
+    # lapses and the watchdog takes the submission back.
+    time_limit=settings.SCORING_SOFT_TIME_LIMIT + 30,
 )
 def score_submission(self, submission_id: int) -> str | None:
     try:
+        # On an error the service has already put the submission back in the queue.
         return services.submission_score(submission_id=submission_id)
     except Exception as error:
         logger.exception("scoring submission %s failed", submission_id)
         if self.request.retries >= self.max_retries:
             services.submission_mark_failed(submission_id=submission_id)
             return "failed"
-        services.submission_release(submission_id=submission_id)
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
 
 
 @shared_task(ignore_result=True)
 def requeue_stale_submissions() -> int:
-    """Run by beat every minute; see ``submissions_requeue_stale``."""
+    """Run by beat every ``WATCHDOG_INTERVAL_SECONDS``; see ``submissions_requeue_stale``."""
     requeued = services.submissions_requeue_stale(
-        queued_longer_than=timedelta(seconds=settings.WATCHDOG_QUEUED_SECONDS),
-        scoring_longer_than=timedelta(seconds=settings.WATCHDOG_SCORING_SECONDS),
+        queued_longer_than=timedelta(seconds=settings.WATCHDOG_QUEUED_SECONDS)
     )
     return len(requeued)

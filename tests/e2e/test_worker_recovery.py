@@ -1,0 +1,184 @@
+"""Issue 14, item 9: a worker killed with SIGKILL in the middle of a job (the whole worker, so no
+message is redelivered) is noticed by its lapsed lease and the job is done by another worker
+within about a minute, for scoring and for baselines alike, with the attempts counted. Beat runs
+as its own process, as in every runtime shape."""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from arena.baselines.models import BaselineRun
+from arena.baselines.services import baseline_runs_enqueue
+from arena.submissions.models import Score, Submission
+from arena.submissions.services import submission_create
+from arena.teams.services import team_create
+from tests.e2e.conftest import REPO, _database_url_for_test_db, _redis_broker, start_worker
+from tests.e2e.helpers import wait_for
+from tests.integration.helpers import csv_upload, predictions_with_private_errors
+
+pytestmark = pytest.mark.e2e
+
+# Leases lapse after 6 s without a heartbeat and the watchdog looks every 2 s, so recovery is
+# due within about 10 s here; production's defaults (30 s, 20 s) give under a minute.
+FAST_RECOVERY = {
+    "JOB_HEARTBEAT_SECONDS": "1",
+    "JOB_STALE_SECONDS": "6",
+    "WATCHDOG_INTERVAL_SECONDS": "2",
+}
+
+
+def kill_whole_worker(process: subprocess.Popen) -> None:
+    """SIGKILL to the main process and its pool: nothing is acknowledged or given back."""
+    children = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+    ).stdout.split()
+    for pid in [process.pid, *map(int, children)]:
+        os.kill(pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def beat(transactional_db, tmp_path):
+    """celery beat as its own process, the watchdog's only sender."""
+    log = tmp_path / "beat.log"
+    env = {
+        **os.environ,
+        **FAST_RECOVERY,
+        "DATABASE_URL": _database_url_for_test_db(),
+        "PYTHONPATH": f"{REPO / 'platform'}:{REPO}",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "arena", "beat", "-l", "info",
+         "--schedule", str(tmp_path / f"beat-{uuid.uuid4().hex[:6]}")],
+        cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    yield process
+    process.terminate()
+    process.wait(timeout=20)
+    print(log.read_text()[-2000:])
+
+
+def test_scoring_worker_killed_mid_job_is_recovered_within_a_minute(
+    transactional_db, products, competition, alice, beat, tmp_path
+):
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    _redis_broker().delete("scoring")
+    doomed = start_worker(
+        queues="scoring",
+        log_path=tmp_path / "doomed.log",
+        extra_env={**FAST_RECOVERY, "SCORING_FAULT_DELAY_SECONDS": "600"},
+    )
+    frame = predictions_with_private_errors(task, wrong_private=2)
+    submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(frame))
+    wait_for(
+        lambda: Submission.objects.get(pk=submission.pk).status == "scoring",
+        what="the first worker to claim the submission",
+    )
+    kill_whole_worker(doomed)
+
+    healthy = start_worker(
+        queues="scoring", log_path=tmp_path / "healthy.log", extra_env=FAST_RECOVERY
+    )
+    try:
+        wait_for(
+            lambda: Submission.objects.get(pk=submission.pk).status == "scored",
+            what="the watchdog to take the dead worker's submission back",
+            timeout=60,
+        )
+        scored = Submission.objects.get(pk=submission.pk)
+        assert scored.attempts == 2  # the killed attempt and the one that finished
+        metrics = list(
+            Score.objects.filter(submission=scored, split="public").values_list("metric", flat=True)
+        )
+        assert len(metrics) == len(set(metrics)) > 0
+    finally:
+        healthy.terminate()
+        healthy.wait(timeout=20)
+
+
+def test_training_worker_killed_mid_run_is_recovered_and_then_given_up(
+    transactional_db, products, competition, beat, tmp_path
+):
+    task, _ = products
+    broker = _redis_broker()
+    broker.delete("scoring")
+    broker.delete("training")
+    BaselineRun.objects.all().delete()
+    # The watchdog for baselines travels on the scoring queue; a scoring worker serves it.
+    scoring = start_worker(
+        queues="scoring", log_path=tmp_path / "scoring.log", extra_env=FAST_RECOVERY
+    )
+    held = {**FAST_RECOVERY, "BASELINE_FAULT_DELAY_SECONDS": "600"}
+    try:
+        run = baseline_runs_enqueue(task=task, methods=["tfidf-logreg"])[0]
+        for attempt in (1, 2):
+            worker = start_worker(
+                queues="training", log_path=tmp_path / f"training-{attempt}.log", extra_env=held
+            )
+            wait_for(
+                lambda attempt=attempt: BaselineRun.objects.filter(
+                    pk=run.pk, status="training", attempts=attempt
+                ).exists(),
+                what=f"attempt {attempt} of the baseline to start",
+                timeout=60,
+            )
+            kill_whole_worker(worker)
+        # Killed twice: the watchdog gives up with a message that says why.
+        wait_for(
+            lambda: BaselineRun.objects.get(pk=run.pk).status == "failed",
+            what="the watchdog to give up on the run",
+            timeout=60,
+        )
+        failed = BaselineRun.objects.get(pk=run.pk)
+        assert failed.attempts == 2
+        assert "stopped 2 times without finishing" in failed.log_tail
+    finally:
+        scoring.terminate()
+        scoring.wait(timeout=20)
+
+
+def test_training_worker_killed_once_the_run_still_finishes(
+    transactional_db, products, competition, beat, tmp_path
+):
+    task, _ = products
+    broker = _redis_broker()
+    broker.delete("scoring")
+    broker.delete("training")
+    BaselineRun.objects.all().delete()
+    scoring = start_worker(
+        queues="scoring", log_path=tmp_path / "scoring.log", extra_env=FAST_RECOVERY
+    )
+    doomed = start_worker(
+        queues="training",
+        log_path=tmp_path / "doomed.log",
+        extra_env={**FAST_RECOVERY, "BASELINE_FAULT_DELAY_SECONDS": "600"},
+    )
+    healthy = None
+    try:
+        run = baseline_runs_enqueue(task=task, methods=["tfidf-logreg"])[0]
+        wait_for(
+            lambda: BaselineRun.objects.get(pk=run.pk).status == "training",
+            what="the baseline to start training",
+        )
+        kill_whole_worker(doomed)
+        healthy = start_worker(
+            queues="training", log_path=tmp_path / "healthy.log", extra_env=FAST_RECOVERY
+        )
+        wait_for(
+            lambda: BaselineRun.objects.get(pk=run.pk).status == "submitted",
+            what="the run to be taken back and finished",
+            timeout=90,
+        )
+        done = BaselineRun.objects.get(pk=run.pk)
+        assert done.attempts == 2
+        assert Submission.objects.get(pk=done.submission_id).task_id == task.pk
+    finally:
+        for process in (scoring, healthy):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=20)
