@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from arena.competitions.models import Task
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create
 from arena.teams.services import team_create
@@ -40,6 +41,10 @@ def test_a_parquet_bomb_is_refused_before_it_is_decoded(
 ):
     task, _ = products
     team_create(competition=competition, user=alice, name="Alpha")
+    # The upload page refuses such a file from its footer when it knows the task's row count
+    # (tests/integration/test_bad_inputs.py); here it does not, so the worker must hold.
+    Task.objects.filter(pk=task.pk).update(test_rows=0)
+    task.refresh_from_db()
     bomb = parquet_bomb(tmp_path / "bomb.parquet")
     assert bomb.stat().st_size < 1024 * 1024  # small on the wire...
     upload = SimpleUploadedFile("bomb.parquet", bomb.read_bytes())

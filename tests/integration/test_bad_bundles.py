@@ -94,7 +94,31 @@ def corpus(good: dict[str, bytes]) -> list[tuple[str, bytes, str]]:
         ("file and folder", variant(**{"extra": b"x", "extra/inner.csv": b"y"}), "unpacked"),
         ("damaged member", with_damaged_member(good, name="train.csv"), "damaged"),
         ("encrypted member", with_damaged_member(good, name="test.csv", encrypted=True), "encrypt"),
+        # A "billion laughs": refused before any alias is expanded.
+        ("YAML alias bomb", variant(**{"task.yaml": alias_bomb(good["task.yaml"])}), "aliases"),
+        # A test table of a few hundred KB that decodes to 25 million rows.
+        ("Parquet row bomb", parquet_row_bomb(good, table="test"), "at most 20,000,000"),
     ]
+
+
+def alias_bomb(manifest: bytes) -> bytes:
+    levels = ['a0: &a0 "lol"'] + [
+        f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]" for level in range(1, 9)
+    ]
+    return manifest + ("\n".join(levels) + "\n").encode()
+
+
+def parquet_row_bomb(good: dict[str, bytes], *, table: str) -> bytes:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    indices = pa.array(np.zeros(25_000_000, dtype=np.int32))
+    bomb = pa.table({"id": pa.DictionaryArray.from_arrays(indices, pa.array(["x" * 100]))})
+    sink = io.BytesIO()
+    pq.write_table(bomb, sink, compression="zstd")
+    members = {name: data for name, data in good.items() if name != f"{table}.csv"}
+    return zipped({**members, f"{table}.parquet": sink.getvalue()}).getvalue()
 
 
 def test_every_bad_bundle_is_refused_with_nothing_written(client, competition, make_user, tmp_path):

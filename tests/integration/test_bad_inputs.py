@@ -2,6 +2,7 @@
 either refused at upload with a clear message, leaving no row and no stored file, or, when only
 reading every row can tell, ends `invalid` with a message, no score and no quota used."""
 
+import functools
 import gzip
 import io
 import random
@@ -49,7 +50,27 @@ def corpus(task) -> list[tuple[str, bytes, str, str]]:
             "scoring",
             "limit",
         ),
+        # 10 million rows of one 100-character id in ~200 KB: refused from its footer.
+        ("Parquet bomb", parquet_bomb_bytes(), "upload", "holds 10,000,000 rows"),
     ]
+
+
+@functools.cache
+def parquet_bomb_bytes() -> bytes:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    indices = pa.array(np.zeros(10_000_000, dtype=np.int32))
+    table = pa.table(
+        {
+            "id": pa.DictionaryArray.from_arrays(indices, pa.array(["x" * 100])),
+            "label": pa.DictionaryArray.from_arrays(indices, pa.array(["a"])),
+        }
+    )
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
 
 
 @pytest.fixture

@@ -99,3 +99,10 @@ def test_a_team_whose_members_all_left_leaves_the_boards(
     api_board = client.get(f"/api/competitions/{competition.slug}/tasks/{task.slug}/leaderboard/")
     assert api_board.status_code == 200
     assert "Alpha" not in api_board.content.decode()
+
+
+def test_the_competition_page_states_these_rules(competition, client):
+    page = client.get(reverse("competitions:detail", args=[competition.slug])).content.decode()
+    assert "uploads you made from another team of this competition still count for you" in page
+    assert "A team whose members have all left leaves the leaderboards" in page
+    assert "Sign-ups are limited per network" in page

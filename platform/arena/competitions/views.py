@@ -1,4 +1,5 @@
 import yaml
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -34,6 +35,10 @@ def competition_detail(request, competition_slug: str):
             "tracks": selectors.tracks_with_tasks(competition=competition),
             "team": team_for_user(competition=competition, user=request.user),
             "is_organizer": selectors.user_is_organizer(competition=competition, user=request.user),
+            "upload_rate": {
+                "count": settings.UPLOAD_RATE_LIMIT_COUNT,
+                "minutes": settings.UPLOAD_RATE_LIMIT_SECONDS // 60,
+            },
             **_compare_link(competition=competition, user=request.user),
         },
     )

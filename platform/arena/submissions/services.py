@@ -118,6 +118,17 @@ def submission_create(
     uploaded_file.seek(0)
     file_format = uploads.detect_format(head=uploaded_file.read(8))
     columns = uploads.read_column_names(file=uploaded_file, file_format=file_format)
+    if file_format == "parquet" and task.test_rows:
+        # A footer declaring millions of rows costs nothing to read here and would cost a
+        # worker gigabytes to decode: refuse it now, before anything is stored.
+        rows = uploads.parquet_row_count(file=uploaded_file)
+        cap = predictions_row_cap(expected_rows=task.test_rows)
+        if rows > cap:
+            raise UserFacingError(
+                f"The file holds {rows:,} rows; this task has {task.test_rows:,} test rows, so "
+                f"a predictions file has at most {cap:,}. Send one row per test id.",
+                field="file",
+            )
     method = method_metadata_clean(method_name=method_name, tags=tags, code_url=code_url)
     needed = required_columns(spec=task_spec(task=task))
     missing = [name for name in needed if name not in columns]

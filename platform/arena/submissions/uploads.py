@@ -63,6 +63,15 @@ def read_column_names(*, file, file_format: str) -> list[str]:
     return [name.strip() for name in next(csv.reader([text]))]
 
 
+def parquet_row_count(*, file) -> int:
+    """The number of rows a Parquet file's footer declares (nothing else is read)."""
+    file.seek(0)
+    try:
+        return pq.read_metadata(file).num_rows
+    except (pa.ArrowException, OSError) as error:
+        raise UserFacingError(f"This Parquet file cannot be read ({error}).") from None
+
+
 def display_name(*, name: str) -> str:
     """The uploaded file's name, safe to display: no folders, no control characters."""
     base = os.path.basename((name or "").replace("\\", "/"))
