@@ -130,18 +130,13 @@ def _read_parquet(path: Path, *, max_rows: int | None, max_decoded_bytes: int) -
             )
             if stored > max_decoded_bytes:
                 raise _too_large_decoded(max_decoded_bytes)
-            # Text columns are read dictionary-encoded, as stored, so their decoded size can be
-            # computed from the dictionary's value lengths before a single value is decoded.
-            text_columns = [
-                field.name
-                for field in parquet.schema_arrow
-                if pa.types.is_string(field.type)
-                or pa.types.is_large_string(field.type)
-                or pa.types.is_binary(field.type)
-                or pa.types.is_large_binary(field.type)
-                or pa.types.is_dictionary(field.type)
-            ]
-            table = pq.read_table(path, read_dictionary=text_columns, use_threads=False)
+            # Columns stored in under DENSE_BYTES_PER_VALUE a value (a dictionary or delta
+            # encoding at work) are read as a dictionary, as stored, so their decoded size comes
+            # from the dictionary's value lengths before a single value is decoded. Denser
+            # columns, such as unique ids, decode to about their stored size, which is checked
+            # above; reading those as a dictionary would only cost hashing.
+            compact = _compact_text_columns(parquet)
+            table = pq.read_table(path, read_dictionary=compact)
     except TableReadError:
         raise
     except (pa.ArrowException, OSError) as error:
@@ -162,6 +157,35 @@ def _read_parquet(path: Path, *, max_rows: int | None, max_decoded_bytes: int) -
     if table.num_rows == 0:
         raise TableReadError("The file has columns but no rows.")
     return pa.table(columns, names=names)
+
+
+DENSE_BYTES_PER_VALUE = 4
+
+
+def _compact_text_columns(parquet: pq.ParquetFile) -> list[str]:
+    metadata = parquet.metadata
+    text = {
+        field.name
+        for field in parquet.schema_arrow
+        if pa.types.is_string(field.type)
+        or pa.types.is_large_string(field.type)
+        or pa.types.is_binary(field.type)
+        or pa.types.is_large_binary(field.type)
+        or pa.types.is_dictionary(field.type)
+    }
+    stored: dict[str, list[int]] = {}
+    for index in range(metadata.num_row_groups):
+        group = metadata.row_group(index)
+        for position in range(group.num_columns):
+            chunk = group.column(position)
+            totals = stored.setdefault(chunk.path_in_schema, [0, 0])
+            totals[0] += chunk.total_uncompressed_size
+            totals[1] += chunk.num_values
+    return sorted(
+        name
+        for name, (size, values) in stored.items()
+        if name in text and size < DENSE_BYTES_PER_VALUE * max(values, 1)
+    )
 
 
 def _too_large_decoded(max_decoded_bytes: int) -> TableReadError:
