@@ -101,47 +101,6 @@ def test_scoring_worker_killed_mid_job_is_recovered_within_a_minute(
         healthy.wait(timeout=20)
 
 
-def test_training_worker_killed_mid_run_is_recovered_and_then_given_up(
-    transactional_db, products, competition, beat, tmp_path
-):
-    task, _ = products
-    broker = _redis_broker()
-    broker.delete("scoring")
-    broker.delete("training")
-    BaselineRun.objects.all().delete()
-    # The watchdog for baselines travels on the scoring queue; a scoring worker serves it.
-    scoring = start_worker(
-        queues="scoring", log_path=tmp_path / "scoring.log", extra_env=FAST_RECOVERY
-    )
-    held = {**FAST_RECOVERY, "BASELINE_FAULT_DELAY_SECONDS": "600"}
-    try:
-        run = baseline_runs_enqueue(task=task, methods=["tfidf-logreg"])[0]
-        for attempt in (1, 2):
-            worker = start_worker(
-                queues="training", log_path=tmp_path / f"training-{attempt}.log", extra_env=held
-            )
-            wait_for(
-                lambda attempt=attempt: BaselineRun.objects.filter(
-                    pk=run.pk, status="training", attempts=attempt
-                ).exists(),
-                what=f"attempt {attempt} of the baseline to start",
-                timeout=60,
-            )
-            kill_whole_worker(worker)
-        # Killed twice: the watchdog gives up with a message that says why.
-        wait_for(
-            lambda: BaselineRun.objects.get(pk=run.pk).status == "failed",
-            what="the watchdog to give up on the run",
-            timeout=60,
-        )
-        failed = BaselineRun.objects.get(pk=run.pk)
-        assert failed.attempts == 2
-        assert "stopped 2 times without finishing" in failed.log_tail
-    finally:
-        scoring.terminate()
-        scoring.wait(timeout=20)
-
-
 def test_training_worker_killed_once_the_run_still_finishes(
     transactional_db, products, competition, beat, tmp_path
 ):
