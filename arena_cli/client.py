@@ -82,8 +82,10 @@ class MultipartFile:
 
 
 class ArenaClient:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, retry_wait_seconds: float = 2.0) -> None:
         self.base = config.url + "/api"
+        # The first wait before a retry; it doubles after each failed attempt.
+        self.retry_wait_seconds = retry_wait_seconds
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Token {config.token}"
         self.session.headers["Accept"] = "application/json"
@@ -136,8 +138,8 @@ class ArenaClient:
             except ApiError as error:
                 if not error.retryable or attempt == UPLOAD_ATTEMPTS - 1:
                     raise
-                wait = 2 ** (attempt + 1)
-                print(f"  {error} Retrying in {wait} s...", file=sys.stderr)
+                wait = self.retry_wait_seconds * 2**attempt
+                print(f"  {error} Retrying in {wait:g} s...", file=sys.stderr)
                 time.sleep(wait)
         raise AssertionError("unreachable")
 

@@ -71,6 +71,7 @@ export DEBUG=false
 export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 export SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 STATIC_MANIFEST=false
 export ARENA_TEST_SERVICES=1
+export ARENA_FAST_PASSWORD_HASHER=true  # settings.py: honoured only with ARENA_TEST_SERVICES=1
 # Tests break a component and look at once; production answers /healthz from a 5 s cache.
 export HEALTHZ_CACHE_SECONDS=0
 export PYTHONPATH="$REPO/platform:$REPO${PYTHONPATH:+:$PYTHONPATH}"

@@ -178,6 +178,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Tests only: a password hash costs ~0.3 s with Django's PBKDF2, and fixtures make three users a
+# test. `make test` exports this for the test process and every server it starts, so they agree;
+# anywhere else it is refused, since MD5 would make stolen hashes cheap to crack.
+if env_bool("ARENA_FAST_PASSWORD_HASHER", False):
+    if os.environ.get("ARENA_TEST_SERVICES") != "1":
+        raise ImproperlyConfigured("ARENA_FAST_PASSWORD_HASHER is for the test suite only.")
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
 # The login throttle comes first, so every password check passes it (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [

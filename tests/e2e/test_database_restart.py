@@ -201,13 +201,19 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
                 outcomes.append((key, *send(key)))
                 time.sleep(0.1)
 
+        def codes_since(start: int) -> list[int]:
+            return [code for _, code, _ in outcomes[start:]]
+
         sender = threading.Thread(target=load)
         sender.start()
-        time.sleep(3)
+        # Events, not fixed waits: uploads going through, refused while it is down, then back.
+        wait_for(lambda: codes_since(0).count(201) >= 5, what="uploads before the stop")
         cluster.pg_ctl("stop", "-m", "fast")  # every connection is cut
-        time.sleep(3)
+        stopped_at = len(outcomes)
+        wait_for(lambda: 503 in codes_since(stopped_at), what="uploads refused while it is down")
         cluster.pg_ctl("start")
-        time.sleep(5)
+        started_at = len(outcomes)
+        wait_for(lambda: codes_since(started_at).count(201) >= 5, what="uploads after the start")
         stop.set()
         sender.join()
         codes = [code for _, code, _ in outcomes]

@@ -20,6 +20,8 @@ UNSET = (
     "SECURE_HSTS_SECONDS",
     "STATIC_MANIFEST",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "ARENA_TEST_SERVICES",
+    "ARENA_FAST_PASSWORD_HASHER",
 )
 
 
@@ -41,3 +43,9 @@ def test_no_secret_key_outside_debug_is_refused():
     env_without_key = manage("check", SECRET_KEY="")
     assert env_without_key.returncode != 0
     assert "Set SECRET_KEY" in env_without_key.stderr
+
+
+def test_the_tests_fast_password_hasher_is_refused_outside_the_test_suite():
+    outside = manage("check", ARENA_FAST_PASSWORD_HASHER="true")
+    assert outside.returncode != 0
+    assert "for the test suite only" in outside.stderr
