@@ -87,6 +87,9 @@ class Bundle:
 
 
 MANIFEST_MAX_BYTES = 1024 * 1024
+# A manifest is a mapping of a few levels (columns: name: type). PyYAML composes nested values
+# recursively, so a few KB of "[[[[..." end in a RecursionError instead of a listed problem.
+MANIFEST_MAX_DEPTH = 16
 
 
 class ManifestRefused(ValueError):
@@ -94,7 +97,8 @@ class ManifestRefused(ValueError):
 
 
 def manifest_yaml_load(*, path: Path) -> object:
-    """Parses a ``task.yaml`` safely: at most 1 MB, and no anchors or aliases (``&``, ``*``).
+    """Parses a ``task.yaml`` safely: at most 1 MB, no anchors or aliases (``&``, ``*``),
+    values nested at most ``MANIFEST_MAX_DEPTH`` levels.
 
     Aliases let a few KB expand to gigabytes once a reader walks the values ("billion laughs");
     a manifest never needs them. The event stream is checked before anything is composed, so a
@@ -103,12 +107,22 @@ def manifest_yaml_load(*, path: Path) -> object:
     if path.stat().st_size > MANIFEST_MAX_BYTES:
         raise ManifestRefused("is larger than 1 MB; a manifest is a short description.")
     text = path.read_text(encoding="utf-8")
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise ManifestRefused(
                 "uses YAML anchors or aliases (& and *), which Arena does not accept: write "
                 "each value out in full."
             )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MANIFEST_MAX_DEPTH:
+                raise ManifestRefused(
+                    f"nests values more than {MANIFEST_MAX_DEPTH} levels deep; a manifest is a "
+                    "few levels of keys and lists."
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return yaml.safe_load(text)
 
 
@@ -216,19 +230,25 @@ def _find_table(*, root: Path, name: str, problems: list[Problem]) -> Path | Non
     return candidates[0]
 
 
-# Caps for every table of a bundle, far above any real task and far below what a crafted file
-# (a few KB of Parquet that decode to billions of rows) would ask of the importing process.
+# Default caps for every table of a bundle, far above any real task and far below what a
+# crafted file (a few KB of Parquet that decode to billions of rows) would ask of the importing
+# process. The decoded cap counts the table as Arrow text; the DataFrame it becomes takes more.
+BUNDLE_MAX_TABLE_BYTES = 500 * 1024 * 1024
 BUNDLE_MAX_ROWS = 20_000_000
 BUNDLE_MAX_DECODED_BYTES = 4 * 1024 * 1024 * 1024
 
 
-def _read(*, path: Path, max_bytes: int, problems: list[Problem]) -> pd.DataFrame | None:
+def _read(
+    *,
+    path: Path,
+    max_bytes: int,
+    problems: list[Problem],
+    max_rows: int = BUNDLE_MAX_ROWS,
+    max_decoded_bytes: int = BUNDLE_MAX_DECODED_BYTES,
+) -> pd.DataFrame | None:
     try:
         return read_table(
-            path=path,
-            max_bytes=max_bytes,
-            max_rows=BUNDLE_MAX_ROWS,
-            max_decoded_bytes=BUNDLE_MAX_DECODED_BYTES,
+            path=path, max_bytes=max_bytes, max_rows=max_rows, max_decoded_bytes=max_decoded_bytes
         )
     except TableReadError as error:
         problems.append(Problem(path.name, str(error)))
@@ -281,8 +301,19 @@ def _type_features(
         frame[name] = numbers
 
 
-def load_bundle(*, path: str | Path, max_table_bytes: int = 500 * 1024 * 1024) -> Bundle:
-    """Reads and checks a bundle folder; raises BundleError listing every problem found."""
+def load_bundle(
+    *,
+    path: str | Path,
+    max_table_bytes: int = BUNDLE_MAX_TABLE_BYTES,
+    max_table_rows: int = BUNDLE_MAX_ROWS,
+    max_table_decoded_bytes: int = BUNDLE_MAX_DECODED_BYTES,
+) -> Bundle:
+    """Reads and checks a bundle folder; raises BundleError listing every problem found.
+
+    Each table may take ``max_table_bytes`` on disk, hold ``max_table_rows`` rows and take
+    ``max_table_decoded_bytes`` once decoded as text (see ``scoring.readers.read_arrow``); a
+    table over a cap is a listed problem, found before its values are decoded.
+    """
     root = Path(path)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -296,7 +327,13 @@ def load_bundle(*, path: str | Path, max_table_bytes: int = 500 * 1024 * 1024) -
         table_path = _find_table(root=root, name=name, problems=problems)
         if table_path is None:
             continue
-        frame = _read(path=table_path, max_bytes=max_table_bytes, problems=problems)
+        frame = _read(
+            path=table_path,
+            max_bytes=max_table_bytes,
+            problems=problems,
+            max_rows=max_table_rows,
+            max_decoded_bytes=max_table_decoded_bytes,
+        )
         if frame is not None:
             frames[name] = frame
     files = {name: _file_name(root, name) for name in frames}

@@ -8,6 +8,7 @@ import codecs
 import contextlib
 import csv
 import io
+import math
 import os
 import zlib
 from collections import Counter
@@ -32,6 +33,7 @@ DEFAULT_MAX_DECODED_BYTES = 1024 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 HEADER_SNIFF_BYTES = 1024 * 1024
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
+SEPARATOR_BYTES = b",\n\r"
 
 
 def read_table(
@@ -64,8 +66,14 @@ def read_arrow(
     Raises TableReadError with a message for the participant when the file is too large (on
     disk, or once decoded: ``max_decoded_bytes``), holds more than ``max_rows`` rows, is empty,
     binary, not UTF-8, uses another delimiter than commas, has no rows, or repeats a column name.
-    A Parquet file is refused from its footer's row count and from the decoded size of its
-    columns before any value is decoded, so a small file cannot claim gigabytes of memory.
+
+    The decoded size is what the table takes as Arrow text: every value's bytes and a 4-byte
+    offset. A small file cannot claim more than that: a Parquet file is refused from its footer
+    (rows, uncompressed size) and from its dictionaries before any value is decoded, then read
+    in batches counted against the cap; gzip is cut at the cap while it inflates; CSV text is
+    refused before parsing when its separators could make cells past the cap. ``max_rows`` (the
+    platform passes the test table's rows and a small margin) is checked from a Parquet footer,
+    and after parsing for CSV, whose table the byte caps already bound.
     """
     path = Path(path)
     size = path.stat().st_size
@@ -77,12 +85,15 @@ def read_arrow(
         head = handle.read(4)
     if head.startswith(PARQUET_MAGIC):
         table = _read_parquet(path, max_rows=max_rows, max_decoded_bytes=max_decoded_bytes)
-    elif head.startswith(GZIP_MAGIC):
-        inflated = _gunzip(path, max_bytes=min(max_bytes, max_decoded_bytes))
-        table = _read_csv_buffer(_arrow_owned(inflated))
     else:
-        with pa.OSFile(str(path)) as source:  # read straight into Arrow's own memory
-            table = _read_csv_buffer(source.read_buffer())
+        if head.startswith(GZIP_MAGIC):
+            # Cut at the cap while inflating; the inflated bytes go once copied to Arrow.
+            data = _arrow_owned(_gunzip(path, max_bytes=min(max_bytes, max_decoded_bytes)))
+        else:
+            with pa.OSFile(str(path)) as source:  # read straight into Arrow's own memory
+                data = source.read_buffer()
+        _check_csv_decoded_size(data, max_decoded_bytes=max_decoded_bytes)
+        table = _read_csv_buffer(data)
     if max_rows is not None and table.num_rows > max_rows:
         raise _too_many_rows(rows=table.num_rows, max_rows=max_rows)
     return table
@@ -118,73 +129,94 @@ def _gunzip(path: Path, *, max_bytes: int) -> bytearray:
     return out
 
 
+# How a Parquet file is kept from decoding past the cap (see docs in ``read_arrow``):
+# 1. the footer: rows per row group (what Arrow reads, whatever the file's total claims), the
+#    uncompressed size, and rows x columns x 4 bytes (every decoded value takes its offset);
+# 2. an upper bound of the decoded size: verbatim-encoded chunks decode to about their
+#    uncompressed size, dictionary-encoded ones to at most rows x their dictionary's longest
+#    value, found by reading one row of each row group, which decodes only the dictionary;
+# 3. only when that bound exceeds the cap: the exact size, read with text columns as
+#    dictionaries (4 bytes a row) in batches that are counted and dropped;
+# 4. the read itself, in batches cast to text and counted as they arrive, so even a file whose
+#    footer understates its pages stops at the cap.
+# Unique ids, the common large column, are never read as a dictionary: hashing them costs 5x.
+PARQUET_BATCH_ROWS = 64 * 1024
+# Sizing batches hold only dictionary indices; Arrow copies a column's dictionary into every
+# batch, so fewer, larger batches copy less.
+SIZING_BATCH_ROWS = 256 * 1024
+# What a decoded text value takes besides its bytes: its offset in the string array.
+OFFSET_BYTES = 4
+# A number, date or time as text: at most about 40 characters ("-1.7976931348623157e+308", a
+# timestamp with nanoseconds and a zone) and its offset. Used only for the upper bound.
+NON_TEXT_BYTES_PER_VALUE = 48
+# Encodings under which every decoded byte is in the page (PLAIN, DELTA_LENGTH_BYTE_ARRAY), or
+# which encode only definition levels (RLE, BIT_PACKED). Dictionary encodings and
+# DELTA_BYTE_ARRAY (values sharing a prefix) let one stored value stand for many decoded ones.
+VERBATIM_ENCODINGS = frozenset({"PLAIN", "RLE", "BIT_PACKED", "DELTA_LENGTH_BYTE_ARRAY"})
+# Arrow cannot read DELTA_BYTE_ARRAY pages as a dictionary, so such columns are sized by
+# decoding them in batches this small: a batch takes this many times the longest value.
+PREFIXED_BATCH_ROWS = 256
+# Dictionaries are sampled with one small read per row group; a file with more row groups that
+# need it is sized exactly instead.
+MAX_SAMPLED_ROW_GROUPS = 256
+
+
 def _read_parquet(path: Path, *, max_rows: int | None, max_decoded_bytes: int) -> pa.Table:
     try:
-        with contextlib.closing(pq.ParquetFile(path)) as parquet:
+        # A path, never a Python file object: Arrow's threads then touch no Python object.
+        # Pre-buffering reads each row group's column chunks at once (at most the file's size),
+        # which reads wide tables faster.
+        with contextlib.closing(pq.ParquetFile(str(path), pre_buffer=True)) as parquet:
+            schema = parquet.schema_arrow
+            names = [name.strip() for name in schema.names]
+            _check_names(names)
+            for name, field in zip(names, schema, strict=True):
+                if pa.types.is_nested(field.type):
+                    raise _not_text(name=name, type_=field.type)
             metadata = parquet.metadata
-            if max_rows is not None and metadata.num_rows > max_rows:
-                raise _too_many_rows(rows=metadata.num_rows, max_rows=max_rows)
+            rows = sum(
+                metadata.row_group(index).num_rows for index in range(metadata.num_row_groups)
+            )
+            if max_rows is not None and rows > max_rows:
+                raise _too_many_rows(rows=rows, max_rows=max_rows)
             stored = sum(
                 metadata.row_group(index).total_byte_size
                 for index in range(metadata.num_row_groups)
             )
-            if stored > max_decoded_bytes:
+            if stored > max_decoded_bytes or rows * len(names) * OFFSET_BYTES > max_decoded_bytes:
                 raise _too_large_decoded(max_decoded_bytes)
-            # Columns stored in under DENSE_BYTES_PER_VALUE a value (a dictionary or delta
-            # encoding at work) are read as a dictionary, as stored, so their decoded size comes
-            # from the dictionary's value lengths before a single value is decoded. Denser
-            # columns, such as unique ids, decode to about their stored size, which is checked
-            # above; reading those as a dictionary would only cost hashing.
-            compact = _compact_text_columns(parquet)
-            table = pq.read_table(path, read_dictionary=compact)
+            columns = schema.names  # as written, to name columns to Arrow
+            bound = _decoded_bound(
+                path=path, metadata=metadata, columns=columns, max_decoded_bytes=max_decoded_bytes
+            )
+            if bound > max_decoded_bytes:
+                _check_decoded_size(
+                    path=path,
+                    schema=schema,
+                    prefixed=_prefixed_columns(metadata=metadata, columns=columns),
+                    max_decoded_bytes=max_decoded_bytes,
+                )
+            batches = _read_text_batches(
+                parquet=parquet, names=names, max_decoded_bytes=max_decoded_bytes
+            )
     except TableReadError:
         raise
     except (pa.ArrowException, OSError) as error:
         raise TableReadError(f"This Parquet file cannot be read: {_first_line(error)}") from None
-    if _decoded_size(table) > max_decoded_bytes:
-        raise _too_large_decoded(max_decoded_bytes)
-    names = [name.strip() for name in table.column_names]
-    _check_names(names)
-    columns = []
-    for name, column in zip(names, table.columns, strict=True):
-        try:
-            columns.append(column.cast(pa.string()))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            raise TableReadError(
-                f"Column {name!r} has type {column.type}, which cannot be read as text or "
-                "numbers; write ids and labels as strings or numbers."
-            ) from None
+    table = pa.Table.from_batches(batches, schema=_text_schema(names))
     if table.num_rows == 0:
         raise TableReadError("The file has columns but no rows.")
-    return pa.table(columns, names=names)
+    return table
 
 
-DENSE_BYTES_PER_VALUE = 4
+def _text_schema(names: list[str]) -> pa.Schema:
+    return pa.schema([pa.field(name, pa.string()) for name in names])
 
 
-def _compact_text_columns(parquet: pq.ParquetFile) -> list[str]:
-    metadata = parquet.metadata
-    text = {
-        field.name
-        for field in parquet.schema_arrow
-        if pa.types.is_string(field.type)
-        or pa.types.is_large_string(field.type)
-        or pa.types.is_binary(field.type)
-        or pa.types.is_large_binary(field.type)
-        or pa.types.is_dictionary(field.type)
-    }
-    stored: dict[str, list[int]] = {}
-    for index in range(metadata.num_row_groups):
-        group = metadata.row_group(index)
-        for position in range(group.num_columns):
-            chunk = group.column(position)
-            totals = stored.setdefault(chunk.path_in_schema, [0, 0])
-            totals[0] += chunk.total_uncompressed_size
-            totals[1] += chunk.num_values
-    return sorted(
-        name
-        for name, (size, values) in stored.items()
-        if name in text and size < DENSE_BYTES_PER_VALUE * max(values, 1)
+def _not_text(*, name: str, type_: pa.DataType) -> TableReadError:
+    return TableReadError(
+        f"Column {name!r} has type {type_}, which cannot be read as text or numbers; write ids "
+        "and labels as strings or numbers."
     )
 
 
@@ -194,20 +226,228 @@ def _too_large_decoded(max_decoded_bytes: int) -> TableReadError:
     )
 
 
-def _decoded_size(table: pa.Table) -> int:
-    """Bytes the table will take once every column is text, computed without decoding."""
+def _decoded_bound(
+    *, path: Path, metadata: pq.FileMetaData, columns: list[str], max_decoded_bytes: int
+) -> float:
+    """An upper bound of the bytes the file takes once every column is text, or infinity.
+
+    ``columns`` names the file's columns in order (the schema is flat: nested types are refused
+    before), so a column chunk's position is its column.
+    """
     total = 0
-    for column in table.columns:
-        for chunk in column.chunks:
-            if pa.types.is_dictionary(chunk.type):
-                lengths = pc.binary_length(chunk.dictionary.cast(pa.large_binary()))
-                per_row = pc.take(lengths, chunk.indices)
-                total += pc.sum(per_row).as_py() or 0
-                total += 8 * len(chunk)  # offsets
+    to_sample: dict[int, list[int]] = {}  # row group -> its dictionary-encoded text columns
+    for group_index in range(metadata.num_row_groups):
+        group = metadata.row_group(group_index)
+        for position in range(group.num_columns):
+            chunk = group.column(position)
+            if chunk.physical_type == "FIXED_LEN_BYTE_ARRAY":
+                width = metadata.schema.column(position).length or 0
+                total += chunk.num_values * (width + NON_TEXT_BYTES_PER_VALUE)
+            elif chunk.physical_type != "BYTE_ARRAY":
+                total += chunk.num_values * NON_TEXT_BYTES_PER_VALUE
+            elif "DELTA_BYTE_ARRAY" in chunk.encodings:
+                return math.inf
+            elif chunk.has_dictionary_page:
+                # Pages that fell back to PLAIN take their uncompressed size; the rest is
+                # added once the dictionary's longest value is known.
+                total += chunk.total_uncompressed_size + chunk.num_values * OFFSET_BYTES
+                to_sample.setdefault(group_index, []).append(position)
+            elif set(chunk.encodings) <= VERBATIM_ENCODINGS:
+                total += chunk.total_uncompressed_size + chunk.num_values * OFFSET_BYTES
             else:
-                # Numbers become text of at most about 24 characters each.
-                total += max(chunk.nbytes, 24 * len(chunk))
+                return math.inf
+    if total > max_decoded_bytes or not to_sample:
+        return total
+    if len(to_sample) > MAX_SAMPLED_ROW_GROUPS:
+        return math.inf
+    sampled = sorted(
+        {columns[position] for positions in to_sample.values() for position in positions}
+    )
+    with contextlib.closing(pq.ParquetFile(str(path), read_dictionary=sampled)) as parquet:
+        for group_index, positions in to_sample.items():
+            longest = _longest_dictionary_values(
+                parquet=parquet,
+                group_index=group_index,
+                columns=[columns[position] for position in positions],
+            )
+            group = metadata.row_group(group_index)
+            for position, length in zip(positions, longest, strict=True):
+                if length is None:
+                    return math.inf
+                total += group.column(position).num_values * length
+                if total > max_decoded_bytes:
+                    return total
     return total
+
+
+def _longest_dictionary_values(
+    *, parquet: pq.ParquetFile, group_index: int, columns: list[str]
+) -> list[int | None]:
+    # One row read as a dictionary decodes the row group's whole dictionary page and one value.
+    batches = parquet.iter_batches(
+        batch_size=1, row_groups=[group_index], columns=columns, use_threads=False
+    )
+    with contextlib.closing(batches):
+        first = next(batches, None)
+    if first is None:
+        return [0] * len(columns)
+    longest: list[int | None] = []
+    for column in first.columns:
+        if not pa.types.is_dictionary(column.type):
+            longest.append(None)
+            continue
+        dictionary = column.dictionary
+        if not _is_binary_like(dictionary.type):
+            dictionary = dictionary.cast(pa.string())
+        longest.append(pc.max(pc.binary_length(dictionary)).as_py() or 0)
+    return longest
+
+
+def _prefixed_columns(*, metadata: pq.FileMetaData, columns: list[str]) -> set[str]:
+    """The columns with DELTA_BYTE_ARRAY pages in any row group."""
+    return {
+        columns[position]
+        for group_index in range(metadata.num_row_groups)
+        for position in range(metadata.num_columns)
+        if "DELTA_BYTE_ARRAY" in metadata.row_group(group_index).column(position).encodings
+    }
+
+
+def _check_decoded_size(
+    *, path: Path, schema: pa.Schema, prefixed: set[str], max_decoded_bytes: int
+) -> None:
+    """Refuses the file if its columns as text exceed the cap, holding no decoded text.
+
+    Text columns are read as dictionaries, so a batch holds 4 bytes a row and the dictionary,
+    and each value's length is looked up from the dictionary's offsets. Columns with
+    DELTA_BYTE_ARRAY pages, which Arrow cannot read so, are decoded a few rows at a time.
+    """
+    text = [
+        field.name
+        for field in schema
+        if field.name not in prefixed
+        and (
+            _is_binary_like(field.type)
+            or pa.types.is_string_view(field.type)
+            or pa.types.is_binary_view(field.type)
+            or pa.types.is_dictionary(field.type)
+        )
+    ]
+    passes = [
+        ([name for name in schema.names if name not in prefixed], SIZING_BATCH_ROWS),
+        ([name for name in schema.names if name in prefixed], PREFIXED_BATCH_ROWS),
+    ]
+    total = 0
+    with contextlib.closing(pq.ParquetFile(str(path), read_dictionary=text)) as parquet:
+        for columns, batch_rows in passes:
+            if not columns:
+                continue
+            batches = parquet.iter_batches(batch_size=batch_rows, columns=columns)
+            with contextlib.closing(batches):
+                for batch in batches:
+                    for name, column in zip(columns, batch.columns, strict=True):
+                        total += _text_bytes(column, name=name.strip())
+                        if total > max_decoded_bytes:
+                            raise _too_large_decoded(max_decoded_bytes)
+
+
+def _read_text_batches(
+    *, parquet: pq.ParquetFile, names: list[str], max_decoded_bytes: int
+) -> list[pa.RecordBatch]:
+    schema = _text_schema(names)
+    kept = []
+    total = 0
+    batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+    with contextlib.closing(batches):
+        for batch in batches:
+            columns = [
+                _as_text(column, name=name)
+                for name, column in zip(names, batch.columns, strict=True)
+            ]
+            total += sum(
+                _text_bytes(column, name=name) for name, column in zip(names, columns, strict=True)
+            )
+            if total > max_decoded_bytes:
+                raise _too_large_decoded(max_decoded_bytes)
+            kept.append(pa.record_batch(columns, schema=schema))
+    return kept
+
+
+def _is_binary_like(type_: pa.DataType) -> bool:
+    return (
+        pa.types.is_string(type_)
+        or pa.types.is_large_string(type_)
+        or pa.types.is_binary(type_)
+        or pa.types.is_large_binary(type_)
+    )
+
+
+def _as_text(array: pa.Array, *, name: str) -> pa.Array:
+    try:
+        return array.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise _not_text(name=name, type_=array.type) from None
+
+
+def _text_bytes(array: pa.Array, *, name: str) -> int:
+    """Bytes ``array`` takes as an Arrow string array: its values' bytes and 4 per offset."""
+    if pa.types.is_dictionary(array.type):
+        return _dictionary_text_bytes(array, name=name)
+    if _is_binary_like(array.type):
+        # The values' bytes lie between the first and the last offset.
+        large = pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type)
+        offsets = np.frombuffer(array.buffers()[1], dtype=np.int64 if large else np.int32)
+        ends = offsets[array.offset : array.offset + len(array) + 1]
+        return OFFSET_BYTES * len(array) + (int(ends[-1] - ends[0]) if len(array) else 0)
+    total = OFFSET_BYTES * len(array)
+    for start in range(0, len(array), PARQUET_BATCH_ROWS):
+        piece = array.slice(start, PARQUET_BATCH_ROWS)
+        if not _is_binary_like(piece.type):
+            piece = _as_text(piece, name=name)  # numbers, as the reader will write them
+        total += pc.sum(pc.binary_length(piece)).as_py() or 0
+    return total
+
+
+def _dictionary_text_bytes(array: pa.DictionaryArray, *, name: str) -> int:
+    # Each row's length is the difference of two offsets of its dictionary value: no value is
+    # decoded, and the work is per row, not per dictionary entry (Arrow hands every batch the
+    # whole dictionary read so far, which grows with each batch of a column of unique values).
+    dictionary = array.dictionary
+    if not _is_binary_like(dictionary.type):
+        dictionary = _as_text(dictionary, name=name)
+    large = pa.types.is_large_string(dictionary.type) or pa.types.is_large_binary(dictionary.type)
+    offsets = np.frombuffer(dictionary.buffers()[1], dtype=np.int64 if large else np.int32)
+    offsets = offsets[dictionary.offset : dictionary.offset + len(dictionary) + 1].astype(np.int64)
+    total = OFFSET_BYTES * len(array)
+    indices = array.indices
+    for start in range(0, len(indices), PARQUET_BATCH_ROWS):
+        piece = indices.slice(start, PARQUET_BATCH_ROWS).drop_null()
+        rows = piece.to_numpy().astype(np.int64)
+        total += int((offsets[rows + 1] - offsets[rows]).sum())
+    return total
+
+
+# How many bytes of CSV are scanned at a time for separators (a temporary of this size).
+SCAN_BYTES = 16 * 1024 * 1024
+
+
+def _check_csv_decoded_size(data: pa.Buffer, *, max_decoded_bytes: int) -> None:
+    """Refuses CSV text whose parsed table could exceed the cap, before parsing it.
+
+    Arrow keeps a cell as its bytes plus a 4-byte offset and a validity bit, so empty cells
+    (",,,,") take up to about six times their size. A file has at most one cell more than it
+    has separators (commas, and newlines or carriage returns), which numpy counts quickly.
+    """
+    per_cell = OFFSET_BYTES + 1
+    if data.size + per_cell * (data.size + 1) <= max_decoded_bytes:
+        return
+    view = np.frombuffer(data, dtype=np.uint8)
+    separators = 0
+    for start in range(0, len(view), SCAN_BYTES):
+        piece = view[start : start + SCAN_BYTES]
+        separators += sum(int(np.count_nonzero(piece == byte)) for byte in SEPARATOR_BYTES)
+    if data.size + per_cell * (separators + 1) > max_decoded_bytes:
+        raise _too_large_decoded(max_decoded_bytes)
 
 
 def _arrow_owned(data: bytes | bytearray) -> pa.Buffer:
