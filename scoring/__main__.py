@@ -16,7 +16,7 @@ import sys
 from scoring.bundle import BundleError, read_answers, read_public_task
 from scoring.engine import score_predictions
 from scoring.errors import InvalidPredictions, TableReadError
-from scoring.readers import read_arrow
+from scoring.readers import predictions_row_cap, read_arrow
 from scoring.validation import check_predictions
 
 
@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         task = read_public_task(path=args.bundle_dir)
-        predictions = read_arrow(path=args.predictions)
+        predictions = read_arrow(
+            path=args.predictions,
+            max_rows=predictions_row_cap(expected_rows=len(task.test_ids)),
+        )
         if args.command == "validate":
             check_predictions(spec=task.spec, predictions=predictions, expected_ids=task.test_ids)
             print(f"valid: {len(task.test_ids)} predictions for {args.bundle_dir}")

@@ -36,6 +36,20 @@ OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 SEPARATOR_BYTES = b",\n\r"
 
 
+# A predictions file may hold a few more rows than the test table (duplicates, which the
+# validation names precisely), never many: 1% more, and at least 1,000.
+PREDICTION_ROWS_MARGIN = 1000
+
+
+def predictions_row_cap(*, expected_rows: int) -> int:
+    """The most rows a predictions file for a test table of ``expected_rows`` may hold.
+
+    Pass it as ``max_rows`` when reading predictions, so that a file declaring millions of rows
+    is refused from its Parquet footer before anything is read.
+    """
+    return expected_rows + max(PREDICTION_ROWS_MARGIN, expected_rows // 100)
+
+
 def read_table(
     *,
     path: str | os.PathLike,
