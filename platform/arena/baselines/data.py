@@ -4,8 +4,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from scoring.bundle import (
+    BUNDLE_MAX_DECODED_BYTES,
+    BUNDLE_MAX_ROWS,
+    BUNDLE_MAX_TABLE_BYTES,
+    manifest_yaml_load,
+)
 from scoring.readers import read_table
 
 CLASSIFICATION_TABLES = ("train", "test")
@@ -38,14 +43,19 @@ def _find(root: Path, name: str) -> Path:
 def read_public_data(*, root: str | Path) -> PublicData:
     """Reads task.yaml and the public tables of a bundle; numeric columns become numbers."""
     root = Path(root)
-    manifest = yaml.safe_load((root / "task.yaml").read_text(encoding="utf-8"))
+    manifest = manifest_yaml_load(path=root / "task.yaml")
     kind = manifest["kind"]
     columns = {str(name): str(kind_) for name, kind_ in manifest["columns"].items()}
     label = str(manifest.get("label") or "label")
     names = CLASSIFICATION_TABLES if kind == "classification" else MATCHING_TABLES
     tables = {}
     for name in names:
-        frame = read_table(path=_find(root, name))
+        frame = read_table(
+            path=_find(root, name),
+            max_bytes=BUNDLE_MAX_TABLE_BYTES,
+            max_rows=BUNDLE_MAX_ROWS,
+            max_decoded_bytes=BUNDLE_MAX_DECODED_BYTES,
+        )
         for column, column_type in columns.items():
             if column_type == "numeric" and column in frame.columns:
                 frame[column] = pd.to_numeric(frame[column], errors="coerce")

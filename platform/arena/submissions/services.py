@@ -38,6 +38,7 @@ from scoring import (
     score_predictions,
 )
 from scoring.confidence import report_intervals
+from scoring.readers import predictions_row_cap
 
 logger = logging.getLogger(__name__)
 
@@ -469,16 +470,6 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
     _store_intervals(submission_id=submission_id, task=task, report=report)
     _store_codes(submission=submission, task=task, report=report)
     return SubmissionStatus.SCORED
-
-
-# A predictions file never needs more rows than the answer key; a few more still get a precise
-# message about extra ids rather than a refusal by size.
-PREDICTION_ROWS_MARGIN = 1000
-
-
-def predictions_row_cap(*, expected_rows: int) -> int:
-    """The most rows a predictions file for a task with ``expected_rows`` test rows may hold."""
-    return expected_rows + max(PREDICTION_ROWS_MARGIN, expected_rows // 100)
 
 
 def _store_codes(*, submission: Submission, task: Task, report) -> None:

@@ -64,10 +64,15 @@ def read_column_names(*, file, file_format: str) -> list[str]:
 
 
 def parquet_row_count(*, file) -> int:
-    """The number of rows a Parquet file's footer declares (nothing else is read)."""
+    """The number of rows a Parquet file's footer declares (nothing else is read).
+
+    Summed over the row groups, which is what a reader decodes, rather than the file's total,
+    which a crafted footer can set apart from them.
+    """
     file.seek(0)
     try:
-        return pq.read_metadata(file).num_rows
+        metadata = pq.read_metadata(file)
+        return sum(metadata.row_group(index).num_rows for index in range(metadata.num_row_groups))
     except (pa.ArrowException, OSError) as error:
         raise UserFacingError(f"This Parquet file cannot be read ({error}).") from None
 
