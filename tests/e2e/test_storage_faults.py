@@ -72,6 +72,13 @@ def _stop(process: subprocess.Popen, log: Path) -> None:
     print(log.read_text()[-3000:])
 
 
+def logged_in_as_alice(base: str) -> requests.Session:
+    web = requests.Session()
+    login = {"username": "alice", "password": "correct-horse-battery-staple"}
+    csrf_post(web, f"{base}/accounts/login/", login)
+    return web
+
+
 def _predictions(megabytes: float) -> bytes:
     row = b"some-id,some-label\n"
     return b"id,label\n" + row * int(megabytes * 1024 * 1024 / len(row))
@@ -116,12 +123,7 @@ def test_a_full_disk_answers_507_and_leaves_nothing(participant, alice, tmp_path
         assert small.headers["Content-Type"] == "application/json"
 
         # The page: JSON for its upload script, a page for a plain form post.
-        web = requests.Session()
-        csrf_post(
-            web,
-            f"{base}/accounts/login/",
-            {"username": "alice", "password": "correct-horse-battery-staple"},
-        )
+        web = logged_in_as_alice(base)
         task_url = f"{base}/c/{task.competition.slug}/tasks/{task.slug}/"
         form = {"csrfmiddlewaretoken": csrf_token(web, task_url)}
         upload = {"file": ("page.csv", _predictions(0.01), "text/csv")}
@@ -148,12 +150,7 @@ def test_an_upload_cut_by_a_killed_web_worker_is_swept_from_arenas_folder(partic
     process, base, log = _web(tmp_path)
     spool = Path(settings.FILE_UPLOAD_TEMP_DIR)
     try:
-        web = requests.Session()
-        csrf_post(
-            web,
-            f"{base}/accounts/login/",
-            {"username": "alice", "password": "correct-horse-battery-staple"},
-        )
+        web = logged_in_as_alice(base)
         task_url = f"{base}/c/{task.competition.slug}/tasks/{task.slug}/"
         token = csrf_token(web, task_url)
         before = set(spool.iterdir()) if spool.exists() else set()
