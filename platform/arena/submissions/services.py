@@ -447,48 +447,60 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
         )
         return SubmissionStatus.INVALID
 
+    recorded = _record_scores(submission=submission, task=task, report=report, token=token)
+    return SubmissionStatus.SCORED if recorded else None
+
+
+def _record_scores(*, submission: Submission, task: Task, report, token: str) -> bool:
+    """Writes scores, their intervals, the explanation and the class codes as one step.
+
+    Everything is computed first; the codes file (stored under a key of this attempt) is
+    written before the transaction and removed if the transaction does not happen, so a crash
+    anywhere leaves either a scored submission with all of its results or none of them. The
+    codes file of an earlier version is deleted once the new one is committed. False when the
+    submission is no longer this attempt's to finish (its lease went to another worker).
+    """
+    intervals = report_intervals(report=report, kind=task.kind)
     scores = [
         Score(
-            submission_id=submission_id,
+            submission_id=submission.pk,
             task_version=task.version,
             split=split,
             metric=metric,
             value=float(value),
+            ci_low=intervals.get(split, {}).get(metric, (None, None))[0],
+            ci_high=intervals.get(split, {}).get(metric, (None, None))[1],
         )
         for split, values in (("public", report.public), ("private", report.private))
         for metric, value in values.items()
     ]
-    with transaction.atomic():
-        finished = _finish(
-            submission_id=submission_id, token=token, status=SubmissionStatus.SCORED, messages=[]
-        )
-        if not finished:
-            return None
-        Score.objects.bulk_create(scores)
-        Submission.objects.filter(pk=submission_id).update(public_details=report.public_details)
-    # The score is visible now; its confidence intervals follow a moment later.
-    _store_intervals(submission_id=submission_id, task=task, report=report)
-    _store_codes(submission=submission, task=task, report=report)
-    return SubmissionStatus.SCORED
-
-
-def _store_codes(*, submission: Submission, task: Task, report) -> None:
-    """Keeps the predictions as compact class codes so pairs of entries can be compared later."""
     buffer = io.BytesIO()
     np.save(buffer, report.aligned_labels.astype(np.int32), allow_pickle=False)
-    key = f"{submission.file_key}.v{task.version}.codes.npy"
-    files.delete_quietly(key)
-    files.save_bytes(key=key, data=buffer.getvalue())
-    Submission.objects.filter(pk=submission.pk).update(codes_key=key)
-
-
-def _store_intervals(*, submission_id: int, task: Task, report) -> None:
-    intervals = report_intervals(report=report, kind=task.kind)
-    for split, by_metric in intervals.items():
-        for metric, (low, high) in by_metric.items():
-            Score.objects.filter(
-                submission_id=submission_id, task_version=task.version, split=split, metric=metric
-            ).update(ci_low=low, ci_high=high)
+    codes_key = f"{submission.file_key}.v{task.version}.{token[:8]}.codes.npy"
+    files.save_bytes(key=codes_key, data=buffer.getvalue())
+    superseded = Submission.objects.filter(pk=submission.pk).values_list("codes_key", flat=True)
+    previous = superseded.first() or ""
+    try:
+        with transaction.atomic():
+            finished = _finish(
+                submission_id=submission.pk,
+                token=token,
+                status=SubmissionStatus.SCORED,
+                messages=[],
+            )
+            if finished:
+                Score.objects.bulk_create(scores)
+                Submission.objects.filter(pk=submission.pk).update(
+                    public_details=report.public_details, codes_key=codes_key
+                )
+    except BaseException:
+        files.delete_quietly(codes_key)
+        raise
+    if not finished:  # another worker holds it now: this attempt's file is nobody's
+        files.delete_quietly(codes_key)
+    elif previous and previous != codes_key:
+        files.delete_quietly(previous)
+    return finished
 
 
 def _finish(*, submission_id: int, token: str, status: str, messages: list[str]) -> bool:

@@ -1,0 +1,56 @@
+"""A score is recorded in one step (issue 15): values, intervals, the public explanation and the
+class codes appear together or not at all; a rescore replaces the codes file, and an attempt
+that lost its lease leaves no file behind."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from arena.competitions.services import task_change_metric
+from arena.core.files import private_storage
+from arena.submissions.models import Score, Submission
+from arena.submissions.services import _score_claimed, submission_create, submission_score
+from tests.integration.helpers import csv_upload, stored_files
+
+
+def codes_files(submission) -> set[str]:
+    """The codes files stored for ``submission`` (the storage folder outlives each test)."""
+    return {
+        name
+        for name in stored_files(settings.PRIVATE_FILES_ROOT)
+        if name.startswith(submission.file_key) and "codes" in name
+    }
+
+
+def test_every_score_comes_with_its_interval_and_codes(alice, alice_team, products):
+    task, data = products
+    submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
+    assert submission_score(submission_id=submission.pk) == "scored"
+    submission.refresh_from_db()
+    scores = Score.objects.filter(submission=submission)
+    assert scores.count() == 6
+    assert not scores.filter(ci_low__isnull=True).exists()
+    assert submission.public_details and private_storage().exists(submission.codes_key)
+
+
+def test_a_rescore_replaces_the_codes_file(alice, alice_team, products):
+    task, data = products
+    submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
+    submission_score(submission_id=submission.pk)
+    first = Submission.objects.get(pk=submission.pk).codes_key
+    task_change_metric(task=task, metric="accuracy")
+    assert submission_score(submission_id=submission.pk) == "scored"
+    second = Submission.objects.get(pk=submission.pk).codes_key
+    assert second != first and ".v2." in second
+    assert codes_files(submission) == {second}  # the superseded file is gone
+
+
+def test_an_attempt_that_lost_its_lease_writes_nothing(alice, alice_team, products):
+    task, data = products
+    submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
+    Submission.objects.filter(pk=submission.pk).update(
+        status="scoring", claim_token="b" * 32, heartbeat_at=timezone.now()
+    )
+    assert _score_claimed(submission_id=submission.pk, token="a" * 32) is None
+    assert not Score.objects.filter(submission=submission).exists()
+    assert codes_files(submission) == set()
+    assert Submission.objects.get(pk=submission.pk).codes_key == ""
