@@ -19,6 +19,12 @@ EXTRA_METRICS: dict[str, tuple[str, ...]] = {"classification": (), "matching": (
 LOWER_IS_BETTER = frozenset({"log_loss"})
 
 
+def ideal_value(metric: str) -> float:
+    """The best value ``metric`` can take: 0 for log loss, 1 for accuracy, F1, precision and
+    recall. Baseline-normalized scores measure how much of the way to it a method goes."""
+    return 0.0 if metric in LOWER_IS_BETTER else 1.0
+
+
 def higher_is_better(metric: str) -> bool:
     """Whether a bigger value of ``metric`` is a better submission."""
     return metric not in LOWER_IS_BETTER

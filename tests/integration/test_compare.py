@@ -89,7 +89,48 @@ def test_friedman_and_win_tie_loss_against_the_baseline(arena_with_methods):
     assert 0 <= block.friedman.p_value <= 1
     by_method = {row.method_name: row for row in rows}
     knn = by_method["kNN"]
-    assert knn.wins == 0 and knn.losses + knn.ties == 2
+    tally = knn.against_baseline[block.track.pk]
+    assert tally["wins"] == 0 and tally["losses"] + tally["ties"] == 2
+
+
+def test_win_tie_loss_counts_each_tracks_tasks_only(arena_with_methods, offers, alice, make_user):
+    """Issue 15: a method's tally in one track counted the tasks of every track."""
+    competition, first, _ = arena_with_methods
+    matching, _ = offers
+    robot = Team.objects.get(name="AutoGluon (fast)").memberships.get().user
+    for user, method in ((robot, "AutoGluon"), (alice, "<b>GBDT</b>")):
+        key = answers_with_usage(matching)[["id", "label"]]
+        submission = submit_scored(matching, user, key)
+        submission.method_name = method
+        submission.save(update_fields=["method_name"])
+    _, rows = comparison(competition=competition, private=False)
+    gbdt = {row.method_name: row for row in rows}["<b>GBDT</b>"]
+    classification = sum(gbdt.against_baseline[first.track.pk].values())
+    assert classification == 2  # its two classification tasks, not the matching one
+    assert sum(gbdt.against_baseline[matching.track.pk].values()) == 1
+
+
+def test_normalized_scores_are_bounded_and_defined_when_the_baseline_leads(
+    competition, products, alice, make_user
+):
+    """Issue 15: (score - baseline) / (best - baseline) blew up near the baseline and was
+    undefined when the baseline led; against the ideal score it is bounded by 1."""
+    task, _ = products
+    robot = make_user("robot")
+    baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
+    Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
+    team_create(competition=competition, user=alice, name="Alpha")
+    for user, method, errors in ((robot, "AutoGluon", 4), (alice, "Close", 5)):
+        submission = submit_scored(task, user, with_public_errors(task, errors))
+        submission.method_name = method
+        submission.save(update_fields=["method_name"])
+    _, rows = comparison(competition=competition, private=False)
+    by_method = {row.method_name: row.cells[task.pk] for row in rows}
+    close, reference = by_method["Close"], by_method["AutoGluon"]
+    assert reference.normalized == 0.0  # the baseline leads, and the figure is still defined
+    expected = (close.value - reference.value) / (1.0 - reference.value)
+    assert close.normalized == pytest.approx(expected)
+    assert -1.0 < close.normalized < 0.0  # a little worse: a little below zero, not -118
 
 
 def test_reviewers_see_the_page_with_a_diagram_participants_do_not(

@@ -14,6 +14,7 @@ from arena.leaderboards.selectors import is_revealed
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.teams.selectors import standing_teams, team_for_user
 from scoring import higher_is_better
+from scoring.metrics import ideal_value
 from scoring.statistics import (
     friedman,
     indistinguishable_groups,
@@ -98,9 +99,8 @@ class MethodRow:
     is_baseline: bool
     cells: dict[int, Cell] = field(default_factory=dict)
     track_summary: dict[int, dict] = field(default_factory=dict)
-    wins: int = 0
-    ties: int = 0
-    losses: int = 0
+    # Per track: {"wins", "ties", "losses"} against the baseline on that track's tasks only.
+    against_baseline: dict = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -191,19 +191,18 @@ def _rank_and_normalize(*, task: Task, rows: list[MethodRow]) -> None:
         for row in present
         if row.is_baseline and row.method_name == BASELINE_METHOD
     ]
-    best = values.max() if task.higher_is_better else values.min()
     low, high = values.min(), values.max()
+    ideal = ideal_value(task.metric)
     for row, rank in zip(present, task_ranks, strict=True):
         cell = row.cells[task.pk]
         cell.rank = float(rank)
         cell.shade = float((cell.value - low) / (high - low)) if high > low else 1.0
         if not task.higher_is_better:
             cell.shade = 1.0 - cell.shade
-        if baseline and best != baseline[0]:
-            reference = baseline[0] if task.higher_is_better else -baseline[0]
-            value = cell.value if task.higher_is_better else -cell.value
-            top = best if task.higher_is_better else -best
-            cell.normalized = float((value - reference) / (top - reference))
+        # The share of the baseline's distance to the ideal score that the method closes: 1 at
+        # the ideal, 0 at the baseline, negative below it; undefined when the baseline is ideal.
+        if baseline and baseline[0] != ideal:
+            cell.normalized = float((cell.value - baseline[0]) / (ideal - baseline[0]))
 
 
 def _summarize_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
@@ -245,7 +244,7 @@ def _test_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
 
 def _against_baseline(*, blocks: list[TrackBlock], rows: list[MethodRow]) -> None:
     """Win when the method's 95% interval lies wholly beyond the baseline's score, loss when
-    wholly short of it, tie otherwise."""
+    wholly short of it, tie otherwise; counted per track, on that track's tasks only."""
     for block in blocks:
         for task in block.tasks:
             baseline = next(
@@ -270,12 +269,15 @@ def _against_baseline(*, blocks: list[TrackBlock], rows: list[MethodRow]) -> Non
                     low, high, reference = -high, -low, -baseline.value
                 else:
                     reference = baseline.value
+                tally = row.against_baseline.setdefault(
+                    block.track.pk, {"wins": 0, "ties": 0, "losses": 0}
+                )
                 if low > reference:
-                    row.wins += 1
+                    tally["wins"] += 1
                 elif high < reference:
-                    row.losses += 1
+                    tally["losses"] += 1
                 else:
-                    row.ties += 1
+                    tally["ties"] += 1
 
 
 def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
