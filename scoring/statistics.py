@@ -10,6 +10,49 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+# Up to this many tasks every subset is tried; beyond, tasks are dropped greedily.
+EXHAUSTIVE_BLOCK_TASKS = 12
+
+
+def largest_complete_block(
+    *, present: np.ndarray, min_methods: int = 3, min_tasks: int = 2
+) -> tuple[list[int], list[int]]:
+    """The largest block of methods x tasks in which every method has a score on every task.
+
+    ``present`` is a boolean matrix, methods by tasks. Rank tests such as Friedman's need a
+    complete block; counting a missing score as zero or as the worst rank would rank coverage,
+    not quality. Returns (method indices, task indices) of the block with the most cells (ties:
+    more tasks), with at least ``min_methods`` methods and ``min_tasks`` tasks, or two empty
+    lists when there is none.
+    """
+    present = np.asarray(present, dtype=bool)
+    methods, tasks = present.shape
+    best: tuple[int, int, list[int], list[int]] = (0, 0, [], [])
+
+    def consider(task_subset: list[int]) -> None:
+        nonlocal best
+        if len(task_subset) < min_tasks:
+            return
+        rows = [int(m) for m in np.flatnonzero(present[:, task_subset].all(axis=1))]
+        if len(rows) < min_methods:
+            return
+        candidate = (len(rows) * len(task_subset), len(task_subset), rows, list(task_subset))
+        if candidate[:2] > best[:2]:
+            best = candidate
+
+    if tasks <= EXHAUSTIVE_BLOCK_TASKS:
+        for mask in range(1, 2**tasks):
+            consider([task for task in range(tasks) if mask >> task & 1])
+    else:
+        # Drop the task the fewest methods have until the block is complete enough; keep the
+        # best block seen on the way.
+        remaining = list(range(tasks))
+        while len(remaining) >= min_tasks:
+            consider(remaining)
+            coverage = present[:, remaining].sum(axis=0)
+            remaining.pop(int(np.argmin(coverage)))
+    return best[2], best[3]
+
 
 def ranks(*, scores: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
     """Ranks of methods (columns) within each task (rows); 1 is best, ties averaged."""

@@ -247,3 +247,23 @@ def test_matrix_page_costs_the_same_queries_with_more_tasks_and_teams(
     blocks, rows = comparison(competition=competition, private=False)
     assert len(blocks[0].tasks) == 3 and len(rows) == 6
     assert queries() == before
+
+
+def test_a_track_with_an_empty_task_still_gets_a_friedman_test(
+    arena_with_methods, competition, reviewer_client
+):
+    """Issue 15: one task with no entries disabled the Friedman test for its whole track."""
+    _, first, _ = arena_with_methods
+    data = synthetic.classification_data(rows=120, seed=21)
+    task_create(
+        competition=competition, track=first.track, slug="empty", title="Nobody here yet",
+        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
+        answers=data.answers, public_fraction=0.5,
+    )  # fmt: skip
+    blocks, _ = comparison(competition=competition, private=False)
+    block = blocks[0]
+    assert block.friedman is not None
+    assert len(block.tasks_tested) == 2 and len(block.methods_tested) == 4
+    assert "Nobody here yet" in block.note
+    page = reviewer_client.get(reverse("compare:comparison", args=[competition.slug]))
+    assert "tasks left out: Nobody here yet" in page.content.decode()

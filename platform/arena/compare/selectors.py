@@ -18,6 +18,7 @@ from scoring.metrics import ideal_value
 from scoring.statistics import (
     friedman,
     indistinguishable_groups,
+    largest_complete_block,
     nemenyi_critical_difference,
     ranks,
 )
@@ -114,6 +115,7 @@ class TrackBlock:
     friedman: object | None = None
     critical_difference: float | None = None
     methods_tested: list[MethodRow] = field(default_factory=list)
+    tasks_tested: list[Task] = field(default_factory=list)
     groups: list[list[int]] = field(default_factory=list)
     note: str = ""
 
@@ -221,25 +223,49 @@ def _summarize_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
 
 
 def _test_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
-    """Friedman and Nemenyi over the methods that have a score on every task of the track."""
-    complete = [row for row in rows if all(t.pk in row.cells for t in block.tasks)]
-    if len(block.tasks) < 2 or len(complete) < 3:
+    """Friedman and Nemenyi on the largest complete block of the track: the methods and tasks
+    where every method has a score on every task. A missing score is missing, not a zero."""
+    tasks = block.tasks
+    present = np.array([[t.pk in row.cells for t in tasks] for row in rows], dtype=bool)
+    if not len(rows) or not len(tasks):
+        chosen_rows, chosen_tasks = [], []
+    else:
+        chosen_rows, chosen_tasks = largest_complete_block(present=present)
+    if not chosen_tasks:
         block.note = (
-            "The Friedman test needs at least 2 tasks and 3 methods with a score on every task "
-            f"of the track (here: {len(block.tasks)} task(s), {len(complete)} such method(s))."
+            "No 3 methods share a score on 2 tasks of this track yet, so no rank test can run "
+            f"({len(tasks)} task(s), {len(rows)} method(s) in the comparison)."
         )
         return
-    scores = np.array([[row.cells[t.pk].value for row in complete] for t in block.tasks])
-    higher = block.tasks[0].higher_is_better
+    complete = [rows[index] for index in chosen_rows]
+    tested_tasks = [tasks[index] for index in chosen_tasks]
+    scores = np.array([[row.cells[t.pk].value for row in complete] for t in tested_tasks])
+    higher = tested_tasks[0].higher_is_better
     block.friedman = friedman(scores=scores, higher_is_better=higher)
     block.critical_difference = nemenyi_critical_difference(
-        methods=len(complete), tasks=len(block.tasks)
+        methods=len(complete), tasks=len(tested_tasks)
     )
     block.methods_tested = complete
+    block.tasks_tested = tested_tasks
     block.groups = indistinguishable_groups(
         average_ranks=block.friedman.average_ranks,
         critical_difference=block.critical_difference,
     )
+    left_tasks = [t.title for t in tasks if t.pk not in {x.pk for x in tested_tasks}]
+    tested = {id(row) for row in complete}
+    left_methods = [
+        row.label for row in rows if id(row) not in tested and any(t.pk in row.cells for t in tasks)
+    ]
+    if left_tasks or left_methods:
+        parts = []
+        if left_tasks:
+            parts.append(f"tasks left out: {', '.join(left_tasks)}")
+        if left_methods:
+            parts.append(f"methods left out: {', '.join(left_methods)}")
+        block.note = (
+            "The test runs on the largest block in which every method has a score on every "
+            f"task; {'; '.join(parts)} (a score is missing there)."
+        )
 
 
 def _against_baseline(*, blocks: list[TrackBlock], rows: list[MethodRow]) -> None:

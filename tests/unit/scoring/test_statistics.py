@@ -104,3 +104,40 @@ def test_paired_bootstrap_of_identical_entries_is_a_tie():
     )
     assert result.difference == 0 and result.ci_low == 0 == result.ci_high
     assert result.p_value == 1.0
+
+
+def test_largest_complete_block_leaves_out_an_empty_task_and_a_sparse_method():
+    from scoring.statistics import largest_complete_block
+
+    present = np.array(
+        [
+            [True, True, True, False],  # four methods on tasks 0-2; nobody entered task 3
+            [True, True, True, False],
+            [True, True, True, False],
+            [True, False, True, False],  # this one skipped task 1
+        ]
+    )
+    methods, tasks = largest_complete_block(present=present)
+    # 3 methods x 3 tasks (9 cells) beats 4 methods x 2 tasks (8 cells).
+    assert (methods, tasks) == ([0, 1, 2], [0, 1, 2])
+
+
+def test_largest_complete_block_takes_the_most_cells_and_says_when_there_is_none():
+    from scoring.statistics import largest_complete_block
+
+    present = np.ones((6, 3), dtype=bool)
+    present[5, 2] = False
+    # 5 methods x 3 tasks (15 cells) beats 6 methods x 2 tasks (12 cells).
+    assert largest_complete_block(present=present) == ([0, 1, 2, 3, 4], [0, 1, 2])
+    present[:, 1:] = False  # one task left with scores: no block of 2 tasks
+    assert largest_complete_block(present=present) == ([], [])
+
+
+def test_largest_complete_block_beyond_the_exhaustive_search_stays_complete():
+    from scoring.statistics import largest_complete_block
+
+    rng = np.random.default_rng(3)
+    present = rng.random((8, 16)) < 0.85
+    methods, tasks = largest_complete_block(present=present)
+    assert len(methods) >= 3 and len(tasks) >= 2
+    assert present[np.ix_(methods, tasks)].all()
