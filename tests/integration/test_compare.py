@@ -267,3 +267,28 @@ def test_a_track_with_an_empty_task_still_gets_a_friedman_test(
     assert "Nobody here yet" in block.note
     page = reviewer_client.get(reverse("compare:comparison", args=[competition.slug]))
     assert "tasks left out: Nobody here yet" in page.content.decode()
+
+
+def test_the_private_comparison_takes_each_teams_finals_as_the_private_board_does(
+    competition, products, alice
+):
+    """Issue 15: the private matrix took each method's best private score among all its
+    submissions, an optimistic choice nobody made; the team's final selection decides."""
+    from arena.submissions.services import submission_set_final
+    from tests.integration.helpers import predictions_with_private_errors
+
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    chosen = submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=8))
+    luckier = submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=0))
+    for submission in (chosen, luckier):
+        submission.method_name = "GBDT"
+        submission.save(update_fields=["method_name"])
+    submission_set_final(submission=chosen, user=alice, is_final=True)
+
+    _, rows = comparison(competition=competition, private=True)
+    cell = {row.method_name: row for row in rows}["GBDT"].cells[task.pk]
+    assert cell.submission_id == chosen.pk
+    private_of_chosen = chosen.scores.get(split="private", metric=task.metric).value
+    assert cell.value == pytest.approx(private_of_chosen)
+    assert cell.value < luckier.scores.get(split="private", metric=task.metric).value

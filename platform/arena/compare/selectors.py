@@ -10,7 +10,7 @@ from django.db.models import F
 
 from arena.competitions.models import Competition, Task, Track
 from arena.competitions.selectors import user_is_organizer
-from arena.leaderboards.selectors import is_revealed
+from arena.leaderboards.selectors import Entry, final_selection, is_revealed
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.teams.selectors import standing_teams, team_for_user
 from scoring import higher_is_better
@@ -123,8 +123,10 @@ class TrackBlock:
 def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
     """Per task, each (team, method name)'s best current score on the task's primary metric.
 
-    One query for the whole competition, so the matrix costs the same number of queries for
-    5 tasks or 50.
+    On the private split only each team's final selection takes part (the submissions it
+    marked final, else its best by public score), as on the private leaderboards: a method's
+    private cell is what the team put forward, not the luckiest of its many tries. One query
+    for the whole competition, so the matrix costs the same number of queries for 5 tasks or 50.
     """
     rows = Score.objects.filter(
         standing_teams(team_path="submission__team"),
@@ -132,27 +134,73 @@ def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
         submission__status=SubmissionStatus.SCORED,
         task_version=F("submission__task__version"),
         metric=F("submission__task__metric"),
-        split=split,
+        split__in=["public", "private"] if split == "private" else ["public"],
     ).values_list(
         "submission__task_id",
         "metric",
         "submission__team_id",
         "submission__method_name",
+        "split",
         "value",
         "ci_low",
         "ci_high",
         "submission__created_at",
         "submission_id",
+        "submission__is_final",
     )
+    cells: dict[int, dict[int, dict]] = defaultdict(dict)  # task -> submission -> its fields
+    for (
+        task_id,
+        metric,
+        team_id,
+        method,
+        row_split,
+        value,
+        low,
+        high,
+        created,
+        sub_id,
+        final,
+    ) in rows:
+        record = cells[task_id].setdefault(
+            sub_id,
+            {"metric": metric, "team_id": team_id, "method": method, "created_at": created},
+        )
+        record["is_final"] = final
+        record[row_split] = Cell(value, low, high, created, sub_id)
     best: dict[int, dict[tuple[int, str], Cell]] = defaultdict(dict)
-    for task_id, metric, team_id, method_name, value, low, high, created_at, sub_id in rows:
-        higher = higher_is_better(metric)
-        key = (team_id, method_name or "(unnamed)")
-        current = best[task_id].get(key)
-        better = current is None or (value > current.value if higher else value < current.value)
-        if better:
-            best[task_id][key] = Cell(value, low, high, created_at, sub_id)
+    for task_id, submissions in cells.items():
+        allowed = (
+            _finals(submissions=submissions, limit=competition.final_selection_limit)
+            if split == "private"
+            else set(submissions)
+        )
+        for sub_id, record in submissions.items():
+            cell = record.get(split)
+            if sub_id not in allowed or cell is None:
+                continue
+            higher = higher_is_better(record["metric"])
+            key = (record["team_id"], record["method"] or "(unnamed)")
+            current = best[task_id].get(key)
+            if current is None or (
+                cell.value > current.value if higher else cell.value < current.value
+            ):
+                best[task_id][key] = cell
     return best
+
+
+def _finals(*, submissions: dict[int, dict], limit: int) -> set[int]:
+    """The ids of each team's final selection among one task's submissions."""
+    entries = []
+    for sub_id, record in submissions.items():
+        entry = Entry(
+            sub_id, record["team_id"], "", False, record["created_at"], record["is_final"]
+        )
+        entry.public = record["public"].value if "public" in record else None
+        entries.append(entry)
+    higher = higher_is_better(next(iter(submissions.values()))["metric"])
+    chosen = final_selection(entries=entries, higher=higher, limit=limit)
+    return {entry.submission_id for finals in chosen.values() for entry in finals}
 
 
 def comparison(*, competition: Competition, private: bool) -> tuple[list[TrackBlock], list]:
