@@ -161,8 +161,8 @@ def test_export_long_format_is_public_only_before_the_reveal(reviewer_client, ar
             else pd.read_parquet(io.BytesIO(body))
         )
         assert list(frame.columns) == [
-            "team", "method", "task", "track", "split", "metric", "value", "ci_low",
-            "ci_high", "submitted_at",
+            "submission_id", "team", "method", "task", "track", "split", "metric", "value",
+            "ci_low", "ci_high", "submitted_at", "code_url", "tags",
         ]  # fmt: skip
         assert set(frame["split"]) == {"public"}
         assert len(frame) == 8 * 3  # 8 submissions x 3 metrics
@@ -292,3 +292,39 @@ def test_the_private_comparison_takes_each_teams_finals_as_the_private_board_doe
     private_of_chosen = chosen.scores.get(split="private", metric=task.metric).value
     assert cell.value == pytest.approx(private_of_chosen)
     assert cell.value < luckier.scores.get(split="private", metric=task.metric).value
+
+
+def test_rank_tests_download_at_full_precision_and_follow_the_page(
+    reviewer_client, arena_with_methods
+):
+    import json
+
+    competition, _, _ = arena_with_methods
+    blocks, _ = comparison(competition=competition, private=False)
+    block = blocks[0]
+    url = reverse("compare:statistics", args=[competition.slug, "json"])
+    report = json.loads(reviewer_client.get(url).content)
+    assert report["split"] == "public"
+    track = report["tracks"][0]
+    assert track["friedman_p_value"] == float(block.friedman.p_value)  # every digit
+    assert track["friedman_statistic"] == float(block.friedman.statistic)
+    assert track["critical_difference"] == float(block.critical_difference)
+    ranks = {entry["method"]: entry["average_rank"] for entry in track["methods"]}
+    assert len(ranks) == 4 and sorted(ranks.values()) == sorted(block.friedman.average_ranks)
+
+    # A reviewer asking for the private split before the reveal gets the public one.
+    private_ask = json.loads(reviewer_client.get(url + "?board=private").content)
+    assert private_ask["split"] == "public"
+
+    csv_url = reverse("compare:statistics", args=[competition.slug, "csv"])
+    body = io.BytesIO(reviewer_client.get(csv_url).content)
+    frame = pd.read_csv(body, float_precision="round_trip")
+    assert len(frame) == 4
+    assert float(frame["friedman_p_value"][0]) == float(block.friedman.p_value)
+    assert "'=Bravo" in set(frame["team"])  # a formula-like name is defused
+    assert (
+        reviewer_client.get(
+            reverse("compare:statistics", args=[competition.slug, "xml"])
+        ).status_code
+        == 404
+    )

@@ -374,6 +374,7 @@ def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
             continue
         rows.append(
             {
+                "submission_id": submission.pk,
                 "team": submission.team.name,
                 "method": submission.method_name or "(unnamed)",
                 "task": submission.task.slug,
@@ -384,9 +385,54 @@ def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
                 "ci_low": score.ci_low,
                 "ci_high": score.ci_high,
                 "submitted_at": submission.created_at.isoformat(),
+                "code_url": submission.code_url,
+                "tags": ";".join(submission.tags or []),
             }
         )
     return rows
+
+
+LONG_FORMAT_COLUMNS = [
+    "submission_id", "team", "method", "task", "track", "split", "metric", "value", "ci_low",
+    "ci_high", "submitted_at", "code_url", "tags",
+]  # fmt: skip
+
+
+def track_statistics(*, competition: Competition, private: bool) -> dict:
+    """The rank tests of every track at full precision, for download beside the scores.
+
+    Per track: the tasks and methods of the complete block tested, each method's average rank,
+    Friedman's statistic and p-value, and the Nemenyi critical difference; or why no test ran.
+    """
+    blocks, _ = comparison(competition=competition, private=private)
+    tracks = []
+    for block in blocks:
+        entry = {
+            "track": block.track.name,
+            "kind": block.track.kind,
+            "tasks_tested": [task.slug for task in block.tasks_tested],
+            "note": block.note,
+            "friedman_statistic": None,
+            "friedman_p_value": None,
+            "critical_difference": None,
+            "methods": [],
+        }
+        if block.friedman is not None:
+            entry["friedman_statistic"] = float(block.friedman.statistic)
+            entry["friedman_p_value"] = float(block.friedman.p_value)
+            entry["critical_difference"] = float(block.critical_difference)
+            entry["methods"] = [
+                {"method": row.method_name, "team": row.team_name, "average_rank": float(rank)}
+                for row, rank in zip(
+                    block.methods_tested, block.friedman.average_ranks, strict=True
+                )
+            ]
+        tracks.append(entry)
+    return {
+        "competition": competition.slug,
+        "split": "private" if private else "public",
+        "tracks": tracks,
+    }
 
 
 def grouped(rows: list[MethodRow]) -> dict:

@@ -12,4 +12,9 @@ urlpatterns = [
         views.export,
         name="export",
     ),
+    path(
+        "c/<slug:competition_slug>/compare/statistics.<str:file_format>",
+        views.statistics_export,
+        name="statistics",
+    ),
 ]

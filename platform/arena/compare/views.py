@@ -2,7 +2,7 @@ import io
 from functools import wraps
 
 import pandas as pd
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -92,23 +92,64 @@ def export(request, *, competition, file_format: str):
     )
     frame = pd.DataFrame(
         selectors.long_format_rows(competition=competition, private=private),
-        columns=[
-            "team", "method", "task", "track", "split", "metric", "value", "ci_low", "ci_high",
-            "submitted_at",
-        ],
-    )  # fmt: skip
+        columns=selectors.LONG_FORMAT_COLUMNS,
+    )
     if file_format == "parquet":
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         response = HttpResponse(buffer.getvalue(), content_type="application/vnd.apache.parquet")
     else:
-        for column in ("team", "method", "task", "track"):
+        for column in ("team", "method", "task", "track", "code_url", "tags"):
             frame[column] = frame[column].map(csv_cell)
         response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{competition.slug}-scores.{file_format}"'
     )
     return response
+
+
+@require_GET
+@for_reviewers
+def statistics_export(request, *, competition, file_format: str):
+    """The tracks' rank tests at full precision, as JSON or CSV (one row per track and method).
+
+    Private figures follow the comparison page's rule (``_private``), so the download is what
+    the page shows.
+    """
+    if file_format not in ("json", "csv"):
+        raise Http404("Statistics download as .json or .csv")
+    report = selectors.track_statistics(
+        competition=competition, private=_private(request, competition)
+    )
+    name = f"{competition.slug}-statistics-{report['split']}.{file_format}"
+    if file_format == "json":
+        response = JsonResponse(report, json_dumps_params={"indent": 2})
+    else:
+        rows = [
+            {
+                "split": report["split"],
+                "track": track["track"],
+                "method": csv_cell(method["method"]),
+                "team": csv_cell(method["team"]),
+                "average_rank": repr(method["average_rank"]),
+                "friedman_statistic": repr(track["friedman_statistic"]),
+                "friedman_p_value": repr(track["friedman_p_value"]),
+                "critical_difference": repr(track["critical_difference"]),
+                "tasks_tested": ";".join(track["tasks_tested"]),
+            }
+            for track in report["tracks"]
+            for method in track["methods"]
+        ]
+        frame = pd.DataFrame(rows, columns=list(STATISTICS_CSV_COLUMNS))
+        response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+STATISTICS_CSV_COLUMNS = (
+    "split", "track", "method", "team", "average_rank", "friedman_statistic",
+    "friedman_p_value", "critical_difference", "tasks_tested",
+)  # fmt: skip
 
 
 @require_GET
