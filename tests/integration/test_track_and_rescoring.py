@@ -131,3 +131,43 @@ def test_metric_change_is_for_organizers_and_checked(client, competition, produc
     client.force_login(alice)
     url = reverse("competitions:task_manage", args=[competition.slug, task.slug])
     assert client.post(url, {"metric": "accuracy"}).status_code == 403
+
+
+def test_the_prize_rule_orders_the_track_board_and_the_page_says_which(
+    client, competition, products, second_task, alice, bob, charlie, make_user
+):
+    """Issue 15: the board showed a team 3rd on mean score above one 2nd with a better mean
+    rank, with no word on which decides; and '(N listed)' counted baselines."""
+    first, _ = products
+    robot = make_user("robot")
+    baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
+    Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
+    plan = {alice: ("Alpha", 0, 8), bob: ("Bravo", 7, 6), charlie: ("Charlie", 10, 7)}
+    for user, (name, errors_first, errors_second) in plan.items():
+        team_create(competition=competition, user=user, name=name)
+        submit_scored(first, user, _with_public_errors(first, errors_first))
+        submit_scored(second_task, user, _with_public_errors(second_task, errors_second))
+    submit_scored(first, robot, _with_public_errors(first, 3))
+
+    def order(rule: str) -> list[str]:
+        competition.track_ranking = rule
+        competition.save(update_fields=["track_ranking"])
+        rows = leaderboard_for_track(track=first.track)
+        return [row.team_name for row in rows if not row.is_baseline], rows
+
+    by_score, rows = order("score")
+    assert [row.mean_score for row in rows if not row.is_baseline] == sorted(
+        (row.mean_score for row in rows if not row.is_baseline), reverse=True
+    )
+    by_rank, rows = order("rank")
+    assert [row.mean_rank for row in rows if not row.is_baseline] == sorted(
+        row.mean_rank for row in rows if not row.is_baseline
+    )
+    assert by_score != by_rank  # Alpha leads on mean score, Bravo on mean rank
+    assert by_rank[0] == "Bravo" and [row.rank for row in rows if not row.is_baseline] == [1, 2, 3]
+
+    page = client.get(
+        reverse("leaderboards:track", args=[competition.slug, first.track.slug])
+    ).content.decode()
+    assert "by their <strong>mean rank</strong>" in page
+    assert "3 ranked teams; baselines are not counted" in page

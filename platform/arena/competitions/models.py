@@ -34,6 +34,20 @@ class Competition(models.Model):
     final_selection_limit = models.PositiveSmallIntegerField(
         default=2, help_text="Submissions per task a team may mark as final."
     )
+
+    class TrackRanking(models.TextChoices):
+        MEAN_SCORE = "score", "Mean score over the track's tasks"
+        MEAN_RANK = "rank", "Mean rank over the track's tasks"
+
+    # The prize rule of the track boards: which of the two figures orders them.
+    track_ranking = models.CharField(
+        max_length=5,
+        choices=TrackRanking.choices,
+        default=TrackRanking.MEAN_SCORE,
+        db_default=TrackRanking.MEAN_SCORE,
+        help_text="What orders the track leaderboards (the prize ranking). Mean score favours "
+        "large wins on a few tasks; mean rank favours being good everywhere.",
+    )
     run_baselines_on_import = models.BooleanField(
         default=True, help_text="Run every baseline method on each task imported."
     )

@@ -252,10 +252,13 @@ class TrackRow:
 
 
 def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackRow]:
-    """Each team's mean score and mean rank over the track's tasks, ranked by mean score.
+    """Each team's mean score and mean rank over the track's tasks, ordered by the one the
+    competition's prize rule names (``Competition.track_ranking``).
 
     A task a team did not submit to counts with the worst rank (the number of ranked teams on
-    the track) and a score of zero (for a lower-is-better metric: the worst score on that task).
+    the track; baselines take no rank and are not counted) and a score of zero (for a
+    lower-is-better metric: the worst score on that task). Baselines are placed where their
+    figures would put them: by mean rank, with the rank each task's board would give them.
     """
     tasks = list(track.tasks.order_by("title"))
     boards = {task.pk: leaderboard_for_task(task=task, private=private) for task in tasks}
@@ -264,18 +267,25 @@ def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackR
         for row in rows:
             teams[row.team_id] = (row.team_name, row.is_baseline)
     worst_rank = sum(1 for _, is_baseline in teams.values() if not is_baseline)
+    by_rank = track.competition.track_ranking == Competition.TrackRanking.MEAN_RANK
 
     rows = []
     for team_id, (team_name, is_baseline) in teams.items():
-        cells = []
+        cells, placing = [], []
         for task in tasks:
             row = next((r for r in boards[task.pk] if r.team_id == team_id), None)
             if row is not None:
                 cells.append(TrackCell(task, row.score, row.rank, submitted=True))
+                placing.append(
+                    row.rank
+                    if row.rank is not None
+                    else _rank_it_would_take(board=boards[task.pk], row=row, task=task)
+                )
                 continue
             scores = [r.score for r in boards[task.pk]]
             missing_score = 0.0 if task.higher_is_better else max(scores, default=0.0)
             cells.append(TrackCell(task, missing_score, None if is_baseline else worst_rank, False))
+            placing.append(worst_rank)
         ranks = [cell.rank for cell in cells if cell.rank is not None]
         rows.append(
             {
@@ -284,11 +294,14 @@ def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackR
                 "is_baseline": is_baseline,
                 "score": mean(cell.score for cell in cells) if cells else 0.0,
                 "mean_rank": None if is_baseline or not ranks else mean(ranks),
+                "placing": mean(placing) if placing else float(worst_rank),
                 "cells": cells,
                 "best_at": team_name.casefold(),  # ties: alphabetical, for a stable order
             }
         )
-    ranked = _ranked(rows, higher=True)
+    ranked = (
+        _ranked(rows, higher=False, score_key="placing") if by_rank else _ranked(rows, higher=True)
+    )
     return [
         TrackRow(
             rank=row["rank"],
@@ -301,6 +314,16 @@ def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackR
         )
         for row in ranked
     ]
+
+
+def _rank_it_would_take(*, board: list[LeaderboardRow], row: LeaderboardRow, task: Task) -> int:
+    """A baseline's place on a task board had it been ranked: one more than the teams ahead."""
+    ahead = sum(
+        1
+        for other in board
+        if other.rank is not None and _better(other.score, row.score, higher=task.higher_is_better)
+    )
+    return ahead + 1
 
 
 @dataclass(frozen=True)

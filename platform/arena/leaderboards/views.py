@@ -89,6 +89,7 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
             "track": track,
             "tasks": [cell.task for cell in rows[0].cells] if rows else list(track.tasks.all()),
             "rows": rows,
+            "ranked_teams": sum(1 for row in rows if not row.is_baseline),
             "private": private,
             "revealed": is_revealed(competition=competition),
             "can_preview_private": private_visible(competition=competition, user=request.user),
