@@ -5,6 +5,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import requests
 
@@ -44,11 +45,12 @@ class MultipartFile:
             f'--{self.boundary}\r\nContent-Disposition: form-data; name="file"; '
             f'filename="{safe_name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
         ).encode()
-        self.parts = [head, path, f"\r\n--{self.boundary}--\r\n".encode()]
-        self.total = len(head) + path.stat().st_size + len(self.parts[2])
+        tail = f"\r\n--{self.boundary}--\r\n".encode()
+        self.parts: list[bytes | Path] = [head, path, tail]
+        self.total = len(head) + path.stat().st_size + len(tail)
         self.sent = 0
         self.progress = progress
-        self.handle = None
+        self.handle: BinaryIO | None = None
 
     @property
     def content_type(self) -> str:
@@ -110,10 +112,10 @@ class ArenaClient:
             )
         return response
 
-    def get(self, path: str, **params) -> object:
+    def get(self, path: str, **params) -> Any:
         return self._request("GET", path, params=params or None).json()
 
-    def post(self, path: str, **kwargs) -> object:
+    def post(self, path: str, **kwargs) -> Any:
         return self._request("POST", path, **kwargs).json()
 
     def download(self, path: str, target: Path) -> Path:
@@ -126,7 +128,7 @@ class ArenaClient:
         os.replace(partial, target)  # never leave half a file under the real name
         return target
 
-    def upload(self, path: str, *, file: Path, fields: dict[str, str], progress) -> object:
+    def upload(self, path: str, *, file: Path, fields: dict[str, str], progress) -> Any:
         """Sends the file; a lost connection or a 503 is retried with the same Idempotency-Key,
         so the site makes one submission however many times the file had to be sent."""
         key = uuid.uuid4().hex

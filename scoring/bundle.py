@@ -595,6 +595,7 @@ def read_public_task(*, path: str | Path) -> PublicTask:
     if manifest is None:
         raise BundleError(problems)
     raw = manifest_yaml_load(path=root / "task.yaml")  # checked just above
+    assert isinstance(raw, dict)  # load_manifest refuses anything but a mapping
     classes = [str(name) for name in raw.get("classes") or []]
     test_path = _find_table(root=root, name=TEST_TABLE[manifest.kind], problems=problems)
     train_path = None
@@ -602,6 +603,7 @@ def read_public_task(*, path: str | Path) -> PublicTask:
         train_path = _find_table(root=root, name="train", problems=problems)
     if problems:
         raise BundleError(problems)
+    assert test_path is not None  # a missing table is a problem, raised above
     test = _read(path=test_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
     if train_path is not None:
         train = _read(path=train_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
@@ -609,6 +611,7 @@ def read_public_task(*, path: str | Path) -> PublicTask:
             classes = sorted(train[manifest.label_column].dropna().str.strip().unique())
     if problems:
         raise BundleError(problems)
+    assert test is not None  # an unreadable table is a problem, raised above
     spec = TaskSpec(
         kind=manifest.kind,
         metric=manifest.metric,
@@ -640,6 +643,7 @@ def read_answers(
         answers = _read(path=answers_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
     if problems:
         raise BundleError(problems)
+    assert answers is not None  # a missing or unreadable table is a problem, raised above
     if "usage" not in answers.columns:
         if split_seed is None:
             raise BundleError(

@@ -17,7 +17,7 @@ class InvalidPredictions(ValueError):
 
 def examples(values: Iterable, *, limit: int = 5) -> str:
     """Up to ``limit`` values, quoted and shortened, for an error message."""
-    shown = []
+    shown: list[str] = []
     for value in values:
         if len(shown) == limit:
             break

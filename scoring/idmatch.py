@@ -57,7 +57,7 @@ def _digit_tail(lowest: np.ndarray, highest: np.ndarray) -> int:
 def _numbers(columns: np.ndarray, *, digits: int) -> np.ndarray:
     # int32 while it cannot overflow (character codes, up to 57 per digit, are summed before
     # they are taken off): half the memory traffic of int64.
-    numbers = np.zeros(columns.shape[1], dtype=np.int32 if digits <= 8 else np.int64)
+    numbers: np.ndarray = np.zeros(columns.shape[1], dtype=np.int32 if digits <= 8 else np.int64)
     for column in columns[len(columns) - digits :]:
         np.multiply(numbers, 10, out=numbers)
         np.add(numbers, column, out=numbers)

@@ -133,6 +133,7 @@ def check_predictions(
         scores = None if scores is None else scores[order]
     if probabilities is not None:
         return CheckedPredictions(labels=probabilities.argmax(axis=1), probabilities=probabilities)
+    assert labels is not None  # _check_labels returns None only after adding errors, raised above
     return CheckedPredictions(labels=labels, scores=scores)
 
 
@@ -219,7 +220,9 @@ def _ids_of(ids: pa.Array, mask) -> str:
     return examples(pc.filter(ids, mask).to_pylist())
 
 
-def _check_labels(*, table: pa.Table, spec: TaskSpec, ids: pa.Array, errors: list[str]):
+def _check_labels(
+    *, table: pa.Table, spec: TaskSpec, ids: pa.Array, errors: list[str]
+) -> np.ndarray | None:
     label_col = spec.label_column
     labels = table[label_col]
     value_set = pa.array(spec.classes if spec.kind == "classification" else MATCH_SPELLINGS)
@@ -311,7 +314,9 @@ def _numbers(*, column: pa.Array, name: str, ids: pa.Array, errors: list[str]) -
     return numbers
 
 
-def _check_probabilities(*, table: pa.Table, spec: TaskSpec, ids: pa.Array, errors: list[str]):
+def _check_probabilities(
+    *, table: pa.Table, spec: TaskSpec, ids: pa.Array, errors: list[str]
+) -> np.ndarray | None:
     columns = []
     before = len(errors)
     for name in spec.classes:

@@ -86,9 +86,10 @@ fi
 
 # QUICK=1 skips lint and the migration check while iterating on a few tests; CI never sets it.
 if [ -z "${QUICK:-}" ] || [ "${CI:-}" = true ]; then
-  echo "ruff check and format..."
+  echo "ruff check and format, mypy..."
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
+  .venv/bin/mypy  # scoring/ and arena_cli/, configured in pyproject.toml [tool.mypy]
   .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
     echo "Models changed without a migration: run manage.py makemigrations --name WHAT_IT_DOES" >&2
     exit 1
