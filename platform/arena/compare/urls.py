@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arena.compare import views
+from arena.compare import views, views_methods
 
 app_name = "compare"
 
@@ -16,5 +16,10 @@ urlpatterns = [
         "c/<slug:competition_slug>/compare/statistics.<str:file_format>",
         views.statistics_export,
         name="statistics",
+    ),
+    path(
+        "c/<slug:competition_slug>/methods/<int:team_id>/",
+        views_methods.method_detail,
+        name="method",
     ),
 ]

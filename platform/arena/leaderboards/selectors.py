@@ -30,6 +30,7 @@ class Entry:
     is_final: bool
     public: float | None = None
     private: float | None = None
+    method_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class LeaderboardRow:
     public_score: float | None = None  # private boards: the public score of the same entry
     public_rank: int | None = None  # private boards: the team's rank on the public board
     submission_id: int | None = None  # the entry the row's score comes from
+    method_name: str = ""  # that entry's method, for the link to the method's page
 
     @property
     def rank_change(self) -> int | None:
@@ -82,11 +84,23 @@ def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
         "submission__is_final",
         "split",
         "value",
+        "submission__method_name",
     )
     entries: dict[int, Entry] = {}
-    for submission_id, team_id, name, baseline, created_at, is_final, split, value in scores:
+    for (
+        submission_id,
+        team_id,
+        name,
+        baseline,
+        created_at,
+        is_final,
+        split,
+        value,
+        method,
+    ) in scores:
         entry = entries.setdefault(
-            submission_id, Entry(submission_id, team_id, name, baseline, created_at, is_final)
+            submission_id,
+            Entry(submission_id, team_id, name, baseline, created_at, is_final, method_name=method),
         )
         setattr(entry, split, value)
     return sorted(entries.values(), key=lambda entry: (entry.created_at, entry.submission_id))
@@ -135,6 +149,7 @@ def _public_rows(entries: list[Entry], *, higher: bool) -> list[dict]:
                 "best_at": entry.created_at,
                 "last_at": entry.created_at,
                 "submission_id": entry.submission_id,
+                "method_name": entry.method_name,
             },
         )
         row["entries"] += 1
@@ -142,6 +157,7 @@ def _public_rows(entries: list[Entry], *, higher: bool) -> list[dict]:
         if _better(entry.public, row["score"], higher=higher):
             row["score"], row["best_at"] = entry.public, entry.created_at
             row["submission_id"] = entry.submission_id
+            row["method_name"] = entry.method_name
     return _ranked(list(by_team.values()), higher=higher)
 
 
@@ -191,6 +207,7 @@ def _private_rows(entries: list[Entry], *, higher: bool, limit: int) -> list[dic
                 "best_at": best.created_at,
                 "last_at": last_at[team_id],
                 "submission_id": best.submission_id,
+                "method_name": best.method_name,
             }
         )
     return _ranked(rows, higher=higher)
@@ -210,6 +227,7 @@ def _as_rows(rows: list[dict]) -> list[LeaderboardRow]:
             public_score=row.get("public_score"),
             public_rank=row.get("public_rank"),
             submission_id=row.get("submission_id"),
+            method_name=row.get("method_name", ""),
         )
         for row in rows
     ]
@@ -238,6 +256,7 @@ class TrackCell:
     score: float
     rank: int | None
     submitted: bool
+    method_name: str = ""  # the method of the task board's entry, when the team has one
 
 
 @dataclass(frozen=True)
@@ -275,7 +294,11 @@ def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackR
         for task in tasks:
             row = next((r for r in boards[task.pk] if r.team_id == team_id), None)
             if row is not None:
-                cells.append(TrackCell(task, row.score, row.rank, submitted=True))
+                cells.append(
+                    TrackCell(
+                        task, row.score, row.rank, submitted=True, method_name=row.method_name
+                    )
+                )
                 placing.append(
                     row.rank
                     if row.rank is not None
