@@ -175,3 +175,39 @@ def paired_bootstrap(
         ci_high=float(np.percentile(differences, 100 - tail)),
         p_value=float(p_value),
     )
+
+
+@dataclass(frozen=True)
+class SignedRankTest:
+    """Two methods over the tasks both entered: how often each was better, and Wilcoxon's test."""
+
+    tasks: int
+    wins_a: int
+    wins_b: int
+    ties: int
+    statistic: float | None
+    p_value: float | None
+
+
+def wilcoxon_across_tasks(
+    *, scores_a: np.ndarray, scores_b: np.ndarray, higher_is_better: bool = True
+) -> SignedRankTest:
+    """Wilcoxon's signed-rank test on two methods' paired per-task scores (Demšar 2006, 3.1.3).
+
+    It asks whether one method is better across datasets, where the paired bootstrap asks it
+    within one task. Ties are split evenly between the two sides, as Demšar does (scipy's
+    ``zero_method="zsplit"``); the statistic is his T, the smaller rank sum. When every
+    difference is zero there is nothing to test and the statistic and p-value are None.
+    """
+    a = np.asarray(scores_a, dtype=float)
+    b = np.asarray(scores_b, dtype=float)
+    differences = a - b if higher_is_better else b - a
+    wins_a = int((differences > 0).sum())
+    wins_b = int((differences < 0).sum())
+    ties = int((differences == 0).sum())
+    if wins_a + wins_b == 0:
+        return SignedRankTest(len(differences), wins_a, wins_b, ties, None, None)
+    result = stats.wilcoxon(differences, zero_method="zsplit")
+    return SignedRankTest(
+        len(differences), wins_a, wins_b, ties, float(result.statistic), float(result.pvalue)
+    )

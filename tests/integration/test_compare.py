@@ -328,3 +328,29 @@ def test_rank_tests_download_at_full_precision_and_follow_the_page(
         ).status_code
         == 404
     )
+
+
+def test_two_methods_across_tasks_get_a_signed_rank_test(reviewer_client, arena_with_methods):
+    """Issue 15: across tasks, two methods are compared by Wilcoxon's signed-rank test on
+    their per-task scores, beside the per-task paired bootstrap."""
+    from arena.compare.selectors import method_key
+    from scoring.statistics import wilcoxon_across_tasks
+
+    competition, first, second = arena_with_methods
+    _, rows = comparison(competition=competition, private=False)
+    by_method = {row.method_name: row for row in rows}
+    gbdt, knn = by_method["<b>GBDT</b>"], by_method["kNN"]
+    url = reverse("compare:pairwise", args=[competition.slug])
+    page = reviewer_client.get(url, {"ma": method_key(gbdt), "mb": method_key(knn)})
+    text = page.content.decode()
+    tasks = sorted((first, second), key=lambda task: task.title)
+    expected = wilcoxon_across_tasks(
+        scores_a=[gbdt.cells[t.pk].value for t in tasks],
+        scores_b=[knn.cells[t.pk].value for t in tasks],
+    )
+    assert "A better on 2 tasks, B on 0, equal on 0" in text
+    assert f"p = {expected.p_value:.4f}" in text
+    assert "the test can hardly reach 5%" in text  # two tasks: honest about its power
+    assert "&lt;b&gt;GBDT&lt;/b&gt;" in text and "<b>GBDT</b>" not in text
+    same = reviewer_client.get(url, {"ma": method_key(gbdt), "mb": method_key(gbdt)})
+    assert "Pick two different methods" in same.content.decode()

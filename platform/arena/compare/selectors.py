@@ -16,11 +16,13 @@ from arena.teams.selectors import standing_teams, team_for_user
 from scoring import higher_is_better
 from scoring.metrics import ideal_value
 from scoring.statistics import (
+    SignedRankTest,
     friedman,
     indistinguishable_groups,
     largest_complete_block,
     nemenyi_critical_difference,
     ranks,
+    wilcoxon_across_tasks,
 )
 
 BASELINE_METHOD = "AutoGluon"
@@ -352,6 +354,46 @@ def _against_baseline(*, blocks: list[TrackBlock], rows: list[MethodRow]) -> Non
                     tally["losses"] += 1
                 else:
                     tally["ties"] += 1
+
+
+@dataclass(frozen=True)
+class AcrossTasks:
+    """Two methods on the tasks of one track that both entered, and Wilcoxon's test on them."""
+
+    track: Track
+    scores: list[tuple[Task, float, float]]  # task, method A's score, method B's score
+    test: SignedRankTest
+
+
+def methods_across_tasks(
+    *, blocks: list[TrackBlock], row_a: MethodRow, row_b: MethodRow
+) -> list[AcrossTasks]:
+    """Per track, the paired scores of two methods and a signed-rank test across those tasks.
+
+    Tracks keep apart tasks whose scores do not compare (a log loss beside an F1); within a
+    track, a lower-is-better score is negated so that "better" points one way.
+    """
+    out = []
+    for block in blocks:
+        shared = [t for t in block.tasks if t.pk in row_a.cells and t.pk in row_b.cells]
+        if not shared:
+            continue
+        sign = np.array([1.0 if t.higher_is_better else -1.0 for t in shared])
+        a = np.array([row_a.cells[t.pk].value for t in shared])
+        b = np.array([row_b.cells[t.pk].value for t in shared])
+        out.append(
+            AcrossTasks(
+                track=block.track,
+                scores=[(t, row_a.cells[t.pk].value, row_b.cells[t.pk].value) for t in shared],
+                test=wilcoxon_across_tasks(scores_a=sign * a, scores_b=sign * b),
+            )
+        )
+    return out
+
+
+def method_key(row: MethodRow) -> str:
+    """A method's identity in a URL: its team's id and its name."""
+    return f"{row.key[0]}|{row.key[1]}"
 
 
 def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:

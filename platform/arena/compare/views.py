@@ -155,7 +155,8 @@ STATISTICS_CSV_COLUMNS = (
 @require_GET
 @for_reviewers
 def pairwise(request, *, competition):
-    """Pick two entries on one task: their paired-bootstrap difference, interval and p-value."""
+    """Pick two entries on one task: their paired-bootstrap difference, interval and p-value;
+    or two methods: their scores on every task both entered and a signed-rank test per track."""
     from django.shortcuts import get_object_or_404
 
     from arena.submissions.models import Submission
@@ -166,8 +167,19 @@ def pairwise(request, *, competition):
         (t for t in tasks if t.slug == request.GET.get("task")), tasks[0] if tasks else None
     )
     entries, result, chosen = [], None, {}
+    blocks, rows = selectors.comparison(competition=competition, private=private)
+    methods = {selectors.method_key(row): row for row in rows}
+    chosen_methods = {side: request.GET.get(side, "") for side in ("ma", "mb")}
+    across = None
+    if (
+        chosen_methods["ma"] in methods
+        and chosen_methods["mb"] in methods
+        and chosen_methods["ma"] != chosen_methods["mb"]
+    ):
+        across = selectors.methods_across_tasks(
+            blocks=blocks, row_a=methods[chosen_methods["ma"]], row_b=methods[chosen_methods["mb"]]
+        )
     if task is not None:
-        _, rows = selectors.comparison(competition=competition, private=private)
         entries = [
             (row.cells[task.pk].submission_id, row.label, row.cells[task.pk].value)
             for row in rows
@@ -195,5 +207,8 @@ def pairwise(request, *, competition):
             "chosen": chosen,
             "result": result,
             "private": private,
+            "methods": methods,
+            "chosen_methods": chosen_methods,
+            "across": across,
         },
     )
