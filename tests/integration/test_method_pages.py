@@ -77,7 +77,8 @@ def reveal(competition):
     )
 
 
-def test_page_shows_both_results_with_intervals_and_what_the_team_says(client, method):
+def test_page_shows_both_results_with_intervals_and_what_the_team_says(alice_client, method):
+    client = alice_client  # before the reveal, the team sees its own method
     team, tasks, submissions = method
     competition = tasks[0].competition
     response = client.get(method_url(competition, team.pk))
@@ -96,7 +97,8 @@ def test_page_shows_both_results_with_intervals_and_what_the_team_says(client, m
     assert 'class="sortable" id="method-results"' in html
 
 
-def test_a_hostile_name_round_trips_through_its_url_escaped(client, method):
+def test_a_hostile_name_round_trips_through_its_url_escaped(alice_client, method):
+    client = alice_client
     team, tasks, _ = method
     response = client.get(method_url(tasks[0].competition, team.pk))
     assert response.status_code == 200
@@ -114,6 +116,7 @@ def test_unknown_methods_other_competitions_and_teams_that_do_not_stand_are_not_
 ):
     team, tasks, _ = method
     competition = tasks[0].competition
+    reveal(competition)  # open to everyone: what is left is whether the method exists
     assert client.get(method_url(competition, team.pk, "Nope")).status_code == 404
     assert client.get(method_url(competition, team.pk, "")).status_code == 404
     assert client.get(method_url(competition, team.pk + 999)).status_code == 404
@@ -123,6 +126,7 @@ def test_unknown_methods_other_competitions_and_teams_that_do_not_stand_are_not_
         end_at=now + timedelta(days=30), max_team_size=2,
     )  # fmt: skip
     team_create(competition=other, user=make_user("olga"), name="Olga's")
+    reveal(other)
     assert client.get(method_url(other, team.pk)).status_code == 404
     team_disqualify(
         team=team, by=make_user("oscar"), reason="Shared predictions with another team."
@@ -132,12 +136,14 @@ def test_unknown_methods_other_competitions_and_teams_that_do_not_stand_are_not_
 
 def test_a_team_without_members_has_no_method_page(client, method):
     team, tasks, _ = method
+    reveal(tasks[0].competition)
     Membership.objects.filter(team=team).delete()
     assert client.get(method_url(tasks[0].competition, team.pk)).status_code == 404
 
 
-def test_private_scores_show_only_after_the_reveal(client, method):
+def test_private_scores_show_only_after_the_reveal(client, alice, method):
     team, tasks, submissions = method
+    client.force_login(alice)
     competition = tasks[0].competition
     private = [f"{primary(submission, 'private').value:.4f}" for submission in submissions]
     public = [f"{primary(submission, 'public').value:.4f}" for submission in submissions]
@@ -158,10 +164,11 @@ def test_boards_and_the_comparison_link_to_the_method_page(client, method, make_
     team, tasks, _ = method
     competition = tasks[0].competition
     href = method_url(competition, team.pk)
-    board = client.get(reverse("leaderboards:task", args=[competition.slug, tasks[0].slug]))
-    assert f'href="{href}"' in board.content.decode()
-    track = client.get(reverse("leaderboards:track", args=[competition.slug, tasks[0].track.slug]))
-    assert f'href="{href}"' in track.content.decode()
+    board_url = reverse("leaderboards:task", args=[competition.slug, tasks[0].slug])
+    track_url = reverse("leaderboards:track", args=[competition.slug, tasks[0].track.slug])
+    client.force_login(team.memberships.get().user)  # the team sees its own method linked
+    assert f'href="{href}"' in client.get(board_url).content.decode()
+    assert f'href="{href}"' in client.get(track_url).content.decode()
     reviewer = make_user("rita")
     competition.reviewers.add(reviewer)
     client.force_login(reviewer)
@@ -170,3 +177,31 @@ def test_boards_and_the_comparison_link_to_the_method_page(client, method, make_
     assert f'href="{href}"' in comparison.content.decode()
     # Following the link from the board lands on the page.
     assert client.get(href).status_code == 200
+
+
+def test_before_the_reveal_rivals_see_scores_not_methods(client, method, bob, make_user):
+    """Method names, descriptions and every submission's score stay with the team (and the
+    organizers and reviewers who do not compete) until the reveal, as on the compare pages."""
+    team, tasks, _ = method
+    competition = tasks[0].competition
+    href = method_url(competition, team.pk)
+    board_url = reverse("leaderboards:task", args=[competition.slug, tasks[0].slug])
+    team_create(competition=competition, user=bob, name="Bravo")
+    for viewer in (None, bob):
+        client.logout()
+        if viewer is not None:
+            client.force_login(viewer)
+        closed = client.get(href)
+        assert closed.status_code == 403
+        assert "shown once the private scores are revealed" in closed.content.decode()
+        assert "Gradient boosting" not in closed.content.decode()
+        board = client.get(board_url).content.decode()
+        assert "Alpha" in board and escape(HOSTILE) not in board and href not in board
+    organizer = make_user("olga")
+    competition.organizers.add(organizer)
+    client.force_login(organizer)
+    assert client.get(href).status_code == 200
+    reveal(competition)
+    client.logout()
+    assert client.get(href).status_code == 200
+    assert f'href="{href}"' in client.get(board_url).content.decode()

@@ -1,10 +1,20 @@
-"""The method page: public like the leaderboards; private figures only when they may show."""
+"""The method page: open to everyone after the reveal; before it, to the method's own team and
+to those who may open the compare pages (organizers, reviewers who do not compete)."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from arena.compare.methods import method_page
+from arena.compare.selectors import compare_refusal
 from arena.competitions.selectors import competition_get
+from arena.leaderboards.selectors import is_revealed, method_descriptions_visible
+from arena.teams.selectors import team_for_user
+
+CLOSED = (
+    "Teams' methods (their descriptions, links and every submission's score) are shown once the "
+    "private scores are revealed; until then only on the team's own page. Before the reveal the "
+    "leaderboards show scores, not how they were made."
+)
 
 
 @require_GET
@@ -12,6 +22,20 @@ def method_detail(request, competition_slug: str, team_id: int):
     # Method names are free text (spaces, slashes, any script), so the name travels as the
     # query parameter ``name``, percent-encoded, never as a path segment.
     competition = competition_get(slug=competition_slug)
+    own = team_for_user(competition=competition, user=request.user)
+    may_see = (
+        is_revealed(competition=competition)
+        or method_descriptions_visible(competition=competition, user=request.user)
+        or (own is not None and own.pk == team_id)
+        or compare_refusal(competition=competition, user=request.user) is None
+    )
+    if not may_see:
+        return render(
+            request,
+            "compare/closed.html",
+            {"competition": competition, "reason": CLOSED},
+            status=403,
+        )
     page = method_page(
         competition=competition,
         team=team_id,

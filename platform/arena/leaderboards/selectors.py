@@ -62,6 +62,15 @@ def private_visible(*, competition: Competition, user, now: datetime | None = No
     return now >= competition.reveal_time or user_is_organizer(competition=competition, user=user)
 
 
+def method_descriptions_visible(*, competition: Competition, user) -> bool:
+    """Whether ``user`` sees other teams' method names on the boards: after the reveal, and
+    always for organizers. Before it a board says who scores what, not how (a team's own method
+    and the baselines' are always shown)."""
+    return is_revealed(competition=competition) or user_is_organizer(
+        competition=competition, user=user
+    )
+
+
 def is_revealed(*, competition: Competition, now: datetime | None = None) -> bool:
     return (now or timezone.now()) >= competition.reveal_time
 

@@ -12,6 +12,7 @@ from arena.leaderboards.selectors import (
     is_revealed,
     leaderboard_for_task,
     leaderboard_for_track,
+    method_descriptions_visible,
     private_visible,
     tied_with_leader,
 )
@@ -61,6 +62,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "revealed": is_revealed(competition=competition),
             "can_preview_private": private_visible(competition=competition, user=request.user),
             "my_team_id": team.pk if team else None,
+            "show_methods": method_descriptions_visible(competition=competition, user=request.user),
             "chart": mark_safe(chart),  # noqa: S308 - built by best_over_time_svg, names escaped
             "tied": tied_with_leader(task=task, rows=rows, private=private),
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
@@ -90,6 +92,7 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
             "tasks": [cell.task for cell in rows[0].cells] if rows else list(track.tasks.all()),
             "rows": rows,
             "ranked_teams": sum(1 for row in rows if not row.is_baseline),
+            "show_methods": method_descriptions_visible(competition=competition, user=request.user),
             "private": private,
             "revealed": is_revealed(competition=competition),
             "can_preview_private": private_visible(competition=competition, user=request.user),

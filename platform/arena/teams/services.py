@@ -174,6 +174,12 @@ def _team_standing_set(
             disqualified_at=disqualified_at, disqualification_reason=reason
         )
         audit_record(competition=team.competition, actor=by, action=action, summary=summary)
-    logger.info("%s: team %s of %s, by %s", action, team.pk, team.competition_id, by.pk)
+    logger.info(
+        "%s: team %s of %s, by %s",
+        action,
+        team.pk,
+        team.competition_id,
+        by.pk if by is not None else "the command line",
+    )
     team.refresh_from_db()
     return team
