@@ -205,17 +205,58 @@ def test_scoring_keeps_prediction_codes_for_paired_tests(arena_with_methods):
 
 
 def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_methods, make_user):
+    from arena.core.files import private_storage
     from arena.leaderboards.selectors import leaderboard_for_task, tied_with_leader
+    from arena.leaderboards.services import board_ties_refresh
+    from arena.submissions.models import Submission
 
     competition, first, _ = arena_with_methods
+    close = make_user("clara")  # one error behind the leader: a bootstrap cannot tell them apart
+    team_create(competition=competition, user=close, name="Close Second")
+    submit_scored(first, close, with_public_errors(first, 1))
     rows = leaderboard_for_task(task=first)
     tied = tied_with_leader(task=first, rows=rows, private=False)
     names = {row.team_id: row.team_name for row in rows}
     # Alpha leads (0 errors); the baseline (6 errors) is close, kNN (20 errors) is far behind.
     assert "Charlie" not in {names[team_id] for team_id in tied}
-    page = client.get(reverse("leaderboards:task", args=[competition.slug, first.slug]))
+    board = reverse("leaderboards:task", args=[competition.slug, first.slug])
+    board_ties_refresh(task_id=first.pk)  # the worker's follow-up job after a score
+    # The page only reads what the worker stored: with every codes file gone from storage,
+    # the marks are still there, so no page view reads storage or runs a bootstrap.
+    for submission in Submission.objects.filter(task=first):
+        private_storage().delete(submission.codes_key)
+    page = client.get(board)
     assert page.status_code == 200
-    assert page.content.decode().count("tied with leader</span>") == len(tied)
+    assert tied and page.content.decode().count("tied with leader</span>") == len(tied)
+
+
+def test_tie_marks_wait_for_the_worker_when_the_leader_changes(
+    client, arena_with_methods, make_user
+):
+    from arena.leaderboards.services import board_ties_refresh
+
+    competition, first, _ = arena_with_methods
+    close = make_user("clara")
+    team_create(competition=competition, user=close, name="Close Second")
+    submit_scored(first, close, with_public_errors(first, 1))
+    board_ties_refresh(task_id=first.pk)
+    board = reverse("leaderboards:task", args=[competition.slug, first.slug])
+    assert "tied with leader</span>" in client.get(board).content.decode()
+    # A new leader (the old one is disqualified): the stored marks were weighed against the
+    # old leader, so none show...
+    from arena.teams.services import team_disqualify
+
+    team_disqualify(team=Team.objects.get(name="Alpha"), by=None, reason="Shared predictions.")
+    page = client.get(board).content.decode()
+    assert "Alpha" not in page and "tied with leader</span>" not in page
+    # ...until the follow-up job has run against the new leader.
+    from django.core.cache import cache
+
+    from arena.leaderboards.selectors import leaderboard_for_task, ties_cache_key
+
+    board_ties_refresh(task_id=first.pk)
+    leader = leaderboard_for_task(task=first)[0]
+    assert cache.get(ties_cache_key(task=first, private=False))["leader"] == leader.submission_id
 
 
 def test_matrix_page_costs_the_same_queries_with_more_tasks_and_teams(

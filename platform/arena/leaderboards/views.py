@@ -14,7 +14,7 @@ from arena.leaderboards.selectors import (
     leaderboard_for_track,
     method_descriptions_visible,
     private_visible,
-    tied_with_leader,
+    stored_ties,
 )
 from arena.teams.selectors import team_for_user
 
@@ -64,7 +64,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "my_team_id": team.pk if team else None,
             "show_methods": method_descriptions_visible(competition=competition, user=request.user),
             "chart": mark_safe(chart),  # noqa: S308 - built by best_over_time_svg, names escaped
-            "tied": tied_with_leader(task=task, rows=rows, private=private),
+            "tied": stored_ties(task=task, rows=rows, private=private),
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
         },
     )

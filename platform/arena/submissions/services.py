@@ -24,6 +24,7 @@ from arena.competitions.selectors import competition_phase
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
 from arena.core.memory import job_memory_limit
+from arena.leaderboards.services import board_ties_enqueue
 from arena.submissions import uploads
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.submissions.selectors import quota_for
@@ -448,7 +449,11 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
         return SubmissionStatus.INVALID
 
     recorded = _record_scores(submission=submission, task=task, report=report, token=token)
-    return SubmissionStatus.SCORED if recorded else None
+    if not recorded:
+        return None
+    # The board's costly part (who is tied with the leader) is worked out by a follow-up job.
+    board_ties_enqueue(task_id=task.pk)
+    return SubmissionStatus.SCORED
 
 
 def _record_scores(*, submission: Submission, task: Task, report, token: str) -> bool:
