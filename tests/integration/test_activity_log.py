@@ -97,6 +97,7 @@ def test_settings_changed_in_the_admin_are_recorded(client, competition, organiz
         "daily_submission_limit": "9",
         "total_submission_limit": "",
         "final_selection_limit": "2",
+        "track_ranking": "score",
         "run_baselines_on_import": "on",
         "organizers": organizer.username,
         "tracks-TOTAL_FORMS": "0",

@@ -62,6 +62,7 @@ def form_data(competition, **changes) -> dict:
         "daily_submission_limit": competition.daily_submission_limit,
         "total_submission_limit": "",
         "final_selection_limit": competition.final_selection_limit,
+        "track_ranking": competition.track_ranking,
         "run_baselines_on_import": "on",
         "organizers": "olga-organizer",
         "reviewers": "rita-reviewer",
