@@ -395,3 +395,23 @@ def test_two_methods_across_tasks_get_a_signed_rank_test(reviewer_client, arena_
     assert "&lt;b&gt;GBDT&lt;/b&gt;" in text and "<b>GBDT</b>" not in text
     same = reviewer_client.get(url, {"ma": method_key(gbdt), "mb": method_key(gbdt)})
     assert "Pick two different methods" in same.content.decode()
+
+
+def test_the_normalized_view_shades_and_averages_normalized_figures(
+    reviewer_client, arena_with_methods
+):
+    """Issue 15: in the normalized mode the shading and the mean stayed on raw scores."""
+    competition, first, second = arena_with_methods
+    _, rows = comparison(competition=competition, private=False)
+    knn = {row.method_name: row for row in rows}["kNN"]
+    summary = knn.track_summary[first.track.pk]
+    figures = [knn.cells[t.pk].normalized for t in (first, second)]
+    assert summary["mean_normalized"] == pytest.approx(mean(figures))
+    assert summary["normalized_tasks"] == 2
+    # The worst normalized entry of a task is the coldest cell of the normalized view.
+    assert knn.cells[first.pk].normalized_shade == 0.0
+    page = reviewer_client.get(
+        reverse("compare:comparison", args=[competition.slug]), {"mode": "normalized"}
+    ).content.decode()
+    assert "Mean normalized" in page
+    assert f"{summary['mean_normalized']:.3f}" in page

@@ -92,6 +92,7 @@ class Cell:
     rank: float | None = None
     normalized: float | None = None
     shade: float = 0.0
+    normalized_shade: float = 0.0  # the heat of the normalized view: its own scale
 
 
 @dataclass
@@ -255,6 +256,16 @@ def _rank_and_normalize(*, task: Task, rows: list[MethodRow]) -> None:
         # the ideal, 0 at the baseline, negative below it; undefined when the baseline is ideal.
         if baseline and baseline[0] != ideal:
             cell.normalized = float((cell.value - baseline[0]) / (ideal - baseline[0]))
+    normalized = [row.cells[task.pk].normalized for row in present]
+    defined = [value for value in normalized if value is not None]
+    if defined:
+        floor, top = min(defined), max(defined)
+        for row in present:
+            value = row.cells[task.pk].normalized
+            if value is not None:
+                row.cells[task.pk].normalized_shade = (
+                    float((value - floor) / (top - floor)) if top > floor else 1.0
+                )
 
 
 def _summarize_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
@@ -265,10 +276,19 @@ def _summarize_track(*, block: TrackBlock, rows: list[MethodRow]) -> None:
             continue
         scores = [row.cells[t.pk].value if t.pk in row.cells else 0.0 for t in block.tasks]
         task_ranks = [row.cells[t.pk].rank if t.pk in row.cells else worst for t in block.tasks]
+        normalized = [
+            row.cells[t.pk].normalized
+            for t in block.tasks
+            if t.pk in row.cells and row.cells[t.pk].normalized is not None
+        ]
         row.track_summary[block.track.pk] = {
             "mean_score": float(np.mean(scores)),
             "mean_rank": float(np.mean(task_ranks)),
             "missing": sum(1 for t in block.tasks if t.pk not in row.cells),
+            # Normalized figures exist only where both the method and AutoGluon have a score:
+            # their mean is over those tasks, never filled in with zeros.
+            "mean_normalized": float(np.mean(normalized)) if normalized else None,
+            "normalized_tasks": len(normalized),
         }
 
 
