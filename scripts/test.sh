@@ -86,10 +86,11 @@ fi
 
 # QUICK=1 skips lint and the migration check while iterating on a few tests; CI never sets it.
 if [ -z "${QUICK:-}" ] || [ "${CI:-}" = true ]; then
-  echo "ruff check and format, mypy..."
+  echo "ruff check and format, mypy, import contracts..."
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
   .venv/bin/mypy  # scoring/ and arena_cli/, configured in pyproject.toml [tool.mypy]
+  .venv/bin/lint-imports  # contracts in pyproject.toml [tool.importlinter]
   .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
     echo "Models changed without a migration: run manage.py makemigrations --name WHAT_IT_DOES" >&2
     exit 1
