@@ -54,3 +54,21 @@ def test_an_attempt_that_lost_its_lease_writes_nothing(alice, alice_team, produc
     assert not Score.objects.filter(submission=submission).exists()
     assert codes_files(submission) == set()
     assert Submission.objects.get(pk=submission.pk).codes_key == ""
+
+
+def test_a_score_sends_the_boards_follow_up_job(alice, alice_team, products):
+    """After a score, a job on the scoring queue refreshes what the boards show (tie marks):
+    the message is really on the broker, named for the task it refreshes."""
+    import json
+
+    import redis
+
+    task, data = products
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete("scoring")
+    submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
+    assert submission_score(submission_id=submission.pk) == "scored"
+    sent = [json.loads(raw)["headers"] for raw in broker.lrange("scoring", 0, -1)]
+    follow_ups = [h for h in sent if h["task"] == "arena.leaderboards.tasks.refresh_board_ties"]
+    assert [h["argsrepr"] for h in follow_ups] == [f"[{task.pk}]"]
+    broker.delete("scoring")

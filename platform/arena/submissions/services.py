@@ -11,6 +11,7 @@ from functools import partial
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,7 +25,6 @@ from arena.competitions.selectors import competition_phase
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
 from arena.core.memory import job_memory_limit
-from arena.leaderboards.services import board_ties_enqueue
 from arena.submissions import uploads
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.submissions.selectors import quota_for
@@ -451,9 +451,22 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
     recorded = _record_scores(submission=submission, task=task, report=report, token=token)
     if not recorded:
         return None
-    # The board's costly part (who is tied with the leader) is worked out by a follow-up job.
-    board_ties_enqueue(task_id=task.pk)
+    _follow_up(task_id=task.pk)
     return SubmissionStatus.SCORED
+
+
+# Jobs that recompute what boards show after a score, sent by name: submissions sit below the
+# boards in the layer order and must not import them.
+FOLLOW_UP_TASKS = ("arena.leaderboards.tasks.refresh_board_ties",)
+
+
+def _follow_up(*, task_id: int) -> None:
+    """Asks workers to refresh what boards show for the task; a broker outage only delays it."""
+    for name in FOLLOW_UP_TASKS:
+        try:
+            current_app.send_task(name, args=[task_id])
+        except Exception:
+            logger.warning("could not send %s for task %s", name, task_id)
 
 
 def _record_scores(*, submission: Submission, task: Task, report, token: str) -> bool:
