@@ -128,3 +128,18 @@ def alice_team(competition, alice):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def gadgets(competition, products):
+    """A second classification task (macro-F1, 160 rows) in the products task's track."""
+    from arena.competitions import synthetic
+    from arena.competitions.services import task_create
+
+    first, _ = products
+    data = synthetic.classification_data(rows=160, seed=12)
+    return task_create(
+        competition=competition, track=first.track, slug="gadgets", title="Gadgets",
+        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
+        answers=data.answers, public_fraction=0.5,
+    )  # fmt: skip

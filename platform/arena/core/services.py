@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.utils import timezone
 from kombu.transport.sqlalchemy import Transport as SQLAlchemyTransport
@@ -46,9 +47,9 @@ def broker_messages_prune(*, older_than: timedelta, broker_url: str | None = Non
     is written anew), so deleting it cannot lose work. Rows still visible wait for a worker and
     stay. Returns how many rows went, or None when the broker is not the SQLAlchemy transport.
     """
-    from arena.celery import app
-
-    with app.connection_for_write(url=broker_url or settings.CELERY_BROKER_URL) as connection:
+    with current_app.connection_for_write(
+        url=broker_url or settings.CELERY_BROKER_URL
+    ) as connection:
         if not isinstance(connection.transport, SQLAlchemyTransport):
             return None
         channel = connection.default_channel

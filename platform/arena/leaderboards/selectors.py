@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from arena.competitions.models import Competition, Task, TaskVersion, Track
@@ -419,8 +420,6 @@ def stored_ties(*, task: Task, rows: list[LeaderboardRow], private: bool) -> set
     Only a result computed against the board's current leader counts: while a new score is
     being weighed, the board shows no tie marks rather than stale ones. Reads the cache only.
     """
-    from django.core.cache import cache
-
     stored = cache.get(ties_cache_key(task=task, private=private))
     leader = next((row for row in rows if row.rank == 1), None)
     if not stored or leader is None or stored["leader"] != leader.submission_id:

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from arena.competitions.models import Competition, Task
+from arena.competitions.selectors import competition_phase, user_is_organizer
 from arena.submissions.models import PENDING_STATUSES, Score, ScoreSplit, Submission
 from arena.teams.models import Team
 
@@ -91,8 +92,6 @@ def explanations_visible(*, competition: Competition, user, now: datetime | None
     the true label of each. So they show after the reveal, before it only where the organizers
     accepted that leak (``Competition.explanations_before_reveal``), and always to organizers.
     """
-    from arena.competitions.selectors import user_is_organizer
-
     now = now or timezone.now()
     if now >= competition.reveal_time or competition.explanations_before_reveal:
         return True
@@ -194,7 +193,6 @@ def quota_for(*, task: Task, team: Team, user=None, now: datetime | None = None)
 
 def submission_panel(*, task: Task, team: Team | None, user) -> dict:
     """Everything the "your submissions" panel of a task page shows, for one team."""
-    from arena.competitions.selectors import competition_phase
     from arena.leaderboards.selectors import private_visible
 
     competition = task.competition

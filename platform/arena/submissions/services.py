@@ -11,7 +11,6 @@ from functools import partial
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +23,7 @@ from arena.competitions.models import Task
 from arena.competitions.selectors import competition_phase
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
+from arena.core.jobs import job_send
 from arena.core.memory import job_memory_limit
 from arena.submissions import uploads
 from arena.submissions.models import Score, Submission, SubmissionStatus
@@ -349,14 +349,9 @@ def submission_set_final(*, submission: Submission, user, is_final: bool) -> Sub
 
 
 def submission_enqueue(*, submission_id: int) -> None:
-    """Sends the scoring message. A lost message is recovered by re-enqueuing queued work."""
-    from arena.submissions.tasks import score_submission
-
-    try:
-        score_submission.delay(submission_id)
-    except Exception:
-        # The upload is safe in the database as queued; the broker being down must not lose it.
-        logger.exception("could not enqueue submission %s; it stays queued", submission_id)
+    """Sends the scoring message. A lost message is recovered by re-enqueuing queued work: the
+    upload is safe in the database as queued, so the broker being down must not lose it."""
+    job_send(name="arena.submissions.tasks.score_submission", args=[submission_id])
 
 
 def task_spec(*, task: Task) -> TaskSpec:
@@ -463,10 +458,7 @@ FOLLOW_UP_TASKS = ("arena.leaderboards.tasks.refresh_board_ties",)
 def _follow_up(*, task_id: int) -> None:
     """Asks workers to refresh what boards show for the task; a broker outage only delays it."""
     for name in FOLLOW_UP_TASKS:
-        try:
-            current_app.send_task(name, args=[task_id])
-        except Exception:
-            logger.warning("could not send %s for task %s", name, task_id)
+        job_send(name=name, args=[task_id])
 
 
 def _record_scores(*, submission: Submission, task: Task, report, token: str) -> bool:
