@@ -71,10 +71,11 @@ INSTALLED_APPS = [
     "arena.competitions",
     "arena.teams",
     "arena.submissions",
-    "arena.leaderboards",
+    "arena.results",
     "arena.baselines",
-    "arena.compare",
+    "arena.workflows",
     "arena.api",
+    "arena.pages",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -319,7 +320,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "scoring"
 CELERY_TASK_ROUTES = {
     "arena.submissions.tasks.*": {"queue": "scoring"},
-    "arena.leaderboards.tasks.*": {"queue": "scoring"},
+    "arena.results.tasks.*": {"queue": "scoring"},
     # The baselines' watchdog runs beside scoring, so it works while training workers are busy.
     "arena.baselines.tasks.recover_baseline_runs": {"queue": "scoring"},
     # Training has its own queue and worker, so a baseline never delays a participant's score.

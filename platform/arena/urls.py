@@ -3,7 +3,8 @@ from django.urls import include, path
 
 from arena.accounts.forms import AdminLoginForm
 from arena.accounts.views import admin_login
-from arena.core.views import healthz, platform_status_page
+from arena.core.views import healthz
+from arena.pages.status import platform_status_page
 
 # Every login shares one throttle (accounts/backends.py); the admin's form and login view only
 # say how long a lockout lasts and answer 429, as the site's login page does.
@@ -19,9 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("arena.api.urls")),
     path("accounts/", include("arena.accounts.urls")),
-    path("", include("arena.competitions.urls")),
+    path("", include("arena.pages.urls_competitions")),
     path("", include("arena.teams.urls")),
-    path("", include("arena.submissions.urls")),
-    path("", include("arena.leaderboards.urls")),
-    path("", include("arena.compare.urls")),
+    path("", include("arena.pages.urls_submissions")),
+    path("", include("arena.results.urls_boards")),
+    path("", include("arena.results.urls_compare")),
 ]

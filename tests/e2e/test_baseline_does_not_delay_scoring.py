@@ -5,10 +5,10 @@ import requests
 
 from arena.baselines.models import BaselineRun
 from arena.baselines.services import baseline_runs_enqueue
-from arena.competitions.importing import task_import
 from arena.competitions.synthetic import write_classification_bundle
 from arena.submissions.models import Submission
 from arena.teams.services import team_create
+from arena.workflows.task_data import task_import
 from tests.e2e.helpers import csrf_post, csrf_token, wait_for
 
 pytestmark = pytest.mark.e2e

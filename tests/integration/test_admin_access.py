@@ -15,7 +15,7 @@ from arena.baselines.models import BaselineRun
 from arena.competitions import synthetic
 from arena.competitions.models import Competition, Task
 from arena.competitions.services import competition_create, task_create, track_get_or_create
-from arena.submissions.admin import scores_visible_to
+from arena.results.admin import scores_visible_to
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored

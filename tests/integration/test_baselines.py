@@ -9,11 +9,11 @@ from arena.baselines.methods.base import prepare
 from arena.baselines.models import BaselineRun
 from arena.baselines.runner import run_baseline
 from arena.baselines.services import baseline_run_execute, baseline_runs_enqueue
-from arena.competitions.importing import task_import
 from arena.competitions.synthetic import write_classification_bundle, write_matching_bundle
 from arena.core.files import private_storage
-from arena.leaderboards.selectors import leaderboard_for_task
+from arena.results.boards import leaderboard_for_task
 from arena.submissions.services import submission_score
+from arena.workflows.task_data import task_import
 from scoring import check_predictions
 from scoring.bundle import read_public_task
 

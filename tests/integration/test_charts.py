@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from arena.leaderboards.selectors import best_score_history
+from arena.results.boards import best_score_history
 from arena.submissions.models import Submission
 from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from arena.compare.selectors import comparison
 from arena.competitions import synthetic
 from arena.competitions.services import task_create
+from arena.results.comparison import comparison
 from arena.teams.models import Team
 from arena.teams.services import team_create
 from tests.integration.helpers import answers_with_usage, submit_scored
@@ -201,8 +201,8 @@ def test_scoring_keeps_prediction_codes_for_paired_tests(arena_with_methods):
 
 def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_methods, make_user):
     from arena.core.files import private_storage
-    from arena.leaderboards.selectors import leaderboard_for_task, tied_with_leader
-    from arena.leaderboards.services import board_ties_refresh
+    from arena.results.boards import leaderboard_for_task
+    from arena.results.services import board_ties_refresh, tied_with_leader
     from arena.submissions.models import Submission
 
     competition, first, _ = arena_with_methods
@@ -228,7 +228,7 @@ def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_metho
 def test_tie_marks_wait_for_the_worker_when_the_leader_changes(
     client, arena_with_methods, make_user
 ):
-    from arena.leaderboards.services import board_ties_refresh
+    from arena.results.services import board_ties_refresh
 
     competition, first, _ = arena_with_methods
     close = make_user("clara")
@@ -247,7 +247,7 @@ def test_tie_marks_wait_for_the_worker_when_the_leader_changes(
     # ...until the follow-up job has run against the new leader.
     from django.core.cache import cache
 
-    from arena.leaderboards.selectors import leaderboard_for_task, ties_cache_key
+    from arena.results.boards import leaderboard_for_task, ties_cache_key
 
     board_ties_refresh(task_id=first.pk)
     leader = leaderboard_for_task(task=first)[0]
@@ -369,7 +369,7 @@ def test_rank_tests_download_at_full_precision_and_follow_the_page(
 def test_two_methods_across_tasks_get_a_signed_rank_test(reviewer_client, arena_with_methods):
     """Issue 15: across tasks, two methods are compared by Wilcoxon's signed-rank test on
     their per-task scores, beside the per-task paired bootstrap."""
-    from arena.compare.selectors import method_key
+    from arena.results.comparison import method_key
     from scoring.statistics import wilcoxon_across_tasks
 
     competition, first, second = arena_with_methods

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from arena.compare.selectors import compare_refusal
 from arena.competitions.models import Competition
+from arena.results.visibility import compare_refusal
 from arena.submissions.models import Submission
 from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from arena.core.errors import UserFacingError
-from arena.leaderboards.selectors import leaderboard_for_task, leaderboard_for_track
+from arena.results.boards import leaderboard_for_task, leaderboard_for_track
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create
 from arena.teams.models import Team

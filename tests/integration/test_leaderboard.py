@@ -2,7 +2,7 @@ import pandas as pd
 from django.conf import settings
 from django.urls import reverse
 
-from arena.leaderboards.selectors import leaderboard_for_task
+from arena.results.boards import leaderboard_for_task
 from arena.submissions.services import submission_create, submission_score
 from arena.teams.models import Team
 from arena.teams.services import team_create

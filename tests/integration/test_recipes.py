@@ -2,8 +2,8 @@
 
 import pytest
 
-from arena.competitions.importing import task_import
 from arena.competitions.recipes import RECIPES
+from arena.workflows.task_data import task_import
 from scoring.bundle import load_bundle
 
 EXPECTED = {

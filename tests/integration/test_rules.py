@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arena.core.errors import UserFacingError
-from arena.leaderboards.selectors import leaderboard_for_task
+from arena.results.boards import leaderboard_for_task
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create, submission_set_final
 from arena.teams.models import Membership, Team

@@ -5,10 +5,10 @@ that lost its lease leaves no file behind."""
 from django.conf import settings
 from django.utils import timezone
 
-from arena.competitions.services import task_change_metric
 from arena.core.files import private_storage
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import _score_claimed, submission_create, submission_score
+from arena.workflows.task_data import task_change_metric
 from tests.integration.helpers import csv_upload, stored_files
 
 
@@ -69,6 +69,6 @@ def test_a_score_sends_the_boards_follow_up_job(alice, alice_team, products):
     submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
     assert submission_score(submission_id=submission.pk) == "scored"
     sent = [json.loads(raw)["headers"] for raw in broker.lrange("scoring", 0, -1)]
-    follow_ups = [h for h in sent if h["task"] == "arena.leaderboards.tasks.refresh_board_ties"]
+    follow_ups = [h for h in sent if h["task"] == "arena.results.tasks.refresh_board_ties"]
     assert [h["argsrepr"] for h in follow_ups] == [f"[{task.pk}]"]
     broker.delete("scoring")

@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 
 from arena.competitions import synthetic
-from arena.competitions.services import task_change_metric, task_create
+from arena.competitions.services import task_create
 from arena.core.errors import UserFacingError
-from arena.leaderboards.selectors import leaderboard_for_task, leaderboard_for_track, rank_changes
+from arena.results.boards import leaderboard_for_task, leaderboard_for_track, rank_changes
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_score
 from arena.teams.models import Team
 from arena.teams.services import team_create
+from arena.workflows.task_data import task_change_metric
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 
 

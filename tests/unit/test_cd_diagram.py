@@ -3,7 +3,7 @@
 import re
 import xml.etree.ElementTree as ET
 
-from arena.compare.cd_diagram import CHAR_WIDTH, LONGEST_LABEL, cd_diagram_svg
+from arena.results.cd_diagram import CHAR_WIDTH, LONGEST_LABEL, cd_diagram_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from arena.compare.cd_diagram import cd_diagram_svg
 from arena.core.charts import best_over_time_svg
+from arena.results.cd_diagram import cd_diagram_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = [

@@ -10,14 +10,11 @@ from rest_framework.response import Response
 
 from arena.api import serializers as shapes
 from arena.competitions import selectors as competitions
-from arena.competitions.views import task_file_response
+from arena.competitions.downloads import task_file_response
 from arena.core.request_limits import upload_limit
-from arena.leaderboards.selectors import (
-    is_revealed,
-    leaderboard_for_task,
-    leaderboard_for_track,
-    private_visible,
-)
+from arena.results.boards import leaderboard_for_task, leaderboard_for_track
+from arena.results.panels import submission_explanation
+from arena.results.visibility import board_is_private, private_visible
 from arena.submissions import selectors as submissions
 from arena.submissions import services
 from arena.submissions.downloads import CONTENT_TYPES, submission_file_response
@@ -51,15 +48,6 @@ def _competition_data(competition) -> dict:
         "phase": competitions.competition_phase(competition=competition).code,
         "tasks": tasks,
     }
-
-
-def _board_is_private(request, competition) -> bool:
-    """As on the pages: after the reveal everyone sees the private board; before it only the
-    organizers, and only when they ask."""
-    if is_revealed(competition=competition):
-        return request.query_params.get("board") != "public"
-    wants_private = request.query_params.get("board") == "private"
-    return wants_private and private_visible(competition=competition, user=request.user)
 
 
 def _submission_data(submission, *, include_private: bool) -> dict:
@@ -158,7 +146,7 @@ def task_submissions(request, competition_slug: str, task_slug: str):
     team = team_for_user(competition=competition, user=request.user)
     if team is None:
         return Response([])
-    include_private = is_revealed(competition=competition)
+    include_private = private_visible(competition=competition, user=request.user)
     rows = submissions.submissions_for_team(task=task, team=team, include_private=include_private)
     return Response([_submission_data(row, include_private=include_private) for row in rows])
 
@@ -169,7 +157,7 @@ def _own_submission(request, *, task, submission_id: int):
         submission_id=submission_id,
         user=request.user,
         is_organizer=False,
-        include_private=is_revealed(competition=task.competition),
+        include_private=private_visible(competition=task.competition, user=request.user),
     )
 
 
@@ -180,8 +168,10 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
     after the reveal (or as the organizers chose), its per-class report and confusion matrix."""
     competition, task = _task(competition_slug, task_slug)
     submission = _own_submission(request, task=task, submission_id=submission_id)
-    data = _submission_data(submission, include_private=is_revealed(competition=competition))
-    explanation = submissions.submission_explanation(submission=submission, user=request.user)
+    data = _submission_data(
+        submission, include_private=private_visible(competition=competition, user=request.user)
+    )
+    explanation = submission_explanation(submission=submission, user=request.user)
     if explanation is not None:
         data["explanation"] = shapes.ExplanationSerializer(explanation).data
     return Response(data)
@@ -217,7 +207,9 @@ def submission_final(request, competition_slug: str, task_slug: str, submission_
     )
     submission = _own_submission(request, task=task, submission_id=submission_id)
     return Response(
-        _submission_data(submission, include_private=is_revealed(competition=competition))
+        _submission_data(
+            submission, include_private=private_visible(competition=competition, user=request.user)
+        )
     )
 
 
@@ -226,7 +218,9 @@ def submission_final(request, competition_slug: str, task_slug: str, submission_
 def task_leaderboard(request, competition_slug: str, task_slug: str):
     """The task's leaderboard: public, or private after the reveal."""
     competition, task = _task(competition_slug, task_slug)
-    private = _board_is_private(request, competition)
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.query_params.get("board")
+    )
     rows = leaderboard_for_task(task=task, private=private)
     return Response(
         shapes.LeaderboardSerializer(
@@ -248,7 +242,9 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
     track = competition.tracks.filter(slug=track_slug).first()
     if track is None:
         raise Http404("No such track")
-    private = _board_is_private(request, competition)
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.query_params.get("board")
+    )
     rows = leaderboard_for_track(track=track, private=private)
     return Response(
         shapes.TrackLeaderboardSerializer(

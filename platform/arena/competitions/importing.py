@@ -57,6 +57,7 @@ def task_import(
     track_name: str | None = None,
     replace: bool = False,
     actor=None,
+    rescore: services.Rescore,
 ) -> ImportResult:
     """Checks a bundle and imports it as a task, or replaces the task with that slug.
 
@@ -90,6 +91,7 @@ def task_import(
         rescored = existing.submissions.exclude(status__in=["queued", "scoring"]).count()
         task = services.task_replace_data(
             task=existing,
+            rescore=rescore,
             title=manifest.title,
             metric=manifest.metric,
             tables=bundle.tables,
@@ -109,7 +111,6 @@ def task_import(
             summary=f"{task.title}: data replaced (version {task.version}); "
             f"{rescored} submission(s) re-scored.",
         )
-        _queue_baselines(task=task)
         return ImportResult(task=task, replaced=True, rescored=rescored)
 
     with transaction.atomic():
@@ -145,16 +146,7 @@ def task_import(
             summary=f"{task.title} ({task.slug}) imported into {track.name}: "
             f"{task.test_rows} test rows, metric {task.metric}.",
         )
-        _queue_baselines(task=task)
     return ImportResult(task=task, replaced=False, rescored=0)
-
-
-def _queue_baselines(*, task: Task) -> None:
-    """Every registered baseline runs on a new or replaced task, unless the competition opts out."""
-    from arena.baselines.services import baseline_runs_enqueue
-
-    if task.competition.run_baselines_on_import:
-        baseline_runs_enqueue(task=task)
 
 
 def _image_files(*, bundle: Bundle) -> dict[str, Path]:
@@ -262,7 +254,13 @@ def _bundle_root(*, destination: Path) -> Path:
 
 
 def task_import_zip(
-    *, archive_file, competition_slug: str, track_name: str | None, replace: bool, actor=None
+    *,
+    archive_file,
+    competition_slug: str,
+    track_name: str | None,
+    replace: bool,
+    actor=None,
+    rescore: services.Rescore,
 ) -> ImportResult:
     """Imports an uploaded zipped bundle; the unpacked copy is removed afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="arena-bundle-"))
@@ -274,6 +272,7 @@ def task_import_zip(
             track_name=track_name,
             replace=replace,
             actor=actor,
+            rescore=rescore,
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from arena.competitions.models import Competition, Task, Track
+from arena.competitions.models import AuditEvent, Competition, Task, Track
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,12 @@ def competition_phase(*, competition: Competition, now: datetime | None = None) 
             return Phase("revealed", "Final results", accepts_submissions=False)
         return Phase("ended", "Ended", accepts_submissions=False)
     return Phase("running", "Running", accepts_submissions=True)
+
+
+def is_revealed(*, competition: Competition, now: datetime | None = None) -> bool:
+    """Whether the private results are out: a fact of the schedule, which writes depend on too
+    (methods can no longer be edited). Who sees what is ``arena.results.visibility``."""
+    return (now or timezone.now()) >= competition.reveal_time
 
 
 def competition_list() -> QuerySet[Competition]:
@@ -121,6 +127,4 @@ def task_public_manifest(*, task: Task) -> dict:
 
 def audit_events(*, competition: Competition, limit: int = 500) -> list:
     """The competition's recorded decisions, newest first."""
-    from arena.competitions.models import AuditEvent
-
     return list(AuditEvent.objects.filter(competition=competition).select_related("actor")[:limit])

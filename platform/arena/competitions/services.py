@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +29,11 @@ PUBLIC_TABLES = {
     TaskKind.MATCHING: ("left", "right", "train_pairs", "test_pairs", "sample_submission"),
 }
 TEST_TABLE = {TaskKind.CLASSIFICATION: "test", TaskKind.MATCHING: "test_pairs"}
+
+# Re-scores a task's submissions inside the transaction that makes its new version, returning how
+# many were queued. Passed in by the caller (arena.workflows.task_data), because scoring belongs
+# to the submissions app, which sits above this one.
+Rescore = Callable[[Task], int]
 
 
 def competition_create(
@@ -152,6 +158,7 @@ def task_create(
 def task_replace_data(
     *,
     task: Task,
+    rescore: Rescore,
     title: str,
     metric: str,
     tables: dict[str, pd.DataFrame],
@@ -170,8 +177,6 @@ def task_replace_data(
     and the old files are removed only after that commits, so a failure leaves the old version.
     Without ``split_seed`` the task keeps its seed, so the same test ids stay public.
     """
-    from arena.submissions.services import submissions_rescore_for_task
-
     if metric not in METRICS[task.kind]:
         raise UserFacingError(f"Metric {metric!r} does not apply to {task.kind} tasks.")
     old_prefix = task.storage_prefix
@@ -191,7 +196,7 @@ def task_replace_data(
             TaskVersion.objects.create(
                 task=task, number=task.version, metric=task.metric, note="data replaced"
             )
-            submissions_rescore_for_task(task=task)
+            rescore(task)
             transaction.on_commit(lambda: files.delete_prefix(prefix=old_prefix))
     except BaseException:
         files.delete_quietly(*written)
@@ -292,14 +297,12 @@ def audit_record(*, competition: Competition, actor, action: str, summary: str) 
     )
 
 
-def task_change_metric(*, task: Task, metric: str, actor=None) -> int:
+def task_change_metric(*, task: Task, metric: str, rescore: Rescore, actor=None) -> int:
     """Switches the task's primary metric and re-scores every submission in place.
 
     The version goes up so the new scores are told apart from the old ones, which stay as
     history. Returns how many submissions were queued for re-scoring.
     """
-    from arena.submissions.services import submissions_rescore_for_task
-
     if metric not in METRICS[task.kind]:
         raise UserFacingError(f"Metric {metric!r} does not apply to {task.kind} tasks.")
     if metric == task.metric:
@@ -314,7 +317,7 @@ def task_change_metric(*, task: Task, metric: str, actor=None) -> int:
         TaskVersion.objects.create(
             task=task, number=task.version, metric=metric, note="metric changed"
         )
-        queued = submissions_rescore_for_task(task=task)
+        queued = rescore(task)
         audit_record(
             competition=task.competition,
             actor=actor,

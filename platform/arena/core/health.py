@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from arena.celery import app as celery_app
 from arena.core.files import private_storage
 
 
@@ -23,9 +24,7 @@ def _database() -> str:
 
 
 def _broker() -> str:
-    from arena.celery import app
-
-    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as broker:
+    with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as broker:
         broker.ensure_connection(max_retries=1, timeout=2)
     return "ok"
 

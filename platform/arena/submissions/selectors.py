@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from arena.competitions.models import Competition, Task
-from arena.competitions.selectors import competition_phase, user_is_organizer
+from arena.competitions.models import Task
 from arena.submissions.models import PENDING_STATUSES, Score, ScoreSplit, Submission
 from arena.teams.models import Team
+from arena.teams.selectors import team_for_user
 
 
 def submissions_for_team(
@@ -57,8 +57,6 @@ def submission_for_viewer(
     """
     from django.http import Http404
 
-    from arena.teams.selectors import team_for_user
-
     submissions = Submission.objects.filter(task=task).select_related("team", "submitted_by")
     if not is_organizer:
         team = team_for_user(competition=task.competition, user=user)
@@ -82,34 +80,6 @@ def submission_for_viewer(
         else {}
     )
     return submission
-
-
-def explanations_visible(*, competition: Competition, user, now: datetime | None = None) -> bool:
-    """Whether ``user`` may see per-class reports and confusion matrices of the public rows.
-
-    Before the reveal they would tell a team far more than its public score: predicting one
-    class everywhere but a few chosen rows, the matrix says which of those rows are public and
-    the true label of each. So they show after the reveal, before it only where the organizers
-    accepted that leak (``Competition.explanations_before_reveal``), and always to organizers.
-    """
-    now = now or timezone.now()
-    if now >= competition.reveal_time or competition.explanations_before_reveal:
-        return True
-    return user_is_organizer(competition=competition, user=user)
-
-
-def submission_explanation(*, submission: Submission, user) -> dict | None:
-    """The public per-class report and confusion matrix of ``submission`` ({"classes",
-    "per_class", "confusion"}), or None while ``user`` may not see them (explanations_visible).
-    """
-    if not explanations_visible(competition=submission.task.competition, user=user):
-        return None
-    details = submission.public_details or {}
-    return {
-        "classes": details.get("classes", []),
-        "per_class": details.get("per_class", []),
-        "confusion": details.get("confusion", []),
-    }
 
 
 def confusion_view(*, details: dict, max_classes: int = 30) -> dict | None:
@@ -189,25 +159,6 @@ def quota_for(*, task: Task, team: Team, user=None, now: datetime | None = None)
         resets_at=day_start + timedelta(days=1),
         personal=(by_person["today"], by_person["total"]) > (by_team["today"], by_team["total"]),
     )
-
-
-def submission_panel(*, task: Task, team: Team | None, user) -> dict:
-    """Everything the "your submissions" panel of a task page shows, for one team."""
-    from arena.leaderboards.selectors import private_visible
-
-    competition = task.competition
-    show_private = private_visible(competition=competition, user=user)
-    rows = submissions_for_team(task=task, team=team, include_private=show_private) if team else []
-    return {
-        "submissions": rows,
-        "polling": any_pending(submissions=rows),
-        "show_private": show_private,
-        "can_choose_finals": competition_phase(competition=competition).code == "running",
-        "finals_chosen": sum(1 for row in rows if row.is_final),
-        "final_limit": competition.final_selection_limit,
-        "quota": quota_for(task=task, team=team, user=user) if team else None,
-        "method_suggestions": method_names_of_team(team=team),
-    }
 
 
 def method_names_of_team(*, team: Team | None, limit: int = 30) -> list[str]:

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from arena.competitions.models import Task
-from arena.competitions.selectors import competition_phase
+from arena.competitions.selectors import competition_phase, is_revealed
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
 from arena.core.jobs import job_send
@@ -263,8 +263,6 @@ def submission_update_method(
     *, submission: Submission, user, method_name: str, description: str, tags, code_url: str
 ) -> Submission:
     """Edits a submission's method metadata: team members only, until private scores show."""
-    from arena.leaderboards.selectors import is_revealed
-
     if not Membership.objects.filter(team_id=submission.team_id, user=user).exists():
         raise UserFacingError("Only members of the team can describe its submissions.")
     if is_revealed(competition=submission.task.competition):
@@ -452,7 +450,7 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
 
 # Jobs that recompute what boards show after a score, sent by name: submissions sit below the
 # boards in the layer order and must not import them.
-FOLLOW_UP_TASKS = ("arena.leaderboards.tasks.refresh_board_ties",)
+FOLLOW_UP_TASKS = ("arena.results.tasks.refresh_board_ties",)
 
 
 def _follow_up(*, task_id: int) -> None:

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from arena.competitions.importing import task_import
 from arena.core.errors import UserFacingError
+from arena.workflows.task_data import task_import
 from scoring.bundle import BundleError
 
 

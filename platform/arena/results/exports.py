@@ -3,7 +3,7 @@
 import csv
 import io
 
-from arena.leaderboards.selectors import LeaderboardRow, TrackRow
+from arena.results.boards import LeaderboardRow, TrackRow
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

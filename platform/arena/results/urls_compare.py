@@ -1,11 +1,12 @@
 from django.urls import path
 
-from arena.compare import views, views_methods
+from arena.results import views_compare as views
+from arena.results import views_methods
 
 app_name = "compare"
 
 urlpatterns = [
-    path("c/<slug:competition_slug>/compare/", views.comparison, name="comparison"),
+    path("c/<slug:competition_slug>/compare/", views.comparison_page, name="comparison"),
     path("c/<slug:competition_slug>/compare/pairwise/", views.pairwise, name="pairwise"),
     path(
         "c/<slug:competition_slug>/compare/scores.<str:file_format>",

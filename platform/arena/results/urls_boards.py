@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arena.leaderboards import views
+from arena.results import views_boards as views
 
 app_name = "leaderboards"
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from arena.baselines.services import baseline_runs_enqueue
 from arena.competitions import services as competition_services
 from arena.competitions import synthetic
-from arena.competitions.importing import task_import
 from arena.competitions.models import Competition, TaskKind
 from arena.competitions.recipes import RECIPES
 from arena.core import files
@@ -21,6 +20,7 @@ from arena.core.files import frame_to_csv_bytes
 from arena.submissions import services as submission_services
 from arena.teams import services as team_services
 from arena.teams.models import Team
+from arena.workflows.task_data import task_import
 
 DEMO_SLUG = "arena-demo"
 DEMO_METHODS = {"alice": "Gradient boosting", "charlie": "Random forest"}

@@ -11,10 +11,8 @@ from datetime import datetime
 from statistics import mean
 
 from django.core.cache import cache
-from django.utils import timezone
 
 from arena.competitions.models import Competition, Task, TaskVersion, Track
-from arena.competitions.selectors import user_is_organizer
 from arena.submissions.models import Score, SubmissionStatus
 from arena.teams.selectors import standing_teams
 
@@ -55,25 +53,6 @@ class LeaderboardRow:
         if self.rank is None or self.public_rank is None:
             return None
         return self.public_rank - self.rank
-
-
-def private_visible(*, competition: Competition, user, now: datetime | None = None) -> bool:
-    """Private scores show to everyone after the reveal, and to organizers at any time."""
-    now = now or timezone.now()
-    return now >= competition.reveal_time or user_is_organizer(competition=competition, user=user)
-
-
-def method_descriptions_visible(*, competition: Competition, user) -> bool:
-    """Whether ``user`` sees other teams' method names on the boards: after the reveal, and
-    always for organizers. Before it a board says who scores what, not how (a team's own method
-    and the baselines' are always shown)."""
-    return is_revealed(competition=competition) or user_is_organizer(
-        competition=competition, user=user
-    )
-
-
-def is_revealed(*, competition: Competition, now: datetime | None = None) -> bool:
-    return (now or timezone.now()) >= competition.reveal_time
 
 
 def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
@@ -426,31 +405,3 @@ def stored_ties(*, task: Task, rows: list[LeaderboardRow], private: bool) -> set
         return set()
     listed = {row.team_id for row in rows}
     return set(stored["tied"]) & listed
-
-
-def tied_with_leader(
-    *, task: Task, rows: list[LeaderboardRow], private: bool, limit: int = 10
-) -> set[int]:
-    """Team ids among the first ``limit`` rows that a 95% paired bootstrap cannot tell apart
-    from the leader (cached per pair and task version, so a page view computes each once)."""
-    from arena.compare.selectors import pairwise_difference
-    from arena.submissions.models import Submission
-
-    leader = next((row for row in rows if row.rank == 1), None)
-    if leader is None or leader.submission_id is None:
-        return set()
-    candidates = [row for row in rows[:limit] if row is not leader and row.submission_id]
-    submissions = Submission.objects.in_bulk(
-        [leader.submission_id, *(row.submission_id for row in candidates)]
-    )
-    tied = set()
-    for row in candidates:
-        result = pairwise_difference(
-            task=task,
-            submission_a=submissions[leader.submission_id],
-            submission_b=submissions[row.submission_id],
-            private=private,
-        )
-        if result is not None and result.ci_low <= 0 <= result.ci_high:
-            tied.add(row.team_id)
-    return tied

@@ -7,18 +7,20 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from arena.compare import selectors
-from arena.compare.cd_diagram import cd_diagram_svg
-from arena.competitions.selectors import competition_get
-from arena.leaderboards.exports import csv_cell
-from arena.leaderboards.selectors import is_revealed, private_visible
+from arena.competitions.selectors import competition_get, is_revealed
+from arena.results import comparison
+from arena.results.cd_diagram import cd_diagram_svg
+from arena.results.exports import csv_cell
+from arena.results.pairwise import pairwise_difference
+from arena.results.visibility import board_is_private, compare_refusal, private_visible
+from arena.submissions.models import Submission
 
 MODES = {"raw": "Scores", "normalized": "Baseline-normalized", "rank": "Ranks per task"}
 
 
 def for_reviewers(view):
     """The gate of every compare page: the competition from the URL, then the one access rule
-    (``selectors.compare_refusal``). The view gets the competition as a keyword argument.
+    (``visibility.compare_refusal``). The view gets the competition as a keyword argument.
 
     A refusal is a 403 page that says why: Django's bare 403 would drop the message, and a
     reviewer who competes needs to know the pages open at the reveal.
@@ -27,7 +29,7 @@ def for_reviewers(view):
     @wraps(view)
     def gate(request, competition_slug: str, **kwargs):
         competition = competition_get(slug=competition_slug)
-        refusal = selectors.compare_refusal(competition=competition, user=request.user)
+        refusal = compare_refusal(competition=competition, user=request.user)
         if refusal is not None:
             return render(
                 request,
@@ -40,21 +42,14 @@ def for_reviewers(view):
     return gate
 
 
-def _private(request, competition) -> bool:
-    """Before the reveal only organizers may look at private figures, and only if they ask."""
-    if is_revealed(competition=competition):
-        return request.GET.get("board") != "public"
-    return request.GET.get("board") == "private" and private_visible(
-        competition=competition, user=request.user
-    )
-
-
 @require_GET
 @for_reviewers
-def comparison(request, *, competition):
-    private = _private(request, competition)
+def comparison_page(request, *, competition):
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.GET.get("board")
+    )
     mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "raw"
-    blocks, rows = selectors.comparison(competition=competition, private=private)
+    blocks, rows = comparison.comparison(competition=competition, private=private)
     for block in blocks:
         if block.friedman is not None:
             block.svg = mark_safe(  # noqa: S308 - built by cd_diagram_svg, labels escaped there
@@ -87,12 +82,10 @@ def export(request, *, competition, file_format: str):
     """Every score in long format, as CSV or Parquet (private rows only when visible)."""
     if file_format not in ("csv", "parquet"):
         raise Http404("Scores download as .csv or .parquet")
-    private = is_revealed(competition=competition) or private_visible(
-        competition=competition, user=request.user
-    )
+    private = private_visible(competition=competition, user=request.user)
     frame = pd.DataFrame(
-        selectors.long_format_rows(competition=competition, private=private),
-        columns=selectors.LONG_FORMAT_COLUMNS,
+        comparison.long_format_rows(competition=competition, private=private),
+        columns=comparison.LONG_FORMAT_COLUMNS,
     )
     if file_format == "parquet":
         buffer = io.BytesIO()
@@ -118,8 +111,11 @@ def statistics_export(request, *, competition, file_format: str):
     """
     if file_format not in ("json", "csv"):
         raise Http404("Statistics download as .json or .csv")
-    report = selectors.track_statistics(
-        competition=competition, private=_private(request, competition)
+    report = comparison.track_statistics(
+        competition=competition,
+        private=board_is_private(
+            competition=competition, user=request.user, asked=request.GET.get("board")
+        ),
     )
     name = f"{competition.slug}-statistics-{report['split']}.{file_format}"
     if file_format == "json":
@@ -159,16 +155,16 @@ def pairwise(request, *, competition):
     or two methods: their scores on every task both entered and a signed-rank test per track."""
     from django.shortcuts import get_object_or_404
 
-    from arena.submissions.models import Submission
-
-    private = _private(request, competition)
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.GET.get("board")
+    )
     tasks = list(competition.tasks.order_by("title"))
     task = next(
         (t for t in tasks if t.slug == request.GET.get("task")), tasks[0] if tasks else None
     )
     entries, result, chosen = [], None, {}
-    blocks, rows = selectors.comparison(competition=competition, private=private)
-    methods = {selectors.method_key(row): row for row in rows}
+    blocks, rows = comparison.comparison(competition=competition, private=private)
+    methods = {comparison.method_key(row): row for row in rows}
     chosen_methods = {side: request.GET.get(side, "") for side in ("ma", "mb")}
     across = None
     if (
@@ -176,7 +172,7 @@ def pairwise(request, *, competition):
         and chosen_methods["mb"] in methods
         and chosen_methods["ma"] != chosen_methods["mb"]
     ):
-        across = selectors.methods_across_tasks(
+        across = comparison.methods_across_tasks(
             blocks=blocks, row_a=methods[chosen_methods["ma"]], row_b=methods[chosen_methods["mb"]]
         )
     if task is not None:
@@ -193,7 +189,7 @@ def pairwise(request, *, competition):
         if chosen and chosen["a"] in ids and chosen["b"] in ids and chosen["a"] != chosen["b"]:
             submission_a = get_object_or_404(Submission, pk=chosen["a"], task=task)
             submission_b = get_object_or_404(Submission, pk=chosen["b"], task=task)
-            result = selectors.pairwise_difference(
+            result = pairwise_difference(
                 task=task, submission_a=submission_a, submission_b=submission_b, private=private
             )
     return render(

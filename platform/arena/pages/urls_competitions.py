@@ -1,6 +1,7 @@
 from django.urls import path
 
-from arena.competitions import views, views_organize
+from arena.pages import competitions as views
+from arena.pages import organize as views_organize
 
 app_name = "competitions"
 

@@ -10,7 +10,9 @@ against; a board view only reads it (``selectors.stored_ties``).
 from django.core.cache import cache
 
 from arena.competitions.models import Task
-from arena.leaderboards.selectors import leaderboard_for_task, tied_with_leader, ties_cache_key
+from arena.results.boards import LeaderboardRow, leaderboard_for_task, ties_cache_key
+from arena.results.pairwise import pairwise_difference
+from arena.submissions.models import Submission
 
 # Long enough to outlive any quiet spell of a challenge; a new score refreshes it anyway.
 TIES_TIMEOUT_SECONDS = 30 * 24 * 3600
@@ -30,3 +32,28 @@ def board_ties_refresh(*, task_id: int) -> None:
             {"leader": leader.submission_id if leader else None, "tied": sorted(tied)},
             timeout=TIES_TIMEOUT_SECONDS,
         )
+
+
+def tied_with_leader(
+    *, task: Task, rows: list[LeaderboardRow], private: bool, limit: int = 10
+) -> set[int]:
+    """Team ids among the first ``limit`` rows that a 95% paired bootstrap cannot tell apart
+    from the leader (cached per pair and task version, so a page view computes each once)."""
+    leader = next((row for row in rows if row.rank == 1), None)
+    if leader is None or leader.submission_id is None:
+        return set()
+    candidates = [row for row in rows[:limit] if row is not leader and row.submission_id]
+    submissions = Submission.objects.in_bulk(
+        [leader.submission_id, *(row.submission_id for row in candidates)]
+    )
+    tied = set()
+    for row in candidates:
+        result = pairwise_difference(
+            task=task,
+            submission_a=submissions[leader.submission_id],
+            submission_b=submissions[row.submission_id],
+            private=private,
+        )
+        if result is not None and result.ci_low <= 0 <= result.ci_high:
+            tied.add(row.team_id)
+    return tied

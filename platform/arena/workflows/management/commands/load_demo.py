@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from arena.core.demo import demo_builtin_entries, demo_builtin_tasks, demo_load
+from arena.workflows.demo import demo_builtin_entries, demo_builtin_tasks, demo_load
 
 
 class Command(BaseCommand):

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from arena.baselines.selectors import baseline_runs_for_task
-from arena.competitions import selectors, services
+from arena.competitions import selectors
 from arena.competitions.forms import BundleImportForm
-from arena.competitions.importing import task_import_zip
 from arena.core.errors import UserFacingError, wants_json
 from arena.core.request_limits import upload_limit
-from arena.leaderboards.selectors import rank_changes
+from arena.results.boards import rank_changes
+from arena.workflows import task_data
 from scoring import METRICS
 from scoring.bundle import BundleError
 
@@ -27,7 +27,7 @@ def task_import(request, competition_slug: str):
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = task_import_zip(
+            result = task_data.task_import_zip(
                 archive_file=form.cleaned_data["bundle"],
                 competition_slug=competition.slug,
                 track_name=form.cleaned_data["track"] or None,
@@ -72,21 +72,14 @@ def task_manage(request, competition_slug: str, task_slug: str):
     competition = selectors.competition_for_organizer(slug=competition_slug, user=request.user)
     task = selectors.task_get(competition=competition, slug=task_slug)
     if request.method == "POST" and request.POST.get("action") == "baselines":
-        from arena.baselines.services import baseline_runs_enqueue
-
-        runs = baseline_runs_enqueue(task=task, preset=request.POST.get("preset") or None)
-        services.audit_record(
-            competition=competition,
-            actor=request.user,
-            action="baselines.queued",
-            summary=f"{task.title}: {len(runs)} baseline run(s) queued "
-            f"({', '.join(run.method for run in runs)}, preset {runs[0].preset if runs else '-'}).",
+        runs = task_data.baselines_queue(
+            task=task, preset=request.POST.get("preset") or None, actor=request.user
         )
         messages.success(request, f"{len(runs)} baseline run(s) queued for training.")
         return redirect("competitions:task_manage", competition.slug, task.slug)
     if request.method == "POST":
         try:
-            queued = services.task_change_metric(
+            queued = task_data.task_change_metric(
                 task=task, metric=request.POST.get("metric", ""), actor=request.user
             )
         except UserFacingError as error:

@@ -1,21 +1,17 @@
-import yaml
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from arena.compare.selectors import compare_refusal, user_is_reviewer
 from arena.competitions import selectors
+from arena.competitions.downloads import DOWNLOAD_FORMATS, task_file_response
 from arena.core.charts import best_over_time_svg
-from arena.core.files import private_storage
-from arena.leaderboards.selectors import best_score_history
-from arena.submissions.selectors import submission_panel
+from arena.results.boards import best_score_history
+from arena.results.panels import submission_panel
+from arena.results.visibility import compare_refusal, user_is_reviewer
 from arena.teams.selectors import team_for_user
-
-DOWNLOAD_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 
 
 @require_GET
@@ -88,32 +84,3 @@ def task_download(request, competition_slug: str, task_slug: str, table: str, fi
     competition = selectors.competition_get(slug=competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
     return task_file_response(task=task, table=table, file_format=file_format)
-
-
-def task_file_response(*, task, table: str, file_format: str) -> HttpResponse:
-    """A public file of the task (the pages and the API share it): a table in CSV or Parquet,
-    the public task.yaml, or the images zip. Anything else, answers included, is not found."""
-    # Only names from the task's own list of public tables ever become a storage key.
-    if (table, file_format) == ("task", "yaml"):
-        manifest = yaml.safe_dump(
-            selectors.task_public_manifest(task=task), sort_keys=False, allow_unicode=True
-        )
-        response = HttpResponse(manifest, content_type="application/yaml; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="task.yaml"'
-        return response
-    if task.has_images and (table, file_format) == ("images", "zip"):
-        key, content_type = task.images_zip_path, "application/zip"
-    elif table in task.public_tables and file_format in DOWNLOAD_FORMATS:
-        key = task.public_table_path(table=table, file_format=file_format)
-        content_type = DOWNLOAD_FORMATS[file_format]
-    else:
-        raise Http404("No such table")
-    storage = private_storage()
-    if not storage.exists(key):
-        raise Http404("No such table")
-    return FileResponse(
-        storage.open(key, "rb"),
-        as_attachment=True,
-        filename=f"{task.slug}-{table}.{file_format}",
-        content_type=content_type,
-    )

@@ -3,16 +3,16 @@ standing of every method against the AutoGluon baseline. Reads stored scores onl
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 from django.db.models import F
 
 from arena.competitions.models import Competition, Task, Track
-from arena.competitions.selectors import user_is_organizer
-from arena.leaderboards.selectors import Entry, final_selection, is_revealed
-from arena.submissions.models import Score, Submission, SubmissionStatus
-from arena.teams.selectors import standing_teams, team_for_user
+from arena.results.boards import Entry, final_selection
+from arena.submissions.models import Score, SubmissionStatus
+from arena.teams.models import Team
+from arena.teams.selectors import standing_teams
 from scoring import higher_is_better
 from scoring.metrics import ideal_value
 from scoring.statistics import (
@@ -26,60 +26,6 @@ from scoring.statistics import (
 )
 
 BASELINE_METHOD = "AutoGluon"
-
-
-def user_is_reviewer(*, competition: Competition, user) -> bool:
-    """Reviewers compare methods; organizers are reviewers too."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        competition.organizers.filter(pk=user.pk).exists()
-        or competition.reviewers.filter(pk=user.pk).exists()
-    )
-
-
-NOT_A_REVIEWER = "Only the competition's reviewers and organizers compare methods."
-
-
-def compare_refusal(*, competition: Competition, user, now: datetime | None = None) -> str | None:
-    """Why ``user`` may not open the compare pages, or None when they may.
-
-    The one access rule of the compare pages (matrix, pairwise, export) and of the link to them.
-    Those pages show every team's method names and per-submission public scores and times. A
-    reviewer who also competes would see more of their rivals than any other team does, so they
-    wait for the reveal like everyone else; an organizer on a team already sees everything.
-    """
-    if not user_is_reviewer(competition=competition, user=user):
-        return NOT_A_REVIEWER
-    if is_revealed(competition=competition, now=now):
-        return None
-    if user_is_organizer(competition=competition, user=user):
-        return None
-    team = team_for_user(competition=competition, user=user)
-    if team is not None:
-        return _competing_reviewer_refusal(competition=competition, team_name=team.name)
-    # Leaving the team for a look, then joining again, must not open the pages: anyone who has
-    # uploaded in this competition counts as competing.
-    earlier = (
-        Submission.objects.filter(task__competition=competition, submitted_by=user)
-        .select_related("team")
-        .first()
-    )
-    if earlier is not None:
-        return _competing_reviewer_refusal(competition=competition, team_name=earlier.team.name)
-    return None
-
-
-def _competing_reviewer_refusal(*, competition: Competition, team_name: str) -> str:
-    opens = competition.reveal_time.astimezone(UTC)
-    return (
-        f"You review this competition and also compete in it (team {team_name}). "
-        "The compare pages show every team's methods and scores, more than other teams see, "
-        f"so they open for you when the results are revealed: {opens.day} "
-        f"{opens:%b %Y, %H:%M} UTC. Until then the leaderboards show what every team sees."
-    )
 
 
 @dataclass
@@ -208,8 +154,6 @@ def _finals(*, submissions: dict[int, dict], limit: int) -> set[int]:
 
 def comparison(*, competition: Competition, private: bool) -> tuple[list[TrackBlock], list]:
     """The methods-by-tasks matrix with ranks, normalized scores, per-track summaries and tests."""
-    from arena.teams.models import Team
-
     split = "private" if private else "public"
     teams = {team.pk: team for team in Team.objects.filter(competition=competition)}
     best = _best_entries(competition=competition, split=split)
@@ -503,39 +447,3 @@ def grouped(rows: list[MethodRow]) -> dict:
     for row in rows:
         out["baselines" if row.is_baseline else "methods"].append(row)
     return out
-
-
-def pairwise_difference(*, task: Task, submission_a, submission_b, private: bool):
-    """Paired-bootstrap difference (a - b) of the task's primary metric on one split; cached.
-
-    Returns None when it cannot be computed (a log-loss task, or predictions not kept).
-    """
-    from django.core.cache import cache
-
-    from arena.core import files
-    from arena.submissions.services import load_answers, task_spec
-    from scoring.engine import answer_key
-    from scoring.statistics import paired_bootstrap
-
-    if task.metric == "log_loss" or not submission_a.codes_key or not submission_b.codes_key:
-        return None
-    split = "private" if private else "public"
-    cache_key = f"pairwise:{task.pk}:{task.version}:{submission_a.pk}:{submission_b.pk}:{split}"
-    cached = cache.get(cache_key)
-    if cached is not None:
-        return cached
-    key = answer_key(spec=task_spec(task=task), answers=load_answers(task=task))
-    mask = ~key.public if private else key.public
-    codes = []
-    for submission in (submission_a, submission_b):
-        with files.private_storage().open(submission.codes_key, "rb") as handle:
-            codes.append(np.load(handle, allow_pickle=False))
-    result = paired_bootstrap(
-        truth=key.truth[mask],
-        predicted_a=codes[0][mask],
-        predicted_b=codes[1][mask],
-        n_classes=len(task.classes) if task.kind == "classification" else 2,
-        metric=task.metric,
-    )
-    cache.set(cache_key, result, timeout=24 * 3600)
-    return result

@@ -1,13 +1,19 @@
-"""Reads for the staff's status page: queues, waiting work, scoring latency, workers."""
+"""The staff's status page: queues, waiting work, scoring latency, workers."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
+from arena.celery import app as celery_app
 from arena.core.models import WorkerHeartbeat
+from arena.submissions.models import Submission, SubmissionStatus
 
 QUEUES = ("scoring", "training")
 
@@ -27,11 +33,9 @@ class PlatformStatus:
 
 
 def _queue_depths() -> dict[str, int | None]:
-    from arena.celery import app
-
     depths: dict[str, int | None] = {}
     try:
-        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as connection:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as connection:
             channel = connection.channel()
             for queue in QUEUES:
                 try:
@@ -56,8 +60,6 @@ def workers_by_presence(*, now: datetime) -> tuple[list[WorkerHeartbeat], list[W
 
 
 def platform_status(*, window: timedelta = timedelta(days=1)) -> PlatformStatus:
-    from arena.submissions.models import Submission, SubmissionStatus
-
     now = timezone.now()
     queued = Submission.objects.filter(status=SubmissionStatus.QUEUED)
     oldest = queued.order_by("created_at").values_list("created_at", flat=True).first()
@@ -77,4 +79,21 @@ def platform_status(*, window: timedelta = timedelta(days=1)) -> PlatformStatus:
         scored_in_window=len(latencies),
         workers=alive,
         silent_workers=silent,
+    )
+
+
+@login_required
+@require_GET
+def platform_status_page(request):
+    """Staff see how the queues and workers are doing.
+
+    Not organizers: the counts span every competition, and organizing one gives no claim on
+    the others' activity.
+    """
+    if not (request.user.is_staff or request.user.is_superuser):
+        raise PermissionDenied("Only staff see the platform's status.")
+    return render(
+        request,
+        "core/status.html",
+        {"status": platform_status(), "alive_seconds": settings.WORKER_ALIVE_SECONDS},
     )

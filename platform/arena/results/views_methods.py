@@ -4,10 +4,9 @@ to those who may open the compare pages (organizers, reviewers who do not compet
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from arena.compare.methods import method_page
-from arena.compare.selectors import compare_refusal
-from arena.competitions.selectors import competition_get
-from arena.leaderboards.selectors import is_revealed, method_descriptions_visible
+from arena.competitions.selectors import competition_get, is_revealed
+from arena.results.methods import method_page
+from arena.results.visibility import compare_refusal, method_descriptions_visible
 from arena.teams.selectors import team_for_user
 
 CLOSED = (

@@ -4,27 +4,17 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from arena.competitions.selectors import competition_get, task_get
+from arena.competitions.selectors import competition_get, is_revealed, task_get
 from arena.core.charts import best_over_time_svg
-from arena.leaderboards import exports
-from arena.leaderboards.selectors import (
+from arena.results import exports
+from arena.results.boards import (
     best_score_history,
-    is_revealed,
     leaderboard_for_task,
     leaderboard_for_track,
-    method_descriptions_visible,
-    private_visible,
     stored_ties,
 )
+from arena.results.visibility import board_is_private, method_descriptions_visible, private_visible
 from arena.teams.selectors import team_for_user
-
-
-def _board_is_private(request, competition) -> bool:
-    """After the reveal everyone sees the private board; before it only organizers may ask."""
-    if is_revealed(competition=competition):
-        return request.GET.get("board") != "public"
-    wants_private = request.GET.get("board") == "private"
-    return wants_private and private_visible(competition=competition, user=request.user)
 
 
 def _csv_response(content: str, filename: str) -> HttpResponse:
@@ -37,7 +27,9 @@ def _csv_response(content: str, filename: str) -> HttpResponse:
 def task_leaderboard(request, competition_slug: str, task_slug: str):
     competition = competition_get(slug=competition_slug)
     task = task_get(competition=competition, slug=task_slug)
-    private = _board_is_private(request, competition)
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.GET.get("board")
+    )
     rows = leaderboard_for_task(task=task, private=private)
     if request.GET.get("format") == "csv":
         split = "private" if private else "public"
@@ -74,7 +66,9 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
 def track_leaderboard(request, competition_slug: str, track_slug: str):
     competition = competition_get(slug=competition_slug)
     track = get_object_or_404(competition.tracks, slug=track_slug)
-    private = _board_is_private(request, competition)
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.GET.get("board")
+    )
     rows = leaderboard_for_track(track=track, private=private)
     if request.GET.get("format") == "csv":
         split = "private" if private else "public"

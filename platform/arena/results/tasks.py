@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from arena.leaderboards import services
+from arena.results import services
 
 
 @shared_task(ignore_result=True)

@@ -2,7 +2,7 @@
 
 A method is a team's submissions under one method name (as in the comparison). The page is
 public like the leaderboards, so private figures follow the one visibility rule
-(``leaderboards.selectors.private_visible``) and the private best of a task comes from the
+(``visibility.private_visible``) and the private best of a task comes from the
 team's final selection only, as on the private boards and in the private comparison.
 """
 
@@ -14,7 +14,8 @@ from django.db.models import F
 from django.http import Http404
 
 from arena.competitions.models import Competition, Task
-from arena.leaderboards.selectors import Entry, final_selection, private_visible
+from arena.results.boards import Entry, final_selection
+from arena.results.visibility import private_visible
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.teams.models import Team
 from arena.teams.selectors import standing_teams

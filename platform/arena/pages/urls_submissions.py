@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arena.submissions import views
+from arena.pages import submissions as views
 
 app_name = "submissions"
 

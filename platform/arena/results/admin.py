@@ -6,7 +6,7 @@ from django.db import models
 
 from arena.competitions.admin import OrganizerScopedAdmin, ViewOnlyMixin
 from arena.competitions.models import Competition
-from arena.leaderboards.selectors import private_visible
+from arena.results.visibility import private_visible
 from arena.submissions.models import Score, ScoreSplit, Submission
 
 

@@ -5,10 +5,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from arena.competitions.selectors import competition_get, task_get, user_is_organizer
+from arena.competitions.selectors import competition_get, is_revealed, task_get, user_is_organizer
 from arena.core.errors import UserFacingError, wants_json
 from arena.core.request_limits import upload_limit
-from arena.leaderboards.selectors import is_revealed, private_visible
+from arena.results.panels import submission_explanation, submission_panel
+from arena.results.visibility import private_visible
 from arena.submissions import selectors, services
 from arena.submissions.downloads import submission_file_response
 from arena.submissions.forms import SubmissionUploadForm
@@ -98,7 +99,7 @@ def _render_panel(request, *, competition, task):
         {
             "competition": competition,
             "task": task,
-            **selectors.submission_panel(task=task, team=team, user=request.user),
+            **submission_panel(task=task, team=team, user=request.user),
         },
     )
 
@@ -130,7 +131,7 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
     competition, task, submission = _viewable_submission(
         request, competition_slug, task_slug, submission_id
     )
-    explanation = selectors.submission_explanation(submission=submission, user=request.user)
+    explanation = submission_explanation(submission=submission, user=request.user)
     return render(
         request,
         "submissions/submission_detail.html",
