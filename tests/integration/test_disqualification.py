@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from arena.core.errors import UserFacingError
 from arena.results.boards import leaderboard_for_task, leaderboard_for_track
+from arena.results.services import comparison_refresh
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create
 from arena.teams.models import Team
@@ -83,11 +84,17 @@ def test_the_comparison_leaves_out_disqualified_teams(client, board):
     client.force_login(organizer)
     slug = task.competition.slug
     assert "bravo-secret-sauce" in client.get(f"/c/{slug}/compare/scores.csv").content.decode()
+    comparison_refresh(competition_id=task.competition_id)  # the worker, after the scores
+    assert "bravo-secret-sauce" in client.get(f"/c/{slug}/compare/").content.decode()
     bravo = Team.objects.get(name="Bravo")
     client.post(
         teams_url(task.competition),
         {"team": bravo.pk, "action": "disqualify", "reason": "Hand-labelled test."},
     )
+    # The stored comparison no longer fits its inputs: the page says so and asks a worker.
+    stale = client.get(f"/c/{slug}/compare/").content.decode()
+    assert 'data-comparison-state="updating"' in stale
+    comparison_refresh(competition_id=task.competition_id)
     assert "bravo-secret-sauce" not in client.get(f"/c/{slug}/compare/").content.decode()
     assert "bravo-secret-sauce" not in client.get(f"/c/{slug}/compare/scores.csv").content.decode()
 

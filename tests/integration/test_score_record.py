@@ -69,6 +69,6 @@ def test_a_score_sends_the_boards_follow_up_job(alice, alice_team, products):
     submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
     assert submission_score(submission_id=submission.pk) == "scored"
     sent = [json.loads(raw)["headers"] for raw in broker.lrange("scoring", 0, -1)]
-    follow_ups = [h for h in sent if h["task"] == "arena.results.tasks.refresh_board_ties"]
+    follow_ups = [h for h in sent if h["task"] == "arena.results.tasks.refresh_results"]
     assert [h["argsrepr"] for h in follow_ups] == [f"[{task.pk}]"]
     broker.delete("scoring")

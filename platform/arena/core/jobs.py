@@ -12,6 +12,10 @@ from celery import current_app
 
 logger = logging.getLogger(__name__)
 
+# Recomputes a competition's stored comparison (arena.results.tasks), for writes of lower apps
+# that change what it shows without changing its inputs' counts (a team or method renamed).
+REFRESH_COMPARISON = "arena.results.tasks.refresh_comparison"
+
 
 def job_send(*, name: str, args: list) -> bool:
     """Sends one job; False (logged) when the broker cannot take it. Callers keep what they need

@@ -3,15 +3,15 @@ from functools import wraps
 
 import pandas as pd
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from arena.competitions.selectors import competition_get, is_revealed
-from arena.results import comparison
+from arena.results import comparison, services
 from arena.results.cd_diagram import cd_diagram_svg
 from arena.results.exports import csv_cell
-from arena.results.pairwise import pairwise_difference
+from arena.results.pairwise import pairwise_possible, pairwise_stored
 from arena.results.visibility import board_is_private, compare_refusal, private_visible
 from arena.submissions.models import Submission
 
@@ -42,6 +42,19 @@ def for_reviewers(view):
     return gate
 
 
+# While the worker computes, a page reloads itself this often (seconds).
+REFRESH_SECONDS = 3
+
+
+def _stored(*, competition, private: bool) -> comparison.Stored:
+    """The worker's comparison; when it is missing or out of date, a worker is asked for a new
+    one and the page says so (and reloads itself) instead of computing anything."""
+    stored = comparison.stored_comparison(competition=competition, private=private)
+    if not stored.current:
+        services.comparison_refresh_request(competition=competition)
+    return stored
+
+
 @require_GET
 @for_reviewers
 def comparison_page(request, *, competition):
@@ -49,7 +62,8 @@ def comparison_page(request, *, competition):
         competition=competition, user=request.user, asked=request.GET.get("board")
     )
     mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "raw"
-    blocks, rows = comparison.comparison(competition=competition, private=private)
+    stored = _stored(competition=competition, private=private)
+    blocks, rows = stored.blocks or [], stored.rows or []
     for block in blocks:
         if block.friedman is not None:
             block.svg = mark_safe(  # noqa: S308 - built by cd_diagram_svg, labels escaped there
@@ -72,6 +86,8 @@ def comparison_page(request, *, competition):
             "private": private,
             "revealed": is_revealed(competition=competition),
             "can_preview_private": private_visible(competition=competition, user=request.user),
+            "stored": stored,
+            "refresh_seconds": None if stored.current else REFRESH_SECONDS,
         },
     )
 
@@ -111,12 +127,21 @@ def statistics_export(request, *, competition, file_format: str):
     """
     if file_format not in ("json", "csv"):
         raise Http404("Statistics download as .json or .csv")
-    report = comparison.track_statistics(
-        competition=competition,
-        private=board_is_private(
-            competition=competition, user=request.user, asked=request.GET.get("board")
-        ),
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.GET.get("board")
     )
+    stored = _stored(competition=competition, private=private)
+    if stored.blocks is None:
+        return JsonResponse(
+            {"detail": "The statistics are being computed; try again in a few seconds."},
+            status=503,
+            headers={"Retry-After": str(REFRESH_SECONDS)},
+        )
+    report = comparison.track_statistics(
+        competition=competition, blocks=stored.blocks, private=private
+    )
+    report["computed_at"] = stored.computed_at.isoformat() if stored.computed_at else None
+    report["current"] = stored.current
     name = f"{competition.slug}-statistics-{report['split']}.{file_format}"
     if file_format == "json":
         response = JsonResponse(report, json_dumps_params={"indent": 2})
@@ -153,8 +178,6 @@ STATISTICS_CSV_COLUMNS = (
 def pairwise(request, *, competition):
     """Pick two entries on one task: their paired-bootstrap difference, interval and p-value;
     or two methods: their scores on every task both entered and a signed-rank test per track."""
-    from django.shortcuts import get_object_or_404
-
     private = board_is_private(
         competition=competition, user=request.user, asked=request.GET.get("board")
     )
@@ -162,8 +185,9 @@ def pairwise(request, *, competition):
     task = next(
         (t for t in tasks if t.slug == request.GET.get("task")), tasks[0] if tasks else None
     )
-    entries, result, chosen = [], None, {}
-    blocks, rows = comparison.comparison(competition=competition, private=private)
+    entries, result, chosen, computing = [], None, {}, False
+    stored = _stored(competition=competition, private=private)
+    blocks, rows = stored.blocks or [], stored.rows or []
     methods = {comparison.method_key(row): row for row in rows}
     chosen_methods = {side: request.GET.get(side, "") for side in ("ma", "mb")}
     across = None
@@ -189,9 +213,12 @@ def pairwise(request, *, competition):
         if chosen and chosen["a"] in ids and chosen["b"] in ids and chosen["a"] != chosen["b"]:
             submission_a = get_object_or_404(Submission, pk=chosen["a"], task=task)
             submission_b = get_object_or_404(Submission, pk=chosen["b"], task=task)
-            result = pairwise_difference(
-                task=task, submission_a=submission_a, submission_b=submission_b, private=private
-            )
+            pair = {"task": task, "submission_a": submission_a, "submission_b": submission_b}
+            if pairwise_possible(**pair):
+                result = pairwise_stored(**pair, private=private)
+                if result is None:
+                    services.pairwise_request(**pair, private=private)
+                    computing = True
     return render(
         request,
         "compare/pairwise.html",
@@ -206,5 +233,8 @@ def pairwise(request, *, competition):
             "methods": methods,
             "chosen_methods": chosen_methods,
             "across": across,
+            "computing": computing,
+            "stored": stored,
+            "refresh_seconds": REFRESH_SECONDS if computing or not stored.current else None,
         },
     )

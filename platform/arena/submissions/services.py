@@ -23,7 +23,7 @@ from arena.competitions.models import Task
 from arena.competitions.selectors import competition_phase, is_revealed
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
-from arena.core.jobs import job_send
+from arena.core.jobs import REFRESH_COMPARISON, job_send
 from arena.core.memory import job_memory_limit
 from arena.submissions import uploads
 from arena.submissions.models import Score, Submission, SubmissionStatus
@@ -272,6 +272,8 @@ def submission_update_method(
     Submission.objects.filter(pk=submission.pk).update(**fields)
     for name, value in fields.items():
         setattr(submission, name, value)
+    # The stored comparison shows method names; its fingerprint counts rows, not names.
+    job_send(name=REFRESH_COMPARISON, args=[submission.task.competition_id])
     return submission
 
 
@@ -450,7 +452,7 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
 
 # Jobs that recompute what boards show after a score, sent by name: submissions sit below the
 # boards in the layer order and must not import them.
-FOLLOW_UP_TASKS = ("arena.results.tasks.refresh_board_ties",)
+FOLLOW_UP_TASKS = ("arena.results.tasks.refresh_results",)
 
 
 def _follow_up(*, task_id: int) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from arena.competitions.models import Competition
 from arena.competitions.services import audit_record
 from arena.core.errors import UserFacingError
+from arena.core.jobs import REFRESH_COMPARISON, job_send
 from arena.teams.models import Membership, Team
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ def team_rename(*, team: Team, user, name: str) -> Team:
     except IntegrityError:
         raise UserFacingError("That team name was just taken; choose another.") from None
     team.name = cleaned
+    # The stored comparison names teams; its fingerprint counts rows, not names.
+    job_send(name=REFRESH_COMPARISON, args=[team.competition_id])
     return team
 
 

@@ -1,0 +1,110 @@
+"""The compare pages read what the worker stored (issue 15): no page view computes a rank test
+or a bootstrap. A page that finds nothing stored, or a copy whose inputs changed, says so, reloads
+itself and asks a worker once; the worker's copy is what the page then shows."""
+
+import json
+
+import pytest
+import redis
+from django.conf import settings
+from django.urls import reverse
+
+from arena.results.models import StoredComparison
+from arena.results.services import comparison_refresh
+from arena.submissions.models import Score
+from arena.submissions.services import submission_set_final, submission_update_method
+from arena.teams.services import team_create
+from tests.integration.helpers import predictions_with_private_errors, submit_scored
+
+REFRESH_JOB = "arena.results.tasks.refresh_comparison"
+
+
+@pytest.fixture
+def broker():
+    connection = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    connection.delete("scoring")
+    yield connection
+    connection.delete("scoring")
+
+
+def jobs_on(broker, name: str) -> list[str]:
+    sent = [json.loads(raw)["headers"] for raw in broker.lrange("scoring", 0, -1)]
+    return [headers["argsrepr"] for headers in sent if headers["task"] == name]
+
+
+@pytest.fixture
+def scored(competition, products, alice, bob, make_user):
+    """Two teams with one entry each on one task, and a reviewer's client."""
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    team_create(competition=competition, user=bob, name="Bravo")
+    entries = {
+        "Alpha": submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=3)),
+        "Bravo": submit_scored(task, bob, predictions_with_private_errors(task, wrong_private=0)),
+    }
+    reviewer = make_user("rita")
+    competition.reviewers.add(reviewer)
+    return competition, task, entries, reviewer
+
+
+def test_a_page_with_nothing_stored_asks_a_worker_once_and_says_so(client, scored, broker):
+    competition, _, _, reviewer = scored
+    client.force_login(reviewer)
+    url = reverse("compare:comparison", args=[competition.slug])
+    broker.delete("scoring")  # the scores' own follow-up jobs
+    for _ in range(3):
+        page = client.get(url).content.decode()
+        assert 'data-comparison-state="computing"' in page
+        assert '<meta http-equiv="refresh"' in page
+    assert jobs_on(broker, REFRESH_JOB) == [f"[{competition.pk}]"]
+    statistics = client.get(reverse("compare:statistics", args=[competition.slug, "json"]))
+    assert statistics.status_code == 503 and statistics["Retry-After"]
+
+
+def test_the_page_shows_the_stored_comparison_not_a_fresh_one(client, scored, broker):
+    """A score edited behind the worker's back (same rows, other value) does not show: the page
+    renders what the worker stored."""
+    competition, task, entries, reviewer = scored
+    comparison_refresh(competition_id=competition.pk)
+    stored = StoredComparison.objects.get(competition=competition, split="public")
+    assert stored.seconds >= 0 and stored.fingerprint
+    client.force_login(reviewer)
+    url = reverse("compare:comparison", args=[competition.slug])
+    before = client.get(url).content.decode()
+    assert 'data-comparison-state="current"' in before
+    assert '<meta http-equiv="refresh"' not in before
+    public = Score.objects.get(
+        submission=entries["Alpha"], split="public", metric=task.metric, task_version=task.version
+    )
+    shown = f"{public.value:.4f}"
+    assert shown in before
+    Score.objects.filter(pk=public.pk).update(value=0.123456)
+    after = client.get(url).content.decode()
+    assert "0.1235" not in after and shown in after
+    assert jobs_on(broker, REFRESH_JOB) == []  # nothing it depends on changed in its eyes
+    comparison_refresh(competition_id=competition.pk)
+    assert "0.1235" in client.get(url).content.decode()
+
+
+def test_choosing_finals_makes_the_stored_comparison_out_of_date(client, scored, broker, alice):
+    competition, _, entries, reviewer = scored
+    comparison_refresh(competition_id=competition.pk)
+    submission_set_final(submission=entries["Alpha"], user=alice, is_final=True)
+    client.force_login(reviewer)
+    page = client.get(reverse("compare:comparison", args=[competition.slug])).content.decode()
+    assert 'data-comparison-state="updating"' in page
+    assert jobs_on(broker, REFRESH_JOB) == [f"[{competition.pk}]"]
+
+
+def test_renaming_a_method_asks_for_a_new_comparison(scored, broker, alice):
+    competition, _, entries, _ = scored
+    broker.delete("scoring")
+    submission_update_method(
+        submission=entries["Alpha"],
+        user=alice,
+        method_name="Renamed",
+        description="",
+        tags=[],
+        code_url="",
+    )
+    assert jobs_on(broker, REFRESH_JOB) == [f"[{competition.pk}]"]
