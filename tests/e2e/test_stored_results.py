@@ -4,8 +4,8 @@ turns from "being computed" to the stored figures by itself."""
 
 import pytest
 
-from arena.results.comparison import inputs_fingerprint
-from arena.results.models import StoredComparison
+from arena.results.models import StoredResult
+from arena.results.stored import inputs_fingerprint
 from arena.submissions.services import submission_create
 from arena.teams.services import team_create
 from tests.e2e.helpers import wait_for
@@ -30,7 +30,9 @@ def test_a_score_brings_the_stored_comparison_up_to_date(
     )
 
     def stored_and_current():
-        stored = StoredComparison.objects.filter(competition=competition, split="public").first()
+        stored = StoredResult.objects.filter(
+            competition=competition, key="comparison", split="public"
+        ).first()
         submission.refresh_from_db()
         if submission.status != "scored" or stored is None:
             return None

@@ -5,6 +5,9 @@ import io
 import pandas as pd
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from arena.results.services import results_refresh
+from arena.submissions.services import submission_create, submission_score
+
 
 def csv_upload(frame: pd.DataFrame, name: str = "predictions.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, frame.to_csv(index=False).encode(), content_type="text/csv")
@@ -42,11 +45,12 @@ def predictions_with_private_errors(task, *, wrong_private: int) -> pd.DataFrame
 
 
 def submit_scored(task, user, frame, *, comment: str = ""):
-    from arena.submissions.services import submission_create, submission_score
-
+    """Uploads and scores ``frame`` as the worker would, follow-up included: the competition's
+    boards and comparison are stored afterwards (``results.services.results_refresh``)."""
     submission = submission_create(
         task=task, user=user, uploaded_file=csv_upload(frame), comment=comment
     )
     assert submission_score(submission_id=submission.pk) == "scored"
+    results_refresh(task_id=task.pk)
     submission.refresh_from_db()
     return submission

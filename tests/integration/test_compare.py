@@ -9,10 +9,18 @@ from django.urls import reverse
 
 from arena.competitions import synthetic
 from arena.competitions.services import task_create
+from arena.core.files import private_storage
+from arena.results.boards import leaderboard_for_task
 from arena.results.comparison import comparison
-from arena.results.services import comparison_refresh, pairwise_compute
+from arena.results.services import (
+    competition_results_refresh,
+    pairwise_compute,
+    tied_with_leader,
+)
+from arena.results.stored import stored_result, task_board_key
+from arena.submissions.models import Submission
 from arena.teams.models import Team
-from arena.teams.services import team_create
+from arena.teams.services import team_create, team_disqualify
 from tests.integration.helpers import answers_with_usage, submit_scored
 
 
@@ -45,7 +53,9 @@ def arena_with_methods(competition, products, gadgets, alice, bob, charlie, make
             submission = submit_scored(task, user, with_public_errors(task, errors))
             submission.method_name = method
             submission.save(update_fields=["method_name"])
-    comparison_refresh(competition_id=competition.pk)  # what the worker does after scores
+    competition_results_refresh(
+        competition_id=competition.pk, force=True
+    )  # what the worker does after scores
     return competition, first, second
 
 
@@ -182,18 +192,20 @@ def test_pairwise_view_tells_whether_two_entries_differ(reviewer_client, arena_w
     competition, first, _ = arena_with_methods
     blocks, rows = comparison(competition=competition, private=False)
     by_method = {row.method_name: row for row in rows}
-    best = by_method["<b>GBDT</b>"].cells[first.pk].submission_id
+    # A is the worst entry, B the best (the tie marks have already weighed the leader, B,
+    # against each rival: this way round the answer is not in the cache yet).
     worst = by_method["kNN"].cells[first.pk].submission_id
+    best = by_method["<b>GBDT</b>"].cells[first.pk].submission_id
     url = reverse("compare:pairwise", args=[competition.slug])
-    chosen = {"task": first.slug, "a": best, "b": worst}
+    chosen = {"task": first.slug, "a": worst, "b": best}
     # The page runs no bootstrap: it asks a worker and says so until the answer is there.
     page = reviewer_client.get(url, chosen).content.decode()
     assert 'id="pairwise-computing"' in page and "A − B" not in page
     assert '<meta http-equiv="refresh"' in page
-    pairwise_compute(task_id=first.pk, submission_a_id=best, submission_b_id=worst, private=False)
+    pairwise_compute(task_id=first.pk, submission_a_id=worst, submission_b_id=best, private=False)
     page = reviewer_client.get(url, chosen).content.decode()
     assert "A − B in macro_f1" in page and 'id="pairwise-computing"' not in page
-    assert "The difference is real at the 5% level: A is better" in page
+    assert "The difference is real at the 5% level: B is better" in page
     same = reviewer_client.get(url, {"task": first.slug, "a": best, "b": best}).content.decode()
     assert "Pick two different entries" in same
 
@@ -208,22 +220,16 @@ def test_scoring_keeps_prediction_codes_for_paired_tests(arena_with_methods):
 
 
 def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_methods, make_user):
-    from arena.core.files import private_storage
-    from arena.results.boards import leaderboard_for_task
-    from arena.results.services import board_ties_refresh, tied_with_leader
-    from arena.submissions.models import Submission
-
     competition, first, _ = arena_with_methods
     close = make_user("clara")  # one error behind the leader: a bootstrap cannot tell them apart
     team_create(competition=competition, user=close, name="Close Second")
-    submit_scored(first, close, with_public_errors(first, 1))
+    submit_scored(first, close, with_public_errors(first, 1))  # with the worker's follow-up
     rows = leaderboard_for_task(task=first)
     tied = tied_with_leader(task=first, rows=rows, private=False)
     names = {row.team_id: row.team_name for row in rows}
     # Alpha leads (0 errors); the baseline (6 errors) is close, kNN (20 errors) is far behind.
     assert "Charlie" not in {names[team_id] for team_id in tied}
     board = reverse("leaderboards:task", args=[competition.slug, first.slug])
-    board_ties_refresh(task_id=first.pk)  # the worker's follow-up job after a score
     # The page only reads what the worker stored: with every codes file gone from storage,
     # the marks are still there, so no page view reads storage or runs a bootstrap.
     for submission in Submission.objects.filter(task=first):
@@ -233,33 +239,30 @@ def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_metho
     assert tied and page.content.decode().count("tied with leader</span>") == len(tied)
 
 
-def test_tie_marks_wait_for_the_worker_when_the_leader_changes(
+def test_a_new_leader_shows_once_the_worker_has_ranked_the_board_again(
     client, arena_with_methods, make_user
 ):
-    from arena.results.services import board_ties_refresh
-
     competition, first, _ = arena_with_methods
     close = make_user("clara")
     team_create(competition=competition, user=close, name="Close Second")
     submit_scored(first, close, with_public_errors(first, 1))
-    board_ties_refresh(task_id=first.pk)
     board = reverse("leaderboards:task", args=[competition.slug, first.slug])
     assert "tied with leader</span>" in client.get(board).content.decode()
-    # A new leader (the old one is disqualified): the stored marks were weighed against the
-    # old leader, so none show...
-    from arena.teams.services import team_disqualify
-
+    # The leader is disqualified: until a worker has ranked the board again, the page shows
+    # the stored board, says it is being updated and reloads itself...
     team_disqualify(team=Team.objects.get(name="Alpha"), by=None, reason="Shared predictions.")
+    stale = client.get(board).content.decode()
+    assert 'data-board-state="updating"' in stale and '<meta http-equiv="refresh"' in stale
+    # ...then the new ranking, with its tie marks weighed against the new leader.
+    competition_results_refresh(competition_id=competition.pk, force=True)
     page = client.get(board).content.decode()
-    assert "Alpha" not in page and "tied with leader</span>" not in page
-    # ...until the follow-up job has run against the new leader.
-    from django.core.cache import cache
-
-    from arena.results.boards import leaderboard_for_task, ties_cache_key
-
-    board_ties_refresh(task_id=first.pk)
+    assert "Alpha" not in page and 'data-board-state="updating"' not in page
     leader = leaderboard_for_task(task=first)[0]
-    assert cache.get(ties_cache_key(task=first, private=False))["leader"] == leader.submission_id
+    stored = stored_result(competition=competition, key=task_board_key(first), private=False)
+    assert stored.current and stored.value.rows[0].submission_id == leader.submission_id
+    assert stored.value.tied == tied_with_leader(
+        task=first, rows=leaderboard_for_task(task=first), private=False
+    )
 
 
 def test_matrix_page_costs_the_same_queries_with_more_tasks_and_teams(
@@ -290,7 +293,7 @@ def test_matrix_page_costs_the_same_queries_with_more_tasks_and_teams(
             submit_scored(task, user, with_public_errors(task, 3))
     blocks, rows = comparison(competition=competition, private=False)
     assert len(blocks[0].tasks) == 3 and len(rows) == 6
-    comparison_refresh(competition_id=competition.pk)
+    competition_results_refresh(competition_id=competition.pk, force=True)
     assert queries() == before
 
 
@@ -310,7 +313,7 @@ def test_a_track_with_an_empty_task_still_gets_a_friedman_test(
     assert block.friedman is not None
     assert len(block.tasks_tested) == 2 and len(block.methods_tested) == 4
     assert "Nobody here yet" in block.note
-    comparison_refresh(competition_id=competition.pk)
+    competition_results_refresh(competition_id=competition.pk, force=True)
     page = reviewer_client.get(reverse("compare:comparison", args=[competition.slug]))
     assert "tasks left out: Nobody here yet" in page.content.decode()
 

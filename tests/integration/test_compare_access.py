@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arena.competitions.models import Competition
-from arena.results.services import comparison_refresh
+from arena.results.services import competition_results_refresh
 from arena.results.visibility import compare_refusal
 from arena.submissions.models import Submission
 from arena.teams.services import team_create
@@ -29,7 +29,9 @@ def contest(competition, products, alice, bob):
     submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=3))
     theirs = submit_scored(task, bob, predictions_with_private_errors(task, wrong_private=0))
     Submission.objects.filter(pk=theirs.pk).update(method_name=RIVAL_METHOD)
-    comparison_refresh(competition_id=competition.pk)  # what the worker does after scores
+    competition_results_refresh(
+        competition_id=competition.pk, force=True
+    )  # what the worker does after scores
     return competition, task
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from arena.competitions.models import Competition
 from arena.competitions.services import competition_create
-from arena.results.services import comparison_refresh
+from arena.results.services import competition_results_refresh
 from arena.submissions.models import Score
 from arena.teams.models import Membership
 from arena.teams.services import team_create, team_disqualify
@@ -167,7 +167,9 @@ def test_boards_and_the_comparison_link_to_the_method_page(client, method, make_
     reviewer = make_user("rita")
     competition.reviewers.add(reviewer)
     client.force_login(reviewer)
-    comparison_refresh(competition_id=competition.pk)  # what the worker does after scores
+    competition_results_refresh(
+        competition_id=competition.pk, force=True
+    )  # what the worker does after scores
     comparison = client.get(reverse("compare:comparison", args=[competition.slug]))
     assert comparison.status_code == 200
     assert f'href="{href}"' in comparison.content.decode()

@@ -103,6 +103,10 @@ class LeaderboardSerializer(serializers.Serializer):
     metric = serializers.CharField()
     board = serializers.ChoiceField(choices=["public", "private"])
     rows = LeaderboardRowSerializer(many=True)
+    computed_at = serializers.DateTimeField(help_text="when a worker ranked these rows")
+    current = serializers.BooleanField(
+        help_text="false while a worker updates the board after a change"
+    )
 
 
 class TrackRowSerializer(serializers.Serializer):
@@ -117,6 +121,10 @@ class TrackLeaderboardSerializer(serializers.Serializer):
     track = serializers.CharField()
     board = serializers.ChoiceField(choices=["public", "private"])
     rows = TrackRowSerializer(many=True)
+    computed_at = serializers.DateTimeField(help_text="when a worker ranked these rows")
+    current = serializers.BooleanField(
+        help_text="false while a worker updates the board after a change"
+    )
 
 
 class ErrorBodySerializer(serializers.Serializer):

@@ -12,8 +12,9 @@ from arena.api import serializers as shapes
 from arena.competitions import selectors as competitions
 from arena.competitions.downloads import task_file_response
 from arena.core.request_limits import upload_limit
-from arena.results.boards import leaderboard_for_task, leaderboard_for_track
+from arena.results import services as results
 from arena.results.panels import submission_explanation
+from arena.results.stored import task_board_key, track_board_key
 from arena.results.visibility import board_is_private, private_visible
 from arena.submissions import selectors as submissions
 from arena.submissions import services
@@ -21,6 +22,7 @@ from arena.submissions.downloads import CONTENT_TYPES, submission_file_response
 from arena.teams.selectors import team_for_user
 
 ERRORS = {code: OpenApiResponse(shapes.ErrorSerializer) for code in (400, 401, 403, 404)}
+ERROR = OpenApiResponse(shapes.ErrorSerializer, description="not computed yet (Retry-After)")
 BOARD = OpenApiParameter(
     "board",
     str,
@@ -213,7 +215,9 @@ def submission_final(request, competition_slug: str, task_slug: str, submission_
     )
 
 
-@extend_schema(parameters=[BOARD], responses={200: shapes.LeaderboardSerializer, **ERRORS})
+@extend_schema(
+    parameters=[BOARD], responses={200: shapes.LeaderboardSerializer, 503: ERROR, **ERRORS}
+)
 @api_view(["GET"])
 def task_leaderboard(request, competition_slug: str, task_slug: str):
     """The task's leaderboard: public, or private after the reveal."""
@@ -221,20 +225,28 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
     private = board_is_private(
         competition=competition, user=request.user, asked=request.query_params.get("board")
     )
-    rows = leaderboard_for_task(task=task, private=private)
+    stored = results.stored_or_refresh(
+        competition=competition, key=task_board_key(task), private=private
+    )
+    if stored.missing:
+        return _computing()
     return Response(
         shapes.LeaderboardSerializer(
             {
                 "task": task.slug,
                 "metric": task.metric,
                 "board": "private" if private else "public",
-                "rows": rows,
+                "rows": stored.value.rows,
+                "computed_at": stored.computed_at,
+                "current": stored.current,
             }
         ).data
     )
 
 
-@extend_schema(parameters=[BOARD], responses={200: shapes.TrackLeaderboardSerializer, **ERRORS})
+@extend_schema(
+    parameters=[BOARD], responses={200: shapes.TrackLeaderboardSerializer, 503: ERROR, **ERRORS}
+)
 @api_view(["GET"])
 def track_leaderboard(request, competition_slug: str, track_slug: str):
     """A track's leaderboard: each team's mean over the track's tasks."""
@@ -245,11 +257,35 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
     private = board_is_private(
         competition=competition, user=request.user, asked=request.query_params.get("board")
     )
-    rows = leaderboard_for_track(track=track, private=private)
+    stored = results.stored_or_refresh(
+        competition=competition, key=track_board_key(track), private=private
+    )
+    if stored.missing:
+        return _computing()
     return Response(
         shapes.TrackLeaderboardSerializer(
-            {"track": track.name, "board": "private" if private else "public", "rows": rows}
+            {
+                "track": track.name,
+                "board": "private" if private else "public",
+                "rows": stored.value.rows,
+                "computed_at": stored.computed_at,
+                "current": stored.current,
+            }
         ).data
+    )
+
+
+def _computing() -> Response:
+    """No board stored yet (a new competition): a worker was asked for it."""
+    return Response(
+        {
+            "error": {
+                "code": "computing",
+                "message": "The leaderboard is being computed; try again in a few seconds.",
+            }
+        },
+        status=503,
+        headers={"Retry-After": "3"},
     )
 
 

@@ -12,9 +12,10 @@ from celery import current_app
 
 logger = logging.getLogger(__name__)
 
-# Recomputes a competition's stored comparison (arena.results.tasks), for writes of lower apps
-# that change what it shows without changing its inputs' counts (a team or method renamed).
-REFRESH_COMPARISON = "arena.results.tasks.refresh_comparison"
+# Recomputes a competition's stored boards and comparison (arena.results.tasks): for pages that
+# find them out of date, and for writes of lower apps that change what they show without
+# changing the counts their fingerprint reads (a team or a method renamed).
+REFRESH_RESULTS = "arena.results.tasks.refresh_competition_results"
 
 
 def job_send(*, name: str, args: list) -> bool:

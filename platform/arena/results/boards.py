@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
 
-from django.core.cache import cache
-
 from arena.competitions.models import Competition, Task, TaskVersion, Track
 from arena.submissions.models import Score, SubmissionStatus
 from arena.teams.selectors import standing_teams
@@ -387,21 +385,3 @@ def best_score_history(
         if not points or _better(entry.public, points[-1][1], higher=higher):
             points.append((entry.created_at, entry.public))
     return history
-
-
-def ties_cache_key(*, task: Task, private: bool) -> str:
-    return f"board-ties:{task.pk}:v{task.version}:{'private' if private else 'public'}"
-
-
-def stored_ties(*, task: Task, rows: list[LeaderboardRow], private: bool) -> set[int]:
-    """The teams the worker found tied with the leader (``services.board_ties_refresh``).
-
-    Only a result computed against the board's current leader counts: while a new score is
-    being weighed, the board shows no tie marks rather than stale ones. Reads the cache only.
-    """
-    stored = cache.get(ties_cache_key(task=task, private=private))
-    leader = next((row for row in rows if row.rank == 1), None)
-    if not stored or leader is None or stored["leader"] != leader.submission_id:
-        return set()
-    listed = {row.team_id for row in rows}
-    return set(stored["tied"]) & listed

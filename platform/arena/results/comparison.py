@@ -1,24 +1,21 @@
 """Comparing methods across tasks: the matrix, ranks, the Friedman test per track, and the
 standing of every method against the AutoGluon baseline. Reads stored scores only.
 
-The worker computes ``comparison`` (``services.comparison_refresh``) and stores it; pages read the
-stored copy (``stored_comparison``) and never run a statistic themselves.
+The worker computes ``comparison`` (``services.results_refresh``) and stores it; pages read the
+stored copy (``stored.stored_result``) and never run a statistic themselves.
 """
 
-import hashlib
-import pickle  # noqa: S403 - our own worker's payload, see StoredComparison
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import F
 
 from arena.competitions.models import Competition, Task, Track
 from arena.results.boards import Entry, final_selection
-from arena.results.models import StoredComparison
-from arena.submissions.models import Score, Submission, SubmissionStatus
-from arena.teams.models import Membership, Team
+from arena.submissions.models import Score, SubmissionStatus
+from arena.teams.models import Team
 from arena.teams.selectors import standing_teams
 from scoring import higher_is_better
 from scoring.metrics import ideal_value
@@ -453,60 +450,3 @@ def grouped(rows: list[MethodRow]) -> dict:
     for row in rows:
         out["baselines" if row.is_baseline else "methods"].append(row)
     return out
-
-
-def inputs_fingerprint(*, competition: Competition) -> str:
-    """A digest of what the comparison is computed from, in a few aggregate queries: the
-    scores, the final selections, the teams that stand (disqualifications, members leaving), the
-    tasks and their versions, and the competition's rules. Method names and team names do not
-    change these counts: their services ask for a refresh themselves."""
-    scores = Score.objects.filter(submission__task__competition=competition).aggregate(
-        n=Count("pk"), last=Max("pk")
-    )
-    finals = Submission.objects.filter(task__competition=competition, is_final=True).aggregate(
-        n=Count("pk"), ids=Sum("pk")
-    )
-    teams = Team.objects.filter(competition=competition).aggregate(
-        n=Count("pk"),
-        out=Count("pk", filter=Q(disqualified_at__isnull=False)),
-        last_out=Max("disqualified_at"),
-    )
-    members = Membership.objects.filter(team__competition=competition).aggregate(
-        n=Count("pk"), last=Max("pk"), ids=Sum("pk")
-    )
-    tasks = Task.objects.filter(competition=competition).aggregate(
-        n=Count("pk"), versions=Sum("version"), last=Max("pk"), tracks=Sum("track_id")
-    )
-    rules = (competition.final_selection_limit, competition.track_ranking)
-    text = repr((scores, finals, teams, members, tasks, rules))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def comparison_payload(*, blocks: list[TrackBlock], rows: list[MethodRow]) -> bytes:
-    return pickle.dumps((blocks, rows), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A stored comparison as a page reads it: ``blocks`` and ``rows`` are None while none was
-    computed yet; ``current`` is False when the inputs changed since."""
-
-    blocks: list[TrackBlock] | None
-    rows: list[MethodRow] | None
-    computed_at: datetime | None
-    current: bool
-
-
-def stored_comparison(*, competition: Competition, private: bool) -> Stored:
-    """The worker's latest comparison of ``competition`` for one split, and whether it is still
-    current. A few aggregate queries; no statistic, no storage read."""
-    split = "private" if private else "public"
-    stored = StoredComparison.objects.filter(competition=competition, split=split).first()
-    if stored is None:
-        return Stored(None, None, None, current=False)
-    try:
-        blocks, rows = pickle.loads(bytes(stored.payload))  # noqa: S301 - written by our worker
-    except Exception:  # noqa: BLE001 - a payload of an older release: compute it again
-        return Stored(None, None, None, current=False)
-    current = stored.fingerprint == inputs_fingerprint(competition=competition)
-    return Stored(blocks, rows, stored.computed_at, current=current)

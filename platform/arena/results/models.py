@@ -1,19 +1,22 @@
-"""What the worker stores for the compare pages, so that a page view computes no statistic."""
+"""What the worker stores for the pages of results, so that a page view ranks nothing and
+computes no statistic: every board and the comparison, per split."""
 
 from django.db import models
 
 from arena.competitions.models import Competition
 
 
-class StoredComparison(models.Model):
-    """The methods x tasks comparison of one competition and split, as the worker computed it
-    (``services.comparison_refresh``): the matrix with ranks and normalized scores, each track's
-    complete block, Friedman test, critical difference and win/tie/loss against the baseline.
+class StoredResult(models.Model):
+    """One result of a competition as the worker computed it (``services.results_refresh``):
+    a task board (``key`` "task:<pk>"), a track board ("track:<pk>") or the comparison
+    ("comparison"), for the public or the private split.
 
-    ``fingerprint`` digests the inputs it was computed from (``comparison.inputs_fingerprint``);
-    a page that finds it different shows what is stored, says it is being updated and asks a
-    worker for a new one. ``payload`` is a pickle of the (blocks, rows) the pages render: written
-    by our worker only, never from user input; an unreadable one counts as missing.
+    ``fingerprint`` digests the competition's inputs it was computed from
+    (``stored.inputs_fingerprint``); a page that finds a different one shows what is stored,
+    says it is being updated and asks a worker for a new one. ``payload`` is a pickle of what the
+    page renders (ranked rows; the comparison's blocks and rows): written by our worker only,
+    never from user input, and an unreadable one counts as missing. Which viewer may see which
+    split is decided when it is read (``visibility``), never when it is stored.
     """
 
     class Split(models.TextChoices):
@@ -21,6 +24,7 @@ class StoredComparison(models.Model):
         PRIVATE = "private"
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
     split = models.CharField(max_length=10, choices=Split.choices)
     fingerprint = models.CharField(max_length=64)
     payload = models.BinaryField()
@@ -30,9 +34,9 @@ class StoredComparison(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["competition", "split"], name="one_stored_comparison_per_split"
+                fields=["competition", "key", "split"], name="one_stored_result_per_key_and_split"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.competition.slug} {self.split} comparison"
+        return f"{self.competition.slug} {self.key} ({self.split})"

@@ -1,91 +1,159 @@
-"""Writes of results: what boards and the compare pages show that is too costly for a page view.
+"""Writes of results: everything boards and the compare pages show, computed by the worker.
 
 The worker is the only writer. After each score (``results_refresh``, a job on the scoring queue
-that ``submissions.services._follow_up`` sends by name) it recomputes:
+that ``submissions.services._follow_up`` sends by name) it recomputes, for the whole competition
+and both splits, and stores as ``StoredResult`` rows with the fingerprint of the inputs it read:
 
-- which entries a paired bootstrap cannot tell from the leader's (it needs the answer key and two
-  codes files from storage and 1,000 replicates per pair), stored per task version and split with
-  the leader it was computed against; a board view only reads it (``boards.stored_ties``);
-- the competition's comparison (matrix, ranks, Friedman tests, critical differences), stored per
-  split (``StoredComparison``); the compare pages read it (``comparison.stored_comparison``) and
-  ask for a new one when its inputs changed in other ways (finals, teams, rules).
+- every task board: ranked rows, and which entries a paired bootstrap cannot tell from the
+  leader's (it needs the answer key and two codes files from storage and 1,000 replicates per
+  pair; each pair's answer is cached per task version, so only new pairs cost);
+- every track board (mean score and mean rank per team);
+- the comparison (matrix, ranks, Friedman tests, critical differences, win/tie/loss).
+
+Pages read them (``stored.stored_result``) and ask for a refresh when the fingerprint no longer
+matches (a final chosen, a team disqualified, a rule changed), once (``results_refresh_request``).
+A refresh whose stored results already match the current inputs stops at once, so a burst of
+scores costs one computation per change, not one per job.
 """
 
 import time
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.utils import timezone
 
 from arena.competitions.models import Competition, Task
-from arena.core.jobs import job_send
-from arena.results.boards import LeaderboardRow, leaderboard_for_task, ties_cache_key
-from arena.results.comparison import comparison, comparison_payload, inputs_fingerprint
-from arena.results.models import StoredComparison
+from arena.core.jobs import REFRESH_RESULTS, job_send
+from arena.results.boards import (
+    LeaderboardRow,
+    TrackRow,
+    leaderboard_for_task,
+    leaderboard_for_track,
+)
+from arena.results.comparison import comparison
+from arena.results.models import StoredResult
 from arena.results.pairwise import pairwise_difference
+from arena.results.stored import (
+    COMPARISON,
+    Stored,
+    inputs_fingerprint,
+    payload_of,
+    stored_result,
+    task_board_key,
+    track_board_key,
+)
 from arena.submissions.models import Submission
 
-# Long enough to outlive any quiet spell of a challenge; a new score refreshes it anyway.
-TIES_TIMEOUT_SECONDS = 30 * 24 * 3600
 # A refresh asked for and not started within this long (a lost job) may be asked for again.
 PENDING_TIMEOUT_SECONDS = 60
 
 
+@dataclass
+class TaskBoard:
+    """What a task board shows: ranked rows and the teams tied with the leader."""
+
+    rows: list[LeaderboardRow]
+    tied: set[int] = field(default_factory=set)
+
+
+@dataclass
+class TrackBoard:
+    rows: list[TrackRow]
+
+
 def results_refresh(*, task_id: int) -> None:
-    """After a score of the task: its boards' tie marks, then its competition's comparison."""
-    board_ties_refresh(task_id=task_id)
+    """After a score of the task: every stored result of its competition."""
     task = Task.objects.filter(pk=task_id).only("competition_id").first()
     if task is not None:
-        comparison_refresh(competition_id=task.competition_id)
+        competition_results_refresh(competition_id=task.competition_id)
 
 
 def _pending_key(competition_id: int) -> str:
-    return f"comparison-refresh-pending:{competition_id}"
+    return f"results-refresh-pending:{competition_id}"
 
 
-def comparison_refresh_request(*, competition: Competition) -> None:
-    """Asks a worker for a new comparison, once: a page that finds the stored one out of date
-    calls this on every view, and only the first of them sends a job."""
+def results_refresh_request(*, competition: Competition) -> None:
+    """Asks a worker for fresh results, once: a page that finds them out of date calls this on
+    every view, and only the first of those views sends a job."""
     if cache.add(_pending_key(competition.pk), True, timeout=PENDING_TIMEOUT_SECONDS):
-        job_send(name="arena.results.tasks.refresh_comparison", args=[competition.pk])
+        job_send(name=REFRESH_RESULTS, args=[competition.pk])
 
 
-def comparison_refresh(*, competition_id: int) -> None:
-    """Computes and stores the comparison of both splits. The fingerprint is taken before the
-    inputs are read, so a score landing meanwhile makes the stored copy out of date, not wrong."""
+def stored_or_refresh(*, competition: Competition, key: str, private: bool) -> Stored:
+    """What a page shows: the stored result, and a worker asked for a new one (once) when it is
+    missing or out of date. Reads and at most one job; never computes."""
+    stored = stored_result(competition=competition, key=key, private=private)
+    if not stored.current:
+        results_refresh_request(competition=competition)
+    return stored
+
+
+def _expected_keys(competition: Competition) -> set[str]:
+    tasks = {task_board_key(task) for task in competition.tasks.all()}
+    tracks = {track_board_key(track) for track in competition.tracks.all()}
+    return tasks | tracks | {COMPARISON}
+
+
+def _all_current(*, competition: Competition, fingerprint: str) -> bool:
+    stored = StoredResult.objects.filter(competition=competition, fingerprint=fingerprint)
+    found = {(key, split) for key, split in stored.values_list("key", "split")}
+    expected = {(key, split) for key in _expected_keys(competition) for split in StoredResult.Split}
+    return expected <= found
+
+
+def _store(*, competition, key: str, split: str, fingerprint: str, value, started: float):
+    StoredResult.objects.update_or_create(
+        competition=competition,
+        key=key,
+        split=split,
+        defaults={
+            "fingerprint": fingerprint,
+            "payload": payload_of(value),
+            "computed_at": timezone.now(),
+            "seconds": time.monotonic() - started,
+        },
+    )
+
+
+def competition_results_refresh(*, competition_id: int, force: bool = False) -> None:
+    """Computes and stores every board and the comparison of the competition, both splits.
+
+    The fingerprint is taken before the inputs are read, so a score landing meanwhile makes the
+    stored results out of date (and the next view asks again), never wrong. Without ``force`` it
+    does nothing when everything stored already matches the inputs (a burst of follow-up jobs).
+    """
     competition = Competition.objects.filter(pk=competition_id).first()
     if competition is None:
         return
     cache.delete(_pending_key(competition_id))
     fingerprint = inputs_fingerprint(competition=competition)
-    for split in StoredComparison.Split:
-        started = time.monotonic()
-        blocks, rows = comparison(competition=competition, private=split == "private")
-        StoredComparison.objects.update_or_create(
-            competition=competition,
-            split=split,
-            defaults={
-                "fingerprint": fingerprint,
-                "payload": comparison_payload(blocks=blocks, rows=rows),
-                "computed_at": timezone.now(),
-                "seconds": time.monotonic() - started,
-            },
-        )
-
-
-def board_ties_refresh(*, task_id: int) -> None:
-    """Computes and stores, for the public and private board, the teams tied with the leader."""
-    task = Task.objects.select_related("competition").filter(pk=task_id).first()
-    if task is None:
+    if not force and _all_current(competition=competition, fingerprint=fingerprint):
         return
-    for private in (False, True):
-        rows = leaderboard_for_task(task=task, private=private)
-        leader = next((row for row in rows if row.rank == 1), None)
-        tied = tied_with_leader(task=task, rows=rows, private=private)
-        cache.set(
-            ties_cache_key(task=task, private=private),
-            {"leader": leader.submission_id if leader else None, "tied": sorted(tied)},
-            timeout=TIES_TIMEOUT_SECONDS,
-        )
+    for split in StoredResult.Split:
+        private = split == StoredResult.Split.PRIVATE
+        for task in competition.tasks.select_related("competition"):
+            started = time.monotonic()
+            rows = leaderboard_for_task(task=task, private=private)
+            board = TaskBoard(
+                rows=rows, tied=tied_with_leader(task=task, rows=rows, private=private)
+            )
+            _store(
+                competition=competition, key=task_board_key(task), split=split,
+                fingerprint=fingerprint, value=board, started=started,
+            )  # fmt: skip
+        for track in competition.tracks.all():
+            started = time.monotonic()
+            board = TrackBoard(rows=leaderboard_for_track(track=track, private=private))
+            _store(
+                competition=competition, key=track_board_key(track), split=split,
+                fingerprint=fingerprint, value=board, started=started,
+            )  # fmt: skip
+        started = time.monotonic()
+        value = comparison(competition=competition, private=private)
+        _store(
+            competition=competition, key=COMPARISON, split=split,
+            fingerprint=fingerprint, value=value, started=started,
+        )  # fmt: skip
 
 
 def tied_with_leader(

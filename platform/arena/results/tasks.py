@@ -7,14 +7,15 @@ from arena.results import services
 
 @shared_task(ignore_result=True)
 def refresh_results(task_id: int) -> None:
-    """After a score: the task's tie marks and its competition's stored comparison."""
+    """After a score of the task: every board and the comparison of its competition."""
     services.results_refresh(task_id=task_id)
 
 
 @shared_task(ignore_result=True)
-def refresh_comparison(competition_id: int) -> None:
-    """A page found the stored comparison out of date (finals, teams or rules changed)."""
-    services.comparison_refresh(competition_id=competition_id)
+def refresh_competition_results(competition_id: int) -> None:
+    """A page found the stored results out of date (finals, teams or rules changed), or a
+    team or method was renamed."""
+    services.competition_results_refresh(competition_id=competition_id, force=True)
 
 
 @shared_task(ignore_result=True)

@@ -6,15 +6,28 @@ from django.views.decorators.http import require_GET
 
 from arena.competitions.selectors import competition_get, is_revealed, task_get
 from arena.core.charts import best_over_time_svg
-from arena.results import exports
-from arena.results.boards import (
-    best_score_history,
-    leaderboard_for_task,
-    leaderboard_for_track,
-    stored_ties,
-)
+from arena.results import exports, services
+from arena.results.boards import best_score_history
+from arena.results.stored import Stored, task_board_key, track_board_key
 from arena.results.visibility import board_is_private, method_descriptions_visible, private_visible
 from arena.teams.selectors import team_for_user
+
+# While a worker updates a board, its page reloads itself this often (seconds).
+REFRESH_SECONDS = 3
+
+
+def _not_ready() -> HttpResponse:
+    response = HttpResponse(
+        "The leaderboard is being computed; try again in a few seconds.\n",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(REFRESH_SECONDS)
+    return response
+
+
+def _freshness(stored: Stored) -> dict:
+    return {"stored": stored, "refresh_seconds": None if stored.current else REFRESH_SECONDS}
 
 
 def _csv_response(content: str, filename: str) -> HttpResponse:
@@ -30,8 +43,13 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
     private = board_is_private(
         competition=competition, user=request.user, asked=request.GET.get("board")
     )
-    rows = leaderboard_for_task(task=task, private=private)
+    stored = services.stored_or_refresh(
+        competition=competition, key=task_board_key(task), private=private
+    )
+    rows = stored.value.rows if stored.value else []
     if request.GET.get("format") == "csv":
+        if stored.missing:
+            return _not_ready()
         split = "private" if private else "public"
         return _csv_response(
             exports.task_leaderboard_csv(rows=rows, metric=task.metric, private=private),
@@ -56,8 +74,9 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "my_team_id": team.pk if team else None,
             "show_methods": method_descriptions_visible(competition=competition, user=request.user),
             "chart": mark_safe(chart),  # noqa: S308 - built by best_over_time_svg, names escaped
-            "tied": stored_ties(task=task, rows=rows, private=private),
+            "tied": stored.value.tied if stored.value else set(),
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
+            **_freshness(stored),
         },
     )
 
@@ -69,8 +88,13 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
     private = board_is_private(
         competition=competition, user=request.user, asked=request.GET.get("board")
     )
-    rows = leaderboard_for_track(track=track, private=private)
+    stored = services.stored_or_refresh(
+        competition=competition, key=track_board_key(track), private=private
+    )
+    rows = stored.value.rows if stored.value else []
     if request.GET.get("format") == "csv":
+        if stored.missing:
+            return _not_ready()
         split = "private" if private else "public"
         return _csv_response(
             exports.track_leaderboard_csv(rows=rows, private=private),
@@ -91,5 +115,6 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
             "revealed": is_revealed(competition=competition),
             "can_preview_private": private_visible(competition=competition, user=request.user),
             "my_team_id": team.pk if team else None,
+            **_freshness(stored),
         },
     )

@@ -12,6 +12,7 @@ from arena.results import comparison, services
 from arena.results.cd_diagram import cd_diagram_svg
 from arena.results.exports import csv_cell
 from arena.results.pairwise import pairwise_possible, pairwise_stored
+from arena.results.stored import COMPARISON, Stored
 from arena.results.visibility import board_is_private, compare_refusal, private_visible
 from arena.submissions.models import Submission
 
@@ -46,13 +47,10 @@ def for_reviewers(view):
 REFRESH_SECONDS = 3
 
 
-def _stored(*, competition, private: bool) -> comparison.Stored:
+def _stored(*, competition, private: bool) -> Stored:
     """The worker's comparison; when it is missing or out of date, a worker is asked for a new
     one and the page says so (and reloads itself) instead of computing anything."""
-    stored = comparison.stored_comparison(competition=competition, private=private)
-    if not stored.current:
-        services.comparison_refresh_request(competition=competition)
-    return stored
+    return services.stored_or_refresh(competition=competition, key=COMPARISON, private=private)
 
 
 @require_GET
@@ -63,7 +61,7 @@ def comparison_page(request, *, competition):
     )
     mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "raw"
     stored = _stored(competition=competition, private=private)
-    blocks, rows = stored.blocks or [], stored.rows or []
+    blocks, rows = stored.value or ([], [])
     for block in blocks:
         if block.friedman is not None:
             block.svg = mark_safe(  # noqa: S308 - built by cd_diagram_svg, labels escaped there
@@ -131,14 +129,14 @@ def statistics_export(request, *, competition, file_format: str):
         competition=competition, user=request.user, asked=request.GET.get("board")
     )
     stored = _stored(competition=competition, private=private)
-    if stored.blocks is None:
+    if stored.missing:
         return JsonResponse(
             {"detail": "The statistics are being computed; try again in a few seconds."},
             status=503,
             headers={"Retry-After": str(REFRESH_SECONDS)},
         )
     report = comparison.track_statistics(
-        competition=competition, blocks=stored.blocks, private=private
+        competition=competition, blocks=stored.value[0], private=private
     )
     report["computed_at"] = stored.computed_at.isoformat() if stored.computed_at else None
     report["current"] = stored.current
@@ -187,7 +185,7 @@ def pairwise(request, *, competition):
     )
     entries, result, chosen, computing = [], None, {}, False
     stored = _stored(competition=competition, private=private)
-    blocks, rows = stored.blocks or [], stored.rows or []
+    blocks, rows = stored.value or ([], [])
     methods = {comparison.method_key(row): row for row in rows}
     chosen_methods = {side: request.GET.get(side, "") for side in ("ma", "mb")}
     across = None

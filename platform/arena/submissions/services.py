@@ -23,7 +23,7 @@ from arena.competitions.models import Task
 from arena.competitions.selectors import competition_phase, is_revealed
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
-from arena.core.jobs import REFRESH_COMPARISON, job_send
+from arena.core.jobs import REFRESH_RESULTS, job_send
 from arena.core.memory import job_memory_limit
 from arena.submissions import uploads
 from arena.submissions.models import Score, Submission, SubmissionStatus
@@ -272,8 +272,8 @@ def submission_update_method(
     Submission.objects.filter(pk=submission.pk).update(**fields)
     for name, value in fields.items():
         setattr(submission, name, value)
-    # The stored comparison shows method names; its fingerprint counts rows, not names.
-    job_send(name=REFRESH_COMPARISON, args=[submission.task.competition_id])
+    # Stored boards and the comparison show method names; their fingerprint counts rows.
+    job_send(name=REFRESH_RESULTS, args=[submission.task.competition_id])
     return submission
 
 
@@ -345,6 +345,8 @@ def submission_set_final(*, submission: Submission, user, is_final: bool) -> Sub
                 )
         Submission.objects.filter(pk=submission.pk).update(is_final=is_final)
     submission.is_final = is_final
+    # The private boards follow the finals: refreshed now rather than at their next view.
+    job_send(name=REFRESH_RESULTS, args=[competition.pk])
     return submission
 
 

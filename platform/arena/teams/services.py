@@ -9,7 +9,7 @@ from django.utils import timezone
 from arena.competitions.models import Competition
 from arena.competitions.services import audit_record
 from arena.core.errors import UserFacingError
-from arena.core.jobs import REFRESH_COMPARISON, job_send
+from arena.core.jobs import REFRESH_RESULTS, job_send
 from arena.teams.models import Membership, Team
 
 logger = logging.getLogger(__name__)
@@ -96,8 +96,8 @@ def team_rename(*, team: Team, user, name: str) -> Team:
     except IntegrityError:
         raise UserFacingError("That team name was just taken; choose another.") from None
     team.name = cleaned
-    # The stored comparison names teams; its fingerprint counts rows, not names.
-    job_send(name=REFRESH_COMPARISON, args=[team.competition_id])
+    # Stored boards and the comparison name teams; their fingerprint counts rows, not names.
+    job_send(name=REFRESH_RESULTS, args=[team.competition_id])
     return team
 
 
@@ -177,6 +177,8 @@ def _team_standing_set(
             disqualified_at=disqualified_at, disqualification_reason=reason
         )
         audit_record(competition=team.competition, actor=by, action=action, summary=summary)
+    # The boards change at once rather than at their next view (which would ask too).
+    job_send(name=REFRESH_RESULTS, args=[team.competition_id])
     logger.info(
         "%s: team %s of %s, by %s",
         action,

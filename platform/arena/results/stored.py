@@ -1,0 +1,93 @@
+"""Reading what the worker stored (``StoredResult``): boards and the comparison, per split.
+
+A read costs a handful of queries whatever the size of the competition: the stored row, and the
+fingerprint of the competition's inputs to tell whether it is still current. Nothing is ranked,
+tested or read from storage here.
+"""
+
+import hashlib
+import pickle  # noqa: S403 - payloads are written by our own worker, see StoredResult
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Q, Sum
+
+from arena.competitions.models import Competition, Task, Track
+from arena.results.models import StoredResult
+from arena.submissions.models import Score, Submission
+from arena.teams.models import Membership, Team
+
+COMPARISON = "comparison"
+
+
+def task_board_key(task: Task) -> str:
+    return f"task:{task.pk}"
+
+
+def track_board_key(track: Track) -> str:
+    return f"track:{track.pk}"
+
+
+def inputs_fingerprint(*, competition: Competition) -> str:
+    """A digest of what every board and the comparison of ``competition`` are computed from, in
+    a few aggregate queries: the scores, the final selections, the teams that stand
+    (disqualifications, members joining and leaving), the tasks with their versions and tracks,
+    and the competition's rules. Renaming a team or a method changes none of these counts: those
+    services ask for a refresh themselves (``core.jobs.REFRESH_RESULTS``)."""
+    scores = Score.objects.filter(submission__task__competition=competition).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    finals = Submission.objects.filter(task__competition=competition, is_final=True).aggregate(
+        n=Count("pk"), ids=Sum("pk")
+    )
+    teams = Team.objects.filter(competition=competition).aggregate(
+        n=Count("pk"),
+        out=Count("pk", filter=Q(disqualified_at__isnull=False)),
+        last_out=Max("disqualified_at"),
+    )
+    members = Membership.objects.filter(team__competition=competition).aggregate(
+        n=Count("pk"), last=Max("pk"), ids=Sum("pk")
+    )
+    tasks = Task.objects.filter(competition=competition).aggregate(
+        n=Count("pk"), versions=Sum("version"), last=Max("pk"), tracks=Sum("track_id")
+    )
+    rules = (competition.final_selection_limit, competition.track_ranking)
+    text = repr((scores, finals, teams, members, tasks, rules))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def payload_of(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored result as a page reads it: ``value`` is None while none was computed yet;
+    ``current`` is False when the competition's inputs changed since."""
+
+    value: Any
+    computed_at: datetime | None
+    current: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+def stored_result(
+    *, competition: Competition, key: str, private: bool, fingerprint: str | None = None
+) -> Stored:
+    """The worker's latest ``key`` of ``competition`` for one split, and whether it is current.
+    Pass ``fingerprint`` when a page reads several results, to compute it once."""
+    split = "private" if private else "public"
+    stored = StoredResult.objects.filter(competition=competition, key=key, split=split).first()
+    if stored is None:
+        return Stored(None, None, current=False)
+    try:
+        value = pickle.loads(bytes(stored.payload))  # noqa: S301 - written by our worker
+    except Exception:  # noqa: BLE001 - a payload of an older release: compute it again
+        return Stored(None, None, current=False)
+    if fingerprint is None:
+        fingerprint = inputs_fingerprint(competition=competition)
+    return Stored(value, stored.computed_at, current=stored.fingerprint == fingerprint)
