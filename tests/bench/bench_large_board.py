@@ -18,13 +18,16 @@ in bulk without files. Then, calling in-process what the worker runs (there is n
    task board, the track board, the comparison page and the statistics JSON. Per page: the SQL
    queries of a warm view and the median of ``--renders`` views; and that no page reads storage:
    each is rendered again with the storage folder renamed away and every storage call counted,
-   and must answer 200 with the same rows.
-3. The same pages for 10 teams on a 10,000-row task: the query count must be the same (the bar).
-4. Score to board: one more upload to the large task, which takes the lead; the time of the
-   upload (``submission_create``), of its scoring (``submission_score``) and of the follow-up
-   job (``results_refresh``: boards, tie marks against the new leader, comparison, both splits).
-   The board and comparison are up to date when the pages show the new score and no longer say
-   that they are being updated. A real worker adds the broker hop and any queue ahead of the job.
+   and must answer 200 with the same rows. A control read of the answer key in that state must
+   fail and be counted, or the check itself fails.
+3. The same pages for 10 teams on a 10,000-row task (all really scored): the query count must
+   be the same (the bar).
+4. Score to board: two more teams upload to the large task, one file that takes the lead (every
+   tie mark is new: 9 rivals x 2 splits) and one that lands mid-board (the cached pairs answer).
+   Timed: the upload (``submission_create``), its scoring (``submission_score``) and the
+   follow-up job (``results_refresh``: boards, tie marks, comparison, both splits), which is
+   when the board and comparison are up to date: the pages show the new score and no longer
+   say that they are being updated. A real worker adds the broker hop and any queue ahead.
 
 Exits 1 when a bar is not met: queries that differ between the sizes, a storage call or a
 different answer with storage moved away, or a board not up to date after the follow-up job.
@@ -246,7 +249,8 @@ def populate(*, slug: str, rows: int, teams: int, real: int, classes: int, error
         )  # fmt: skip
         for index in range(SIDE_TASKS)
     ]
-    users = User.objects.bulk_create([User(username=f"{slug}-{i}") for i in range(teams + 1)])
+    extra = len(LATE_UPLOADS)
+    users = User.objects.bulk_create([User(username=f"{slug}-{i}") for i in range(teams + extra)])
     team_rows = Team.objects.bulk_create(
         [
             Team(
@@ -264,9 +268,9 @@ def populate(*, slug: str, rows: int, teams: int, real: int, classes: int, error
             for team, user in zip(team_rows, users, strict=True)
         ]
     )
-    # The last team sends nothing yet: its upload is the one timed from score to board.
-    late_user, late_team = users[-1], team_rows[-1]
-    users, team_rows = users[:-1], team_rows[:-1]
+    # The last teams send nothing yet: their uploads are the ones timed from score to board.
+    late = list(zip(users[teams:], team_rows[teams:], strict=True))
+    users, team_rows = users[:teams], team_rows[:teams]
 
     def method(index: int) -> str:
         return "AutoGluon" if index == 0 else f"Method {index}"
@@ -319,7 +323,7 @@ def populate(*, slug: str, rows: int, teams: int, real: int, classes: int, error
         "ids": ids,
         "truth": truth,
         "classes": names,
-        "late": (late_user, late_team),
+        "late": late,
         "task_seconds": task_seconds,
         "scoring_seconds": scoring_seconds,
     }
@@ -435,52 +439,79 @@ def render_figures(setup: dict, *, renders: int) -> list[dict]:
                 figure["moved_status"] = f"error: {type(error).__name__}: {error}"
                 figure["moved_same"] = False
             figure["storage_calls"] += calls[before:]
+        control = control_read(setup["task"], calls)
+    assert control, "the storage check did not catch a read of the answer key: it proves nothing"
     return figures
 
 
-def latency(setup: dict, *, teams: int, errors: str, timer: Timer) -> dict:
-    """One more upload, better than every other: from the upload to the board and comparison
-    being up to date, each step as the web process and the worker run it."""
+def control_read(task, calls: list[str]) -> bool:
+    """The check's own control: with storage away, reading the answer key (as the paired
+    bootstrap does) must fail and be counted; else a page could read storage unnoticed."""
+    from arena.submissions.services import load_answers
+
+    before = len(calls)
+    try:
+        load_answers(task=task)
+    except OSError:
+        return len(calls) > before
+    return False
+
+
+LATE_UPLOADS = (
+    # (what it shows, accuracy): a new leader makes every tie mark new (9 rivals x 2 splits);
+    # a score outside the first ten leaves them as they were, so the cached pairs answer.
+    ("takes the lead", 0.83),
+    ("lands mid-board", 0.60),
+)
+
+
+def latency(setup: dict, *, errors: str, timer: Timer) -> list[dict]:
+    """Uploads of teams that had sent nothing: from the upload to the board and comparison being
+    up to date, each step as the web process and the worker run it (there is no broker here)."""
     from arena.submissions.models import Score
     from arena.submissions.services import submission_create, submission_score
 
-    user, team = setup["late"]
-    data = predictions_file(
-        ids=setup["ids"], truth=setup["truth"], classes=setup["classes"], accuracy=0.83,
-        errors=errors, rng=np.random.default_rng(11),
-    )  # fmt: skip
     task = setup["task"]
-    start = time.perf_counter()
-    submission = submission_create(
-        task=task, user=user, uploaded_file=upload(data), method_name="Late method",
-        enforce_rules=False,
-    )  # fmt: skip
-    uploaded = time.perf_counter() - start
-    start = time.perf_counter()
-    status = submission_score(submission_id=submission.pk)
-    scored = time.perf_counter() - start
-    assert status == "scored", status
-    value = Score.objects.get(submission=submission, split="public", metric="macro_f1").value
-    followed = refresh(task=task, timer=timer)
-    parts = dict(timer.seconds), dict(timer.calls)
-    start = time.perf_counter()
-    refresh(task=task, timer=timer)  # a second follow-up job for the same score
-    again = time.perf_counter() - start
-    browsers = clients(setup)
-    shown, current = True, True
-    for name, who, url in pages(setup):
-        response = browsers[who].get(url)
-        current &= response.status_code == 200 and up_to_date(response)
-        if name == "task board":
-            rows = content_of(response)
-            shown &= bool(rows) and any(team.name in row for row in rows[:2])
-        if name == "comparison":
-            shown &= "Late method" in response.content.decode()
-    return {
-        "upload_s": uploaded, "score_s": scored, "refresh_s": followed, "again_s": again,
-        "parts": parts[0], "calls": parts[1], "shown": shown, "current": current,
-        "value": value, "team": team.name,
-    }  # fmt: skip
+    figures = []
+    for (what, accuracy), (user, team) in zip(LATE_UPLOADS, setup["late"], strict=True):
+        method = f"Late method of {team.name}"
+        data = predictions_file(
+            ids=setup["ids"], truth=setup["truth"], classes=setup["classes"], accuracy=accuracy,
+            errors=errors, rng=np.random.default_rng(11),
+        )  # fmt: skip
+        start = time.perf_counter()
+        submission = submission_create(
+            task=task, user=user, uploaded_file=upload(data), method_name=method,
+            enforce_rules=False,
+        )  # fmt: skip
+        uploaded = time.perf_counter() - start
+        start = time.perf_counter()
+        status = submission_score(submission_id=submission.pk)
+        scored = time.perf_counter() - start
+        assert status == "scored", status
+        value = Score.objects.get(submission=submission, split="public", metric="macro_f1").value
+        followed = refresh(task=task, timer=timer)
+        parts, calls = dict(timer.seconds), dict(timer.calls)
+        again = refresh(task=task, timer=timer)  # a second follow-up job for the same score
+        browsers = clients(setup)
+        shown, current = True, True
+        for name, who, url in pages(setup):
+            response = browsers[who].get(url)
+            current &= response.status_code == 200 and up_to_date(response)
+            if name == "task board":
+                rows = content_of(response)
+                place = next((i for i, row in enumerate(rows) if team.name in row), None)
+                shown &= place is not None and (what != "takes the lead" or place <= 1)
+            if name == "comparison":
+                shown &= method in response.content.decode()
+        figures.append(
+            {
+                "what": what, "upload_s": uploaded, "score_s": scored, "refresh_s": followed,
+                "again_s": again, "parts": parts, "calls": calls, "shown": shown,
+                "current": current, "value": value, "team": team.name,
+            }
+        )  # fmt: skip
+    return figures
 
 
 def main() -> int:
@@ -517,19 +548,19 @@ def main() -> int:
                 "refresh_s": refresh_s, "parts": dict(timer.seconds), "calls": dict(timer.calls),
                 "pages": render_figures(setup, renders=args.renders),
             }  # fmt: skip
-        late = latency(sizes["large"]["setup"], teams=args.teams, errors=args.errors, timer=timer)
+        late = latency(sizes["large"]["setup"], errors=args.errors, timer=timer)
     return report(sizes, late)
 
 
 def report(sizes: dict, late: dict) -> int:
     small, large = sizes["small"], sizes["large"]
     ok = True
-    seconds = large["setup"]["scoring_seconds"]
+    scorings = large["setup"]["scoring_seconds"]
     print(
         f"\nLarge task created in {large['setup']['task_seconds']:.1f} s; "
-        f"{len(seconds)} uploads really scored (submission_create + submission_score), "
-        f"median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s each"
-        if seconds
+        f"{len(scorings)} uploads really scored (submission_create + submission_score), "
+        f"median {statistics.median(scorings):.2f} s, max {max(scorings):.2f} s each"
+        if scorings
         else "\nNo upload really scored"
     )
     print(
@@ -560,31 +591,54 @@ def report(sizes: dict, late: dict) -> int:
     print("|---|---|---|---|---|---|")
     for label, size in sizes.items():
         print(refresh_row(f"{label}: {size['teams']} teams, {size['rows']:,} rows", size))
-    total = late["upload_s"] + late["score_s"] + late["refresh_s"]
-    ok &= late["shown"] and late["current"]
     print(
-        f"\nScore to board ({large['rows']:,} rows, {large['teams']} teams): {late['team']} "
-        f"uploads a file that takes the lead (public macro-F1 {late['value']:.4f})"
+        f"\nScore to board ({large['rows']:,} rows, {large['teams']} teams): one more team "
+        "uploads; the worker's steps run in-process, one after the other"
     )
-    print("| step | time |")
-    print("|---|---|")
-    print(f"| upload (submission_create: checks, file stored, queued) | {late['upload_s']:.2f} s |")
-    print(f"| scoring (submission_score) | {late['score_s']:.2f} s |")
-    row = refresh_row("", late).split(" | ")
-    print(f"| follow-up job (results_refresh) | {late['refresh_s']:.2f} s |")
-    print(f"| - of which paired bootstraps, tie marks (calls) | {row[2]} |")
-    print(f"| - of which answer-key reads (calls) | {row[3]} |")
-    print(f"| - of which comparison, both splits | {row[4]} |")
-    print(f"| - of which the rest (boards, fingerprint, storing) | {row[5].rstrip(' |')} |")
-    print(f"| **upload to board and comparison up to date** | **{total:.2f} s** |")
-    print(f"| a second follow-up job for the same score | {late['again_s']:.3f} s |")
-    print(
-        f"\nAfter the follow-up job: new score on the board and in the comparison: "
-        f"{'yes' if late['shown'] else 'NO'}; every page current: "
-        f"{'yes' if late['current'] else 'NO'}"
-    )
+    print("| step | " + " | ".join(f"{f['team']} {f['what']}" for f in late) + " |")
+    print("|---|" + "---|" * len(late))
+    steps = [
+        ("public macro-F1 of the upload", lambda f: f"{f['value']:.4f}"),
+        ("upload (submission_create: checks, file stored, queued)", seconds("upload_s")),
+        ("scoring (submission_score)", seconds("score_s")),
+        ("follow-up job (results_refresh), both splits", seconds("refresh_s")),
+        ("- of which paired bootstraps, tie marks (calls)", part("paired bootstrap")),
+        ("- of which answer-key reads, inside those (calls)", part("answer key read")),
+        ("- of which the comparison", part("comparison")),
+        ("- of which the rest (boards, fingerprint, storing)", rest),
+        ("**upload to board and comparison up to date**", total),
+        ("a second follow-up job for the same score", seconds("again_s", 3)),
+        ("new score shown on the board and in the comparison", yes("shown")),
+        ("every page current (no 'being updated')", yes("current")),
+    ]
+    for name, show in steps:
+        print(f"| {name} | " + " | ".join(show(f) for f in late) + " |")
+    for figure in late:
+        ok &= figure["shown"] and figure["current"]
     print("\nAll bars met." if ok else "\nA bar was NOT met.")
     return 0 if ok else 1
+
+
+def seconds(key: str, digits: int = 2):
+    return lambda figure: f"{figure[key]:.{digits}f} s"
+
+
+def part(name: str):
+    return lambda f: f"{f['parts'].get(name, 0.0):.2f} s ({f['calls'].get(name, 0)})"
+
+
+def rest(figure: dict) -> str:
+    parts = figure["parts"]
+    left = figure["refresh_s"] - parts.get("paired bootstrap", 0.0) - parts.get("comparison", 0.0)
+    return f"{left:.2f} s"
+
+
+def total(figure: dict) -> str:
+    return f"**{figure['upload_s'] + figure['score_s'] + figure['refresh_s']:.2f} s**"
+
+
+def yes(key: str):
+    return lambda figure: "yes" if figure[key] else "NO"
 
 
 def refresh_row(label: str, size: dict) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from arena.results.services import results_refresh
+from arena.submissions.models import Submission
 from arena.submissions.services import submission_create, submission_score
 
 
@@ -42,6 +43,15 @@ def predictions_with_private_errors(task, *, wrong_private: int) -> pd.DataFrame
         else:
             frame.at[index, "label"] = next(c for c in task.classes if c != current)
     return frame
+
+
+def score_as_worker(*, submission_id: int) -> str:
+    """What a scoring worker does with one job: scores the submission, then runs the follow-up
+    job it sends, which stores the competition's boards and comparison. Returns the status."""
+    status = submission_score(submission_id=submission_id)
+    submission = Submission.objects.select_related("task").get(pk=submission_id)
+    results_refresh(task_id=submission.task_id)
+    return status
 
 
 def submit_scored(task, user, frame, *, comment: str = ""):

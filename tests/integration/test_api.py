@@ -14,11 +14,11 @@ from rest_framework.test import APIClient
 from arena.api.models import ApiToken
 from arena.api.services import api_token_create
 from arena.submissions.models import Submission
-from arena.submissions.services import submission_score
 from arena.teams.services import team_create
 from tests.integration.helpers import (
     csv_upload,
     predictions_with_private_errors,
+    score_as_worker,
     stored_files,
 )
 
@@ -115,7 +115,7 @@ def test_submit_then_poll_status_and_public_score_only(alice_api, products):
     body = created.json()
     assert body["status"] == "queued" and body["method_name"] == "GBDT"
     assert body["tags"] == ["trees", "fast"]
-    assert submission_score(submission_id=body["id"]) == "scored"
+    assert score_as_worker(submission_id=body["id"]) == "scored"
     polled = alice_api.get(task_url(task, f"submissions/{body['id']}/")).json()
     assert polled["status"] == "scored"
     assert polled["public_scores"][task.metric] == 1.0
@@ -128,7 +128,7 @@ def test_submit_then_poll_status_and_public_score_only(alice_api, products):
 def test_private_scores_appear_after_the_reveal(alice_api, products, competition):
     task, _ = products
     body = submit(alice_api, task, predictions_with_private_errors(task, wrong_private=5)).json()
-    submission_score(submission_id=body["id"])
+    score_as_worker(submission_id=body["id"])
     competition.end_at = timezone.now() - timedelta(minutes=2)
     competition.reveal_at = timezone.now() - timedelta(minutes=1)
     competition.start_at = timezone.now() - timedelta(days=2)
@@ -175,7 +175,7 @@ def test_refusals_come_back_as_json_and_store_nothing(alice_api, products, compe
 def test_final_selection_and_leaderboards(alice_api, products, competition):
     task, _ = products
     body = submit(alice_api, task, predictions_with_private_errors(task, wrong_private=3)).json()
-    submission_score(submission_id=body["id"])
+    score_as_worker(submission_id=body["id"])
     final = alice_api.post(
         task_url(task, f"submissions/{body['id']}/final/"), {"final": True}, format="json"
     )

@@ -3,15 +3,15 @@ from django.conf import settings
 from django.urls import reverse
 
 from arena.results.boards import leaderboard_for_task
-from arena.submissions.services import submission_create, submission_score
+from arena.submissions.services import submission_create
 from arena.teams.models import Team
 from arena.teams.services import team_create
-from tests.integration.helpers import csv_upload
+from tests.integration.helpers import csv_upload, score_as_worker
 
 
 def submit(task, user, frame):
     submission = submission_create(task=task, user=user, uploaded_file=csv_upload(frame))
-    assert submission_score(submission_id=submission.pk) == "scored"
+    assert score_as_worker(submission_id=submission.pk) == "scored"
     return submission
 
 

@@ -4,9 +4,9 @@ through the pages: upload until refused, leave, create "Mallory Two", upload aga
 
 from django.urls import reverse
 
+from arena.results.services import competition_results_refresh
 from arena.submissions.models import Submission
-from arena.submissions.services import submission_score
-from tests.integration.helpers import csv_upload
+from tests.integration.helpers import csv_upload, score_as_worker
 
 
 def _upload(client, task, frame):
@@ -38,7 +38,7 @@ def test_a_new_team_does_not_reset_the_daily_quota(
     for _ in range(3):
         answer = _upload(alice_client, task, data.answers)
         assert answer.status_code == 200, answer.content
-        assert submission_score(submission_id=answer.json()["submission"]) == "scored"
+        assert score_as_worker(submission_id=answer.json()["submission"]) == "scored"
     refused = _upload(alice_client, task, data.answers)
     assert refused.status_code == 400
 
@@ -77,7 +77,7 @@ def test_a_new_team_does_not_reset_the_upload_rate_limit(
     for _ in range(2):
         answer = _upload(alice_client, task, broken)
         assert answer.status_code == 200
-        assert submission_score(submission_id=answer.json()["submission"]) == "invalid"
+        assert score_as_worker(submission_id=answer.json()["submission"]) == "invalid"
     _leave_and_refound(alice_client, competition, "Mallory Two")
     refused = _upload(alice_client, task, broken)
     assert refused.status_code == 400
@@ -89,11 +89,14 @@ def test_a_team_whose_members_all_left_leaves_the_boards(
 ):
     task, data = products
     answer = _upload(alice_client, task, data.answers)
-    assert submission_score(submission_id=answer.json()["submission"]) == "scored"
+    assert score_as_worker(submission_id=answer.json()["submission"]) == "scored"
     board_url = reverse("leaderboards:task", args=[competition.slug, task.slug])
     assert "Alpha" in client.get(board_url).content.decode()
 
     _leave_and_refound(alice_client, competition, "Mallory Two")
+    # The board is out of date (its inputs changed): it says so until a worker ranks it again.
+    assert 'data-board-state="updating"' in client.get(board_url).content.decode()
+    competition_results_refresh(competition_id=competition.pk)
     board = client.get(board_url).content.decode()
     assert "Alpha" not in board
     api_board = client.get(f"/api/competitions/{competition.slug}/tasks/{task.slug}/leaderboard/")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
+from arena.results.services import competition_results_refresh
 from arena.submissions.models import Submission
 from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
@@ -109,6 +110,8 @@ def test_exports_escape_formulas(client, make_user, two_teams):
     from arena.teams.models import Team
 
     Team.objects.filter(name="Bravo").update(name="=SUM(1+1)")
+    # Renaming a team or a method asks the worker for new boards; it runs here:
+    competition_results_refresh(competition_id=task.competition_id, force=True)
     slug = task.competition.slug
     board = client.get(f"/c/{slug}/tasks/{task.slug}/leaderboard/?format=csv").content.decode()
     scores = client.get(f"/c/{slug}/compare/scores.csv").content.decode()

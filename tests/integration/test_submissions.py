@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from arena.competitions.models import Competition
 from arena.submissions.models import Score, Submission
-from arena.submissions.services import submission_score
-from tests.integration.helpers import csv_upload, parquet_upload, stored_files
+from tests.integration.helpers import csv_upload, parquet_upload, score_as_worker, stored_files
 
 
 def upload_url(task):
@@ -40,7 +39,7 @@ def test_scoring_a_perfect_file_gives_one_and_shows_on_the_leaderboard(
     task, data = products
     alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
     submission = Submission.objects.get()
-    assert submission_score(submission_id=submission.pk) == "scored"
+    assert score_as_worker(submission_id=submission.pk) == "scored"
     submission.refresh_from_db()
     assert submission.status == "scored"
     public = {s.metric: s.value for s in submission.scores.filter(split="public")}
@@ -55,7 +54,7 @@ def test_parquet_upload_is_scored(alice_client, alice_team, products):
     alice_client.post(upload_url(task), {"file": parquet_upload(data.answers)})
     submission = Submission.objects.get()
     assert submission.file_key.endswith(".parquet")
-    assert submission_score(submission_id=submission.pk) == "scored"
+    assert score_as_worker(submission_id=submission.pk) == "scored"
 
 
 def test_matching_task_scores_precision_recall_f1(alice_client, alice_team, offers):
@@ -64,7 +63,7 @@ def test_matching_task_scores_precision_recall_f1(alice_client, alice_team, offe
     predictions["label"] = 1  # everything is a match: recall 1, precision = share of matches
     alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
     submission = Submission.objects.get()
-    submission_score(submission_id=submission.pk)
+    score_as_worker(submission_id=submission.pk)
     answers = pd.read_parquet(settings.PRIVATE_FILES_ROOT / task.answers_path)
     public = answers[answers["usage"] == "public"]
     expected_precision = public["label"].mean()
@@ -102,7 +101,7 @@ def test_missing_ids_make_the_submission_invalid_with_an_actionable_message(
     task, data = products
     alice_client.post(upload_url(task), {"file": csv_upload(data.answers.iloc[5:])})
     submission = Submission.objects.get()
-    assert submission_score(submission_id=submission.pk) == "invalid"
+    assert score_as_worker(submission_id=submission.pk) == "invalid"
     submission.refresh_from_db()
     assert "missing" in submission.error_message.lower()
     assert "5" in submission.error_message
@@ -115,7 +114,7 @@ def test_unknown_class_is_invalid_and_never_reveals_true_labels(alice_client, al
     predictions.loc[:2, "label"] = "spaceship"
     alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
     submission = Submission.objects.get()
-    assert submission_score(submission_id=submission.pk) == "invalid"
+    assert score_as_worker(submission_id=submission.pk) == "invalid"
     submission.refresh_from_db()
     assert "spaceship" in submission.error_message
     for row_id, true_label in data.answers.iloc[:3].itertuples(index=False):
@@ -126,7 +125,7 @@ def test_unknown_class_is_invalid_and_never_reveals_true_labels(alice_client, al
 def test_invalid_result_is_shown_on_the_task_page(alice_client, alice_team, products):
     task, data = products
     alice_client.post(upload_url(task), {"file": csv_upload(data.answers.iloc[5:])})
-    submission_score(submission_id=Submission.objects.get().pk)
+    score_as_worker(submission_id=Submission.objects.get().pk)
     page = alice_client.get(reverse("competitions:task", args=[task.competition.slug, task.slug]))
     assert b"Invalid" in page.content
     assert b"missing" in page.content.lower()
@@ -180,7 +179,7 @@ def test_submission_list_polls_only_while_something_is_pending(alice_client, ali
     alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
     url = reverse("submissions:team_list", args=[task.competition.slug, task.slug])
     assert b"every 2s" in alice_client.get(url).content
-    submission_score(submission_id=Submission.objects.get().pk)
+    score_as_worker(submission_id=Submission.objects.get().pk)
     assert b"every 2s" not in alice_client.get(url).content
 
 
@@ -218,7 +217,7 @@ def test_submission_detail_shows_public_report_to_the_team_only(
     task, data = products
     alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
     submission = Submission.objects.get()
-    submission_score(submission_id=submission.pk)
+    score_as_worker(submission_id=submission.pk)
     # Before the reveal only where the organizers allow it (test_explanation_secrecy.py).
     Competition.objects.filter(pk=task.competition_id).update(explanations_before_reveal=True)
     url = reverse("submissions:detail", args=[task.competition.slug, task.slug, submission.pk])
@@ -242,7 +241,7 @@ def test_scores_get_confidence_intervals_shown_on_the_submission_page(
     predictions.loc[:30, "label"] = predictions.loc[:30, "label"].iloc[::-1].to_numpy()
     alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
     submission = Submission.objects.get()
-    submission_score(submission_id=submission.pk)
+    score_as_worker(submission_id=submission.pk)
     for score in submission.scores.all():
         assert score.ci_low is not None and score.ci_low <= score.value <= score.ci_high
     url = reverse("submissions:detail", args=[task.competition.slug, task.slug, submission.pk])

@@ -4,6 +4,7 @@ from django.urls import reverse
 from arena.core.errors import UserFacingError
 from arena.teams.models import Membership, Team
 from arena.teams.services import team_create, team_join
+from tests.integration.helpers import score_as_worker
 
 
 def test_create_team_in_the_browser_makes_the_user_its_owner(alice_client, alice, competition):
@@ -58,13 +59,13 @@ def test_unusable_team_names_are_refused(competition, bob, name):
 
 
 def test_hostile_team_name_is_escaped_on_pages(client, competition, products, bob):
-    from arena.submissions.services import submission_create, submission_score
+    from arena.submissions.services import submission_create
     from tests.integration.helpers import csv_upload
 
     task, data = products
     team_create(competition=competition, user=bob, name="<script>alert(1)</script>")
     submission = submission_create(task=task, user=bob, uploaded_file=csv_upload(data.answers))
-    submission_score(submission_id=submission.pk)
+    score_as_worker(submission_id=submission.pk)
     client.force_login(bob)
     for url in (
         reverse("leaderboards:task", args=[competition.slug, task.slug]),
