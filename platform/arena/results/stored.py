@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Q, Sum
 
 from arena.competitions.models import Competition, Task, Track
 from arena.results.models import StoredResult
-from arena.submissions.models import Score, Submission
+from arena.submissions.models import Submission, SubmissionStatus
 from arena.teams.models import Membership, Team
 
 COMPARISON = "comparison"
@@ -31,15 +31,17 @@ def track_board_key(track: Track) -> str:
 
 def inputs_fingerprint(*, competition: Competition) -> str:
     """A digest of what every board and the comparison of ``competition`` are computed from, in
-    a few aggregate queries: the scores, the final selections, the teams that stand
+    four aggregate queries: the scores, the final selections, the teams that stand
     (disqualifications, members joining and leaving), the tasks with their versions and tracks,
     and the competition's rules. Renaming a team or a method changes none of these counts: those
     services ask for a refresh themselves (``core.jobs.REFRESH_RESULTS``)."""
-    scores = Score.objects.filter(submission__task__competition=competition).aggregate(
-        n=Count("pk"), last=Max("pk")
-    )
-    finals = Submission.objects.filter(task__competition=competition, is_final=True).aggregate(
-        n=Count("pk"), ids=Sum("pk")
+    # Scores are written when a submission finishes (and again, with a new finish time, when it
+    # is re-scored), so the submissions tell of every change of scores without reading them.
+    submissions = Submission.objects.filter(task__competition=competition).aggregate(
+        scored=Count("pk", filter=Q(status=SubmissionStatus.SCORED)),
+        last_finished=Max("finished_at"),
+        finals=Count("pk", filter=Q(is_final=True)),
+        final_ids=Sum("pk", filter=Q(is_final=True)),
     )
     teams = Team.objects.filter(competition=competition).aggregate(
         n=Count("pk"),
@@ -53,7 +55,7 @@ def inputs_fingerprint(*, competition: Competition) -> str:
         n=Count("pk"), versions=Sum("version"), last=Max("pk"), tracks=Sum("track_id")
     )
     rules = (competition.final_selection_limit, competition.track_ranking)
-    text = repr((scores, finals, teams, members, tasks, rules))
+    text = repr((submissions, teams, members, tasks, rules))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
