@@ -32,7 +32,12 @@ from arena.results.boards import (
 )
 from arena.results.comparison import comparison
 from arena.results.models import StoredResult
-from arena.results.pairwise import pairwise_difference
+from arena.results.pairwise import (
+    PairInputs,
+    pairwise_difference,
+    pairwise_possible,
+    pairwise_stored,
+)
 from arena.results.stored import (
     COMPARISON,
     Stored,
@@ -129,18 +134,24 @@ def competition_results_refresh(*, competition_id: int, force: bool = False) -> 
     fingerprint = inputs_fingerprint(competition=competition)
     if not force and _all_current(competition=competition, fingerprint=fingerprint):
         return
+    # First pass: ranked rows, track boards and the comparison, in well under a second for any
+    # size, with the tie marks whose pairs were weighed before; a new leader shows at once.
+    tasks = list(competition.tasks.select_related("competition"))
+    weigh_later = []
     for split in StoredResult.Split:
         private = split == StoredResult.Split.PRIVATE
-        for task in competition.tasks.select_related("competition"):
+        for task in tasks:
             started = time.monotonic()
             rows = leaderboard_for_task(task=task, private=private)
-            board = TaskBoard(
-                rows=rows, tied=tied_with_leader(task=task, rows=rows, private=private)
+            tied, complete = tied_with_leader(
+                task=task, rows=rows, private=private, cached_only=True
             )
             _store(
                 competition=competition, key=task_board_key(task), split=split,
-                fingerprint=fingerprint, value=board, started=started,
+                fingerprint=fingerprint, value=TaskBoard(rows=rows, tied=tied), started=started,
             )  # fmt: skip
+            if not complete:
+                weigh_later.append((task, split, rows))
         for track in competition.tracks.all():
             started = time.monotonic()
             board = TrackBoard(rows=leaderboard_for_track(track=track, private=private))
@@ -154,31 +165,55 @@ def competition_results_refresh(*, competition_id: int, force: bool = False) -> 
             competition=competition, key=COMPARISON, split=split,
             fingerprint=fingerprint, value=value, started=started,
         )  # fmt: skip
+    # Second pass: the bootstraps of pairs not weighed yet (each reads the answer key and two
+    # codes files); the board gains its marks when they are done.
+    for task, split, rows in weigh_later:
+        started = time.monotonic()
+        tied, _ = tied_with_leader(task=task, rows=rows, private=split == "private")
+        _store(
+            competition=competition, key=task_board_key(task), split=split,
+            fingerprint=fingerprint, value=TaskBoard(rows=rows, tied=tied), started=started,
+        )  # fmt: skip
 
 
 def tied_with_leader(
-    *, task: Task, rows: list[LeaderboardRow], private: bool, limit: int = 10
-) -> set[int]:
+    *,
+    task: Task,
+    rows: list[LeaderboardRow],
+    private: bool,
+    limit: int = 10,
+    cached_only: bool = False,
+) -> tuple[set[int], bool]:
     """Team ids among the first ``limit`` rows that a 95% paired bootstrap cannot tell apart
-    from the leader (cached per pair and task version, so a page view computes each once)."""
+    from the leader, and whether every pair was weighed. Each pair's answer is cached per task
+    version; with ``cached_only`` no new pair is weighed (no storage read, no bootstrap)."""
     leader = next((row for row in rows if row.rank == 1), None)
     if leader is None or leader.submission_id is None:
-        return set()
+        return set(), True
     candidates = [row for row in rows[:limit] if row is not leader and row.submission_id]
     submissions = Submission.objects.in_bulk(
         [leader.submission_id, *(row.submission_id for row in candidates)]
     )
-    tied = set()
+    inputs = PairInputs(task=task)
+    tied, complete = set(), True
     for row in candidates:
-        result = pairwise_difference(
-            task=task,
-            submission_a=submissions[leader.submission_id],
-            submission_b=submissions[row.submission_id],
-            private=private,
-        )
+        pair = {
+            "task": task,
+            "submission_a": submissions[leader.submission_id],
+            "submission_b": submissions[row.submission_id],
+        }
+        if cached_only:
+            if not pairwise_possible(**pair):
+                continue
+            result = pairwise_stored(**pair, private=private)
+            if result is None:
+                complete = False
+                continue
+        else:
+            result = pairwise_difference(**pair, private=private, inputs=inputs)
         if result is not None and result.ci_low <= 0 <= result.ci_high:
             tied.add(row.team_id)
-    return tied
+    return tied, complete
 
 
 def pairwise_request(*, task: Task, submission_a, submission_b, private: bool) -> None:

@@ -55,8 +55,17 @@ def inputs_fingerprint(*, competition: Competition) -> str:
         n=Count("pk"), versions=Sum("version"), last=Max("pk"), tracks=Sum("track_id")
     )
     rules = (competition.final_selection_limit, competition.track_ranking)
-    text = repr((submissions, teams, members, tasks, rules))
+    figures = [
+        _plain(value) for part in (submissions, teams, members, tasks) for value in part.values()
+    ]
+    text = repr((figures, rules))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value):
+    """The same text for the same moment in every process, whatever time zone object the
+    database connection handed back (a web process and a worker must agree)."""
+    return value.timestamp() if isinstance(value, datetime) else value
 
 
 def payload_of(value: Any) -> bytes:
