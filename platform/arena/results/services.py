@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from arena.competitions.models import Competition, Task
@@ -107,17 +108,21 @@ def _all_current(*, competition: Competition, fingerprint: str) -> bool:
 
 
 def _store(*, competition, key: str, split: str, fingerprint: str, value, started: float):
-    StoredResult.objects.update_or_create(
-        competition=competition,
-        key=key,
-        split=split,
-        defaults={
-            "fingerprint": fingerprint,
-            "payload": payload_of(value),
-            "computed_at": timezone.now(),
-            "seconds": time.monotonic() - started,
-        },
-    )
+    fields = {
+        "fingerprint": fingerprint,
+        "payload": payload_of(value),
+        "computed_at": timezone.now(),
+        "seconds": time.monotonic() - started,
+    }
+    try:
+        with transaction.atomic():
+            StoredResult.objects.update_or_create(
+                competition=competition, key=key, split=split, defaults=fields
+            )
+    except IntegrityError:
+        # Two workers stored the first copy at once: the other one's row is there now. Either
+        # copy is fine; a copy older than the inputs is caught by its fingerprint at the next view.
+        StoredResult.objects.filter(competition=competition, key=key, split=split).update(**fields)
 
 
 def competition_results_refresh(*, competition_id: int, force: bool = False) -> None:
