@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "arena.submissions",
     "arena.results",
     "arena.baselines",
+    "arena.methods",
     "arena.workflows",
     "arena.api",
     "arena.pages",
@@ -274,6 +275,8 @@ HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 5)
 # file instead of RAM.
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_BYTES", 100 * 1024 * 1024)
 BUNDLE_UPLOAD_MAX_BYTES = env_int("BUNDLE_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024)  # zipped
+# A method package is code (the task's data is mounted at run time): 50 MB unpacked at most.
+METHOD_UPLOAD_MAX_BYTES = env_int("METHOD_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 4 * 1024 * 1024)  # any view that takes no file
 # Uploads a team may send in a sliding window, invalid ones included (they are free for the quota
 # but each costs storage and a worker's time): a flood of broken files cannot clog scoring.

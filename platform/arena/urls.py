@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("arena.pages.urls_submissions")),
     path("", include("arena.results.urls_boards")),
     path("", include("arena.results.urls_compare")),
+    path("", include("arena.methods.urls")),
 ]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from arena.methods import views
+
+app_name = "methods"
+
+urlpatterns = [
+    path("c/<slug:competition_slug>/team/methods/", views.team_methods, name="team"),
+    path(
+        "c/<slug:competition_slug>/team/methods/versions/<int:version_id>/",
+        views.version_detail,
+        name="version",
+    ),
+    path(
+        "c/<slug:competition_slug>/team/methods/versions/<int:version_id>/download/",
+        views.version_download,
+        name="download",
+    ),
+]

@@ -1,0 +1,92 @@
+"""A team's methods: push a package, list versions, read a version's manifest and files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from arena.competitions.selectors import competition_get
+from arena.core.errors import UserFacingError
+from arena.core.files import private_storage
+from arena.core.request_limits import upload_limit
+from arena.methods import selectors, services
+from arena.methods.forms import MethodPushForm
+from arena.methods.package import PackageError
+from arena.teams.selectors import team_for_user
+
+
+@upload_limit(setting="METHOD_UPLOAD_MAX_BYTES")
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_methods(request, competition_slug: str):
+    competition = competition_get(slug=competition_slug)
+    team = team_for_user(competition=competition, user=request.user)
+    form = MethodPushForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and team is not None and form.is_valid():
+        try:
+            result = services.method_push_zip(
+                team=team, user=request.user, archive_file=form.cleaned_data["package"]
+            )
+        except PackageError as error:
+            problems = [str(problem) for problem in error.problems]
+        except UserFacingError as error:
+            problems = [error.message]
+        else:
+            version = result.version
+            if result.created:
+                messages.success(request, f"{version.method.name} version {version.number} pushed.")
+            else:
+                messages.info(
+                    request,
+                    f"These files are already {version.method.name} version {version.number}; "
+                    "nothing new was stored.",
+                )
+            return redirect("methods:team", competition_slug=competition.slug)
+    return render(
+        request,
+        "methods/team_methods.html",
+        {
+            "competition": competition,
+            "team": team,
+            "methods": selectors.methods_of_team(team=team) if team else [],
+            "form": form,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@require_GET
+def version_detail(request, competition_slug: str, version_id: int):
+    competition = competition_get(slug=competition_slug)
+    version = selectors.version_for_viewer(
+        competition=competition, version_id=version_id, user=request.user
+    )
+    if version is None:
+        raise Http404("No such method version")
+    return render(
+        request,
+        "methods/version_detail.html",
+        {"competition": competition, "version": version, "manifest": version.manifest},
+    )
+
+
+@login_required
+@require_GET
+def version_download(request, competition_slug: str, version_id: int):
+    competition = competition_get(slug=competition_slug)
+    version = selectors.version_for_viewer(
+        competition=competition, version_id=version_id, user=request.user
+    )
+    if version is None:
+        raise Http404("No such method version")
+    slug = "".join(ch if ch.isalnum() else "-" for ch in version.method.name.lower()).strip("-")
+    return FileResponse(
+        private_storage().open(version.archive_key, "rb"),
+        as_attachment=True,
+        filename=f"{slug or 'method'}-v{version.number}.zip",
+        content_type="application/zip",
+    )
