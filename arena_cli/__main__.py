@@ -7,6 +7,8 @@
     arena submit TASK FILE -m MESSAGE [--method NAME] [--tags a,b] [--code-url URL] [--wait]
     arena submissions TASK
     arena leaderboard TASK [--private]
+    arena method push DIR [--competition SLUG]
+    arena method list [--competition SLUG]
 
 TASK is a task's slug, or COMPETITION/TASK when several competitions have a task of that name.
 """
@@ -19,6 +21,8 @@ from pathlib import Path
 
 from arena_cli.client import ApiError, ArenaClient, ProgressBar
 from arena_cli.config import ConfigError, load_config, save_config
+from arena_cli.methods import add_parsers as add_method_parsers
+from arena_cli.methods import cmd_method
 
 PENDING = ("queued", "scoring")
 
@@ -225,6 +229,7 @@ def parser() -> argparse.ArgumentParser:
     leaderboard = commands.add_parser("leaderboard", help="a task's leaderboard")
     leaderboard.add_argument("task")
     leaderboard.add_argument("--private", action="store_true", help="after the reveal")
+    add_method_parsers(commands)
     return root
 
 
@@ -235,6 +240,7 @@ COMMANDS = {
     "submit": cmd_submit,
     "submissions": cmd_submissions,
     "leaderboard": cmd_leaderboard,
+    "method": cmd_method,
 }
 
 

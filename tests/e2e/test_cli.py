@@ -18,6 +18,7 @@ from tests.integration.helpers import predictions_with_private_errors
 pytestmark = pytest.mark.e2e
 
 ARENA = Path(sys.executable).with_name("arena")
+METHOD_EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "methods" / "majority"
 
 
 @pytest.fixture
@@ -97,3 +98,25 @@ def test_a_wrong_token_or_url_gets_a_clear_message(arena, live_server, tmp_path)
     env["ARENA_URL"] = "http://127.0.0.1:9"  # nothing listens on the discard port
     unreachable = subprocess.run([str(ARENA), "tasks"], env=env, capture_output=True, text=True)
     assert unreachable.returncode == 1 and "Cannot reach" in unreachable.stderr
+
+
+def test_a_team_pushes_its_method_from_the_terminal(arena, products, tmp_path):
+    """`arena method push DIR` makes a version, pushing it again changes nothing, `arena method
+    list` shows it; a broken package exits non-zero with every problem (issue 16)."""
+    folder = tmp_path / "majority"
+    shutil.copytree(METHOD_EXAMPLE, folder)
+    (folder / "__pycache__").mkdir()
+    (folder / "__pycache__" / "main.cpython-311.pyc").write_bytes(b"\0cache")
+    first = arena("method", "push", str(folder)).stdout
+    assert "Majority class pushed as version 1 (2 files," in first
+    again = arena("method", "push", str(folder)).stdout
+    assert "Majority class unchanged: already version 1" in again
+    (folder / "main.py").write_text((folder / "main.py").read_text() + "\n# tuned\n")
+    assert "pushed as version 2" in arena("method", "push", str(folder)).stdout
+    listing = arena("method", "list").stdout
+    assert "Majority class" in listing and "v2" in listing and "v1" in listing
+    (folder / "method.yaml").write_text("name: Broken\ncommand: python nowhere.py\n")
+    broken = arena("method", "push", str(folder), check=False)
+    assert broken.returncode == 1
+    assert "description: missing" in broken.stderr
+    assert "the script nowhere.py is not in the package" in broken.stderr

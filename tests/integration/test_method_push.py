@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from rest_framework.test import APIClient
 
+from arena.api.services import api_token_create
 from arena.methods.models import Method, MethodVersion
 from arena.methods.package import PackageError, read_method_package
 from arena.methods.services import method_push_folder
@@ -203,3 +205,34 @@ def test_the_content_hash_ignores_caches_and_follows_every_byte(tmp_path):
     (second / "method.yaml").unlink()
     with pytest.raises(PackageError, match="method.yaml: is missing"):
         read_method_package(root=second)
+
+
+def test_the_api_pushes_lists_and_explains(competition, alice, bob, alpha):
+    url = f"/api/competitions/{competition.slug}/methods/"
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=alice, name='t')[1]}")
+    first = api.post(url, {"file": zipped(EXAMPLE)}, format="multipart")
+    assert first.status_code == 201 and first.json()["created"] is True
+    assert first.json()["number"] == 1 and first.json()["files"] == ["main.py", "method.yaml"]
+    again = api.post(url, {"file": zipped(EXAMPLE)}, format="multipart")
+    assert again.status_code == 200 and again.json()["created"] is False
+    listed = api.get(url).json()
+    assert [(m["name"], [v["number"] for v in m["versions"]]) for m in listed] == [
+        ("Majority class", [1])
+    ]
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("method.yaml", "name: X\n")
+    broken.seek(0)
+    broken.name = "broken.zip"
+    refused = api.post(url, {"file": broken}, format="multipart")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "invalid_package"
+    assert "method.yaml: description: missing." in error["problems"]
+    outsider = APIClient()  # bob has no team in this competition
+    outsider.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=bob, name='t')[1]}")
+    assert outsider.get(url).json() == []
+    nope = outsider.post(url, {"file": zipped(EXAMPLE)}, format="multipart")
+    assert nope.status_code == 400 and "Join or create a team" in nope.json()["error"]["message"]
+    assert MethodVersion.objects.count() == 1

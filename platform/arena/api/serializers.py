@@ -134,3 +134,25 @@ class ErrorBodySerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
+
+
+class MethodVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = serializers.CharField(source="method.name")
+    number = serializers.IntegerField()
+    content_hash = serializers.CharField()
+    files = serializers.ListField(child=serializers.CharField())
+    manifest = serializers.JSONField()
+    size_bytes = serializers.IntegerField()
+    pushed_by = serializers.CharField(source="pushed_by.username", default=None)
+    pushed_at = serializers.DateTimeField()
+
+
+class MethodSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    versions = MethodVersionSerializer(many=True, source="versions.all")
+
+
+class MethodPushSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="a zip of the method's folder (method.yaml and code)")

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from arena.api import views, views_tokens
+from arena.api import views, views_methods, views_tokens
 
 app_name = "api"
 
@@ -35,6 +35,11 @@ urlpatterns = [
         "competitions/<slug:competition_slug>/tracks/<slug:track_slug>/leaderboard/",
         views.track_leaderboard,
         name="track_leaderboard",
+    ),
+    path(
+        "competitions/<slug:competition_slug>/methods/",
+        views_methods.team_methods,
+        name="methods",
     ),
     re_path(r"^(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
 ]
