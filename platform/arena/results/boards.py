@@ -11,7 +11,7 @@ from datetime import datetime
 from statistics import mean
 
 from arena.competitions.models import Competition, Task, TaskVersion, Track
-from arena.submissions.models import Score, SubmissionStatus
+from arena.submissions.models import Score, SubmissionStatus, on_boards
 from arena.teams.selectors import standing_teams
 
 
@@ -58,6 +58,7 @@ def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
     metric = task.metric if version == task.version else _metric_of(task=task, version=version)
     scores = Score.objects.filter(
         standing_teams(team_path="submission__team"),
+        on_boards(submission_path="submission__"),
         submission__task=task,
         submission__status=SubmissionStatus.SCORED,
         task_version=version,

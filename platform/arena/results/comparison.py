@@ -14,7 +14,7 @@ from django.db.models import F
 
 from arena.competitions.models import Competition, Task, Track
 from arena.results.boards import Entry, final_selection
-from arena.submissions.models import Score, SubmissionStatus
+from arena.submissions.models import Score, SubmissionStatus, on_boards
 from arena.teams.models import Team
 from arena.teams.selectors import standing_teams
 from scoring import higher_is_better
@@ -83,6 +83,7 @@ def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
     """
     rows = Score.objects.filter(
         standing_teams(team_path="submission__team"),
+        on_boards(submission_path="submission__"),
         submission__task__competition=competition,
         submission__status=SubmissionStatus.SCORED,
         task_version=F("submission__task__version"),
@@ -370,6 +371,7 @@ def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
     scores = (
         Score.objects.filter(
             standing_teams(team_path="submission__team"),
+            on_boards(submission_path="submission__"),
             submission__task__competition=competition,
             submission__status=SubmissionStatus.SCORED,
             split__in=splits,

@@ -16,7 +16,7 @@ from django.http import Http404
 from arena.competitions.models import Competition, Task
 from arena.results.boards import Entry, final_selection
 from arena.results.visibility import private_visible
-from arena.submissions.models import Score, Submission, SubmissionStatus
+from arena.submissions.models import Score, Submission, SubmissionStatus, on_boards
 from arena.teams.models import Team
 from arena.teams.selectors import standing_teams
 
@@ -77,6 +77,7 @@ def method_page(
     submissions = list(
         Submission.objects.filter(
             standing_teams(team_path="team"),
+            on_boards(),
             team_id=team_id,
             team__competition=competition,
             method_name=method_name,
@@ -110,6 +111,7 @@ def _current_scores(*, team: Team, private: bool) -> dict[int, dict]:
     """Every scored submission of the team (all its methods: the final selection is the
     team's) on its task's current version and primary metric: submission id -> fields."""
     rows = Score.objects.filter(
+        on_boards(submission_path="submission__"),
         submission__team=team,
         submission__status=SubmissionStatus.SCORED,
         task_version=F("submission__task__version"),

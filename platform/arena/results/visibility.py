@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from arena.competitions.models import Competition
 from arena.competitions.selectors import is_revealed, user_is_organizer
-from arena.submissions.models import Submission
+from arena.submissions.models import Submission, on_boards
 from arena.teams.selectors import team_for_user
 
 
@@ -85,7 +85,7 @@ def compare_refusal(*, competition: Competition, user, now: datetime | None = No
     # Leaving the team for a look, then joining again, must not open the pages: anyone who has
     # uploaded in this competition counts as competing.
     earlier = (
-        Submission.objects.filter(task__competition=competition, submitted_by=user)
+        Submission.objects.filter(on_boards(), task__competition=competition, submitted_by=user)
         .select_related("team")
         .first()
     )

@@ -17,6 +17,21 @@ class SubmissionStatus(models.TextChoices):
 PENDING_STATUSES = (SubmissionStatus.QUEUED, SubmissionStatus.SCORING)
 
 
+class SubmissionOrigin(models.TextChoices):
+    """Where a predictions file came from. Only uploads (a team's own, or a baseline team's)
+    stand on boards, count against quotas and may be finals; a run is a method's predictions
+    made by Arena in its sandbox (docs/METHODS.md), scored on the same path."""
+
+    UPLOAD = "upload", "Uploaded"
+    RUN = "run", "Run by Arena"
+
+
+def on_boards(*, submission_path: str = "") -> models.Q:
+    """Filters rows to submissions that stand on boards and comparisons: uploads, not runs.
+    ``submission_path`` is the lookup from the filtered model ("submission__" for scores)."""
+    return models.Q(**{f"{submission_path}origin": SubmissionOrigin.UPLOAD})
+
+
 class Submission(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="submissions")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
@@ -25,6 +40,9 @@ class Submission(models.Model):
     )
     status = models.CharField(
         max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
+    )
+    origin = models.CharField(
+        max_length=10, choices=SubmissionOrigin.choices, db_default=SubmissionOrigin.UPLOAD
     )
     # Key in private storage, chosen by the platform; the user's file name is only displayed.
     file_key = models.CharField(max_length=200, unique=True)

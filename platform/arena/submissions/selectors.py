@@ -7,7 +7,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from arena.competitions.models import Task
-from arena.submissions.models import PENDING_STATUSES, Score, ScoreSplit, Submission
+from arena.submissions.models import (
+    PENDING_STATUSES,
+    Score,
+    ScoreSplit,
+    Submission,
+    on_boards,
+)
 from arena.teams.models import Team
 from arena.teams.selectors import team_for_user
 
@@ -23,7 +29,7 @@ def submissions_for_team(
     splits = [ScoreSplit.PUBLIC, ScoreSplit.PRIVATE] if include_private else [ScoreSplit.PUBLIC]
     current = Score.objects.filter(split__in=splits, task_version=task.version)
     rows = list(
-        Submission.objects.filter(task=task, team=team)
+        Submission.objects.filter(on_boards(), task=task, team=team)
         .select_related("submitted_by")
         .prefetch_related(Prefetch("scores", queryset=current, to_attr="current_scores"))
         .order_by("-created_at", "-id")[:limit]
@@ -145,7 +151,7 @@ def quota_for(*, task: Task, team: Team, user=None, now: datetime | None = None)
     now = now or timezone.now()
     day_start = utc_day_start(now)
     counts = {"total": Count("pk"), "today": Count("pk", filter=Q(created_at__gte=day_start))}
-    counted = Submission.objects.filter(task=task, status__in=QUOTA_STATUSES)
+    counted = Submission.objects.filter(on_boards(), task=task, status__in=QUOTA_STATUSES)
     by_team = counted.filter(team=team).aggregate(**counts)
     by_person = {"total": 0, "today": 0}
     if user is not None and getattr(user, "is_authenticated", False):
@@ -166,7 +172,7 @@ def method_names_of_team(*, team: Team | None, limit: int = 30) -> list[str]:
     if team is None:
         return []
     names = (
-        Submission.objects.filter(team=team)
+        Submission.objects.filter(on_boards(), team=team)
         .exclude(method_name="")
         .order_by("-created_at")
         .values_list("method_name", flat=True)

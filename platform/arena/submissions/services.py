@@ -26,7 +26,13 @@ from arena.core.errors import UserFacingError
 from arena.core.jobs import REFRESH_RESULTS, job_send
 from arena.core.memory import job_memory_limit
 from arena.submissions import uploads
-from arena.submissions.models import Score, Submission, SubmissionStatus
+from arena.submissions.models import (
+    Score,
+    Submission,
+    SubmissionOrigin,
+    SubmissionStatus,
+    on_boards,
+)
 from arena.submissions.selectors import quota_for
 from arena.teams.models import Membership, Team
 from arena.teams.selectors import team_for_user
@@ -285,6 +291,7 @@ def _check_upload_rate(*, team: Team, user) -> None:
     recent = list(
         Submission.objects.filter(
             Q(team=team) | Q(submitted_by=user, task__competition_id=team.competition_id),
+            on_boards(),
             created_at__gte=timezone.now() - window,
         )
         .order_by("-created_at")
@@ -330,6 +337,8 @@ def submission_set_final(*, submission: Submission, user, is_final: bool) -> Sub
         raise UserFacingError("Final submissions can only be chosen while the competition runs.")
     if is_final and submission.status != SubmissionStatus.SCORED:
         raise UserFacingError("Only scored submissions can be chosen as final.")
+    if submission.origin != SubmissionOrigin.UPLOAD:
+        raise UserFacingError("Runs of a method never count for the leaderboards.")
     with transaction.atomic():
         Team.objects.select_for_update().only("pk").get(pk=submission.team_id)
         if is_final:
