@@ -5,12 +5,10 @@ import shutil
 import tempfile
 import time
 import traceback
-import zipfile
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
@@ -21,9 +19,9 @@ from django.utils import timezone
 from arena.baselines.methods import METHODS
 from arena.baselines.models import BaselineRun
 from arena.baselines.runner import run_baseline
+from arena.competitions.downloads import materialize_public_bundle
 from arena.competitions.models import Competition, Task
-from arena.competitions.selectors import task_public_manifest
-from arena.core import files, leases
+from arena.core import leases
 from arena.core.jobs import job_send
 from arena.submissions import services as submission_services
 from arena.teams.models import Membership, Team
@@ -134,26 +132,6 @@ def baseline_runs_recover(*, queued_longer_than: timedelta) -> list[int]:
     for run_id in waiting:
         baseline_run_enqueue(run_id=run_id)
     return waiting
-
-
-def materialize_public_bundle(*, task: Task, folder: Path) -> Path:
-    """Writes what participants can download (task.yaml, tables, images) into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "task.yaml").write_text(
-        yaml.safe_dump(task_public_manifest(task=task), sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
-    )
-    storage = files.private_storage()
-    for table in task.public_tables:
-        if table == "sample_submission":
-            continue
-        key = task.public_table_path(table=table, file_format="parquet")
-        with storage.open(key, "rb") as source, (folder / f"{table}.parquet").open("wb") as sink:
-            shutil.copyfileobj(source, sink)
-    if task.has_images:
-        with storage.open(task.images_zip_path, "rb") as source, zipfile.ZipFile(source) as archive:
-            archive.extractall(folder)  # written by us at import, names already checked
-    return folder
 
 
 def baseline_run_execute(*, run_id: int) -> str | None:

@@ -1,9 +1,14 @@
 """The task's public files as downloads, shared by the pages and the API."""
 
+import shutil
+import zipfile
+from pathlib import Path
+
 import yaml
 from django.http import FileResponse, Http404, HttpResponse
 
 from arena.competitions import selectors
+from arena.competitions.models import Task
 from arena.core.files import private_storage
 
 DOWNLOAD_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
@@ -36,3 +41,26 @@ def task_file_response(*, task, table: str, file_format: str) -> HttpResponse:
         filename=f"{task.slug}-{table}.{file_format}",
         content_type=content_type,
     )
+
+
+def materialize_public_bundle(*, task: Task, folder: Path) -> Path:
+    """Writes what participants can download (task.yaml, the tables as Parquet, images) into
+    ``folder``: what a baseline or a method run reads. Never the answers."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "task.yaml").write_text(
+        yaml.safe_dump(
+            selectors.task_public_manifest(task=task), sort_keys=False, allow_unicode=True
+        ),
+        encoding="utf-8",
+    )
+    storage = private_storage()
+    for table in task.public_tables:
+        if table == "sample_submission":
+            continue
+        key = task.public_table_path(table=table, file_format="parquet")
+        with storage.open(key, "rb") as source, (folder / f"{table}.parquet").open("wb") as sink:
+            shutil.copyfileobj(source, sink)
+    if task.has_images:
+        with storage.open(task.images_zip_path, "rb") as source, zipfile.ZipFile(source) as archive:
+            archive.extractall(folder)  # written by us at import, names already checked
+    return folder
