@@ -328,7 +328,18 @@ CELERY_TASK_ROUTES = {
     "arena.baselines.tasks.recover_baseline_runs": {"queue": "scoring"},
     # Training has its own queue and worker, so a baseline never delays a participant's score.
     "arena.baselines.tasks.*": {"queue": "training"},
+    # Methods run in their sandbox on their own queue and workers: scoring never waits for one.
+    "arena.methods.tasks.*": {"queue": "methods"},
 }
+# What a method may ask for at most (method.yaml resources), and where its runs' folders live.
+METHOD_MAX_CPUS = env_int("METHOD_MAX_CPUS", 2)
+METHOD_MAX_MEMORY_GB = env_int("METHOD_MAX_MEMORY_GB", 8)
+METHOD_MAX_MINUTES = env_int("METHOD_MAX_MINUTES", 60)
+# Each run's task copy, code and work folder (removed when it ends); only these are bound into
+# the sandbox, never ARENA_HOME itself, where the database, answers and uploads live.
+METHOD_RUNS_DIR = str(Path(env_str("METHOD_RUNS_DIR", str(ARENA_HOME / "tmp" / "runs"))))
+with contextlib.suppress(OSError):
+    Path(METHOD_RUNS_DIR).mkdir(parents=True, exist_ok=True)
 BASELINE_PRESET = env_str("BASELINE_PRESET", "fast")
 BASELINE_TIME_LIMIT = env_int("BASELINE_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

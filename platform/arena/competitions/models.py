@@ -65,6 +65,15 @@ class Competition(models.Model):
         "off unless that is acceptable; teams then see these after the reveal. Organizers "
         "always see them.",
     )
+    # The question reviewers came with: what would one team's method do on another's data?
+    reviewers_run_methods = models.BooleanField(
+        default=True,
+        db_default=True,
+        verbose_name="Reviewers may run teams' methods",
+        help_text="Teams hand in their methods as code; with this on, the competition's reviewers "
+        "may run any team's method on any task (of this or another competition) and read its "
+        "code. Participants are told so on the competition page. Organizers always may.",
+    )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organized_competitions", blank=True
     )

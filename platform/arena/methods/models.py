@@ -51,3 +51,55 @@ class MethodVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method.name} v{self.number}"
+
+
+class MethodRun(models.Model):
+    """Arena running one version of a method on one task in its sandbox (docs/METHODS.md).
+
+    The predictions it writes go through the scoring path of uploads as a submission whose
+    origin is "run" (``submission``), so a run is validated and scored like any file, and never
+    stands on a prize board. What the sandbox reports is kept: how it ended, which limit stopped
+    it, the tails of its output, its time and memory, and the environment it ran in.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUBMITTED = "submitted", "Predictions submitted for scoring"
+        FAILED = "failed", "Failed"
+
+    version = models.ForeignKey(MethodVersion, on_delete=models.CASCADE, related_name="runs")
+    task = models.ForeignKey("competitions.Task", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    submission = models.OneToOneField(
+        "submissions.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="run",
+    )
+    message = models.TextField(blank=True, help_text="how the run ended, in words")
+    stopped_by = models.CharField(max_length=20, blank=True, help_text="the limit that stopped it")
+    exit_code = models.IntegerField(null=True, blank=True)
+    stdout_tail = models.TextField(blank=True)
+    stderr_tail = models.TextField(blank=True)
+    wall_seconds = models.FloatField(null=True, blank=True)
+    peak_memory_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    environment = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the worker running it (core/leases.py), as for submissions and baselines.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim_token = models.CharField(max_length=32, blank=True, db_default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version} on {self.task}"

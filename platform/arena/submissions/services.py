@@ -7,12 +7,14 @@ import unicodedata
 import uuid
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -118,37 +120,8 @@ def submission_create(
             team=team, user=user
         )  # before storing anything; checked again under the lock
     _refuse_disqualified(team=team, user=user)
-    if uploaded_file.size == 0:
-        raise UserFacingError("The file is empty.", field="file")
-    if uploaded_file.size > settings.SUBMISSION_MAX_BYTES:
-        limit_mb = settings.SUBMISSION_MAX_BYTES // (1024 * 1024)
-        raise UserFacingError(f"The file is larger than the {limit_mb} MB limit.", field="file")
-    uploaded_file.seek(0)
-    file_format = uploads.detect_format(head=uploaded_file.read(8))
-    columns = uploads.read_column_names(file=uploaded_file, file_format=file_format)
-    if file_format == "parquet" and task.test_rows:
-        # A footer declaring millions of rows costs nothing to read here and would cost a
-        # worker gigabytes to decode: refuse it now, before anything is stored.
-        rows = uploads.parquet_row_count(file=uploaded_file)
-        cap = predictions_row_cap(expected_rows=task.test_rows)
-        if rows > cap:
-            raise UserFacingError(
-                f"The file holds {rows:,} rows; this task has {task.test_rows:,} test rows, so "
-                f"a predictions file has at most {cap:,}. Send one row per test id.",
-                field="file",
-            )
+    file_format = _check_predictions_file(task=task, uploaded_file=uploaded_file)
     method = method_metadata_clean(method_name=method_name, tags=tags, code_url=code_url)
-    needed = required_columns(spec=task_spec(task=task))
-    missing = [name for name in needed if name not in columns]
-    if missing:
-        found = ", ".join(repr(name) for name in columns[:10]) or "none"
-        shown = ", ".join(repr(name) for name in missing[:10])
-        raise UserFacingError(
-            f"Missing column(s) {shown}: the file needs {', '.join(repr(n) for n in needed[:12])}"
-            f"{' …' if len(needed) > 12 else ''} (found {found}). "
-            "See sample_submission for the expected layout.",
-            field="file",
-        )
 
     key = f"submissions/task-{task.pk}/{uuid.uuid4().hex}.{file_format}"
     try:
@@ -187,6 +160,75 @@ def submission_create(
         files.delete_quietly(key)
         raise
     submission.replayed = False
+    return submission
+
+
+def _check_predictions_file(*, task: Task, uploaded_file: UploadedFile) -> str:
+    """The checks every predictions file gets before it is stored (size, format, row count
+    from a Parquet footer, columns); returns its format. Raises UserFacingError with what to do."""
+    if uploaded_file.size == 0:
+        raise UserFacingError("The file is empty.", field="file")
+    if uploaded_file.size > settings.SUBMISSION_MAX_BYTES:
+        limit_mb = settings.SUBMISSION_MAX_BYTES // (1024 * 1024)
+        raise UserFacingError(f"The file is larger than the {limit_mb} MB limit.", field="file")
+    uploaded_file.seek(0)
+    file_format = uploads.detect_format(head=uploaded_file.read(8))
+    columns = uploads.read_column_names(file=uploaded_file, file_format=file_format)
+    if file_format == "parquet" and task.test_rows:
+        # A footer declaring millions of rows costs nothing to read here and would cost a
+        # worker gigabytes to decode: refuse it now, before anything is stored.
+        rows = uploads.parquet_row_count(file=uploaded_file)
+        cap = predictions_row_cap(expected_rows=task.test_rows)
+        if rows > cap:
+            raise UserFacingError(
+                f"The file holds {rows:,} rows; this task has {task.test_rows:,} test rows, so "
+                f"a predictions file has at most {cap:,}. Send one row per test id.",
+                field="file",
+            )
+    needed = required_columns(spec=task_spec(task=task))
+    missing = [name for name in needed if name not in columns]
+    if missing:
+        found = ", ".join(repr(name) for name in columns[:10]) or "none"
+        shown = ", ".join(repr(name) for name in missing[:10])
+        raise UserFacingError(
+            f"Missing column(s) {shown}: the file needs {', '.join(repr(n) for n in needed[:12])}"
+            f"{' …' if len(needed) > 12 else ''} (found {found}). "
+            "See sample_submission for the expected layout.",
+            field="file",
+        )
+    return file_format
+
+
+def submission_create_for_run(
+    *, task: Task, team: Team, requested_by, predictions: Path, method_name: str, comment: str
+) -> Submission:
+    """Queues for scoring the predictions a method wrote in Arena's sandbox (a run, docs/
+    METHODS.md): the same checks and scoring as an upload, but no schedule, quota or team
+    membership (a reviewer may ask for a run on any task), and never on a board."""
+    with predictions.open("rb") as handle:
+        uploaded = File(handle, name=predictions.name)
+        uploaded.size = predictions.stat().st_size
+        file_format = _check_predictions_file(task=task, uploaded_file=uploaded)
+        key = f"submissions/task-{task.pk}/{uuid.uuid4().hex}.{file_format}"
+        try:
+            files.save_file(key=key, file=uploaded)
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    task=task,
+                    team=team,
+                    submitted_by=requested_by,
+                    origin=SubmissionOrigin.RUN,
+                    file_key=key,
+                    original_name=predictions.name,
+                    size_bytes=uploaded.size,
+                    comment=" ".join(comment.split())[:300],
+                    method_name=method_name[:80],
+                    enqueued_at=timezone.now(),
+                )
+                transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
+        except BaseException:
+            files.delete_quietly(key)
+            raise
     return submission
 
 
