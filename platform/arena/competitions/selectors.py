@@ -110,7 +110,7 @@ def task_public_manifest(*, task: Task) -> dict:
     manifest = {
         "slug": task.slug,
         "title": task.title,
-        "kind": task.kind,
+        "kind": str(task.kind),  # a TaskKind on a task just created, a str once loaded
         "metric": task.metric,
         "id": task.id_column,
         "label": task.label_column,
