@@ -9,6 +9,7 @@
     arena leaderboard TASK [--private]
     arena method push DIR [--competition SLUG]
     arena method list [--competition SLUG]
+    arena method run METHOD[@N] TASK [--wait]
 
 TASK is a task's slug, or COMPETITION/TASK when several competitions have a task of that name.
 """

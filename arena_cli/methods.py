@@ -3,6 +3,7 @@
 import argparse
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -78,6 +79,57 @@ def cmd_method_list(client: ArenaClient, args: argparse.Namespace) -> int:
     return 0
 
 
+def _version(client: ArenaClient, competition: str, name: str) -> dict:
+    """The version named METHOD (its latest) or METHOD@N."""
+    method_name, _, number = name.partition("@")
+    methods = client.get(f"/competitions/{competition}/methods/")
+    method = next((m for m in methods if m["name"].lower() == method_name.lower()), None)
+    if method is None or not method["versions"]:
+        names = ", ".join(m["name"] for m in methods) or "none yet"
+        raise ApiError(f"Your team has no method {method_name!r} (yours: {names}).")
+    versions = method["versions"]  # newest first
+    if not number:
+        return versions[0]
+    wanted = number.lstrip("v")
+    found = next((v for v in versions if str(v["number"]) == wanted), None)
+    if found is None:
+        raise ApiError(f"{method['name']} has no version {number}.")
+    return found
+
+
+def _show_run(run: dict) -> None:
+    score = "" if run["public_score"] is None else f", public score {run['public_score']:.4f}"
+    state = run["status"] if run["submission_status"] is None else run["submission_status"]
+    print(f"run #{run['id']} on {run['competition']}/{run['task']}: {state}{score}")
+    if run["message"]:
+        print(f"  {run['message']}")
+
+
+def cmd_method_run(client: ArenaClient, args: argparse.Namespace) -> int:
+    competition = _competition(client, args.competition)
+    version = _version(client, competition, args.method)
+    task = args.task if "/" in args.task else f"{competition}/{args.task}"
+    path = f"/competitions/{competition}/methods/versions/{version['id']}/runs/"
+    run = client.post(path, json={"task": task})
+    _show_run(run)
+    if not args.wait:
+        return 0
+    deadline = time.monotonic() + args.timeout
+    while run["status"] in ("queued", "running") or run["submission_status"] in (
+        "queued", "scoring",
+    ):  # fmt: skip
+        if time.monotonic() > deadline:
+            print(f"still {run['status']} after {args.timeout} s", file=sys.stderr)
+            return 3
+        time.sleep(2)
+        run = next(r for r in client.get(path) if r["id"] == run["id"])
+    _show_run(run)
+    for name in ("stdout_tail", "stderr_tail"):
+        if run[name]:
+            print(f"--- {name.removesuffix('_tail')} (the end) ---\n{run[name].rstrip()}")
+    return 0 if run["submission_status"] == "scored" else 2
+
+
 def add_parsers(commands) -> None:
     method = commands.add_parser("method", help="methods as code: push and list versions")
     actions = method.add_subparsers(dest="action", required=True)
@@ -86,7 +138,14 @@ def add_parsers(commands) -> None:
     push.add_argument("--competition", help="competition slug (when there are several)")
     listing = actions.add_parser("list", help="your team's methods and their versions")
     listing.add_argument("--competition", help="competition slug (when there are several)")
+    run = actions.add_parser("run", help="run a method's version on a task, in Arena's sandbox")
+    run.add_argument("method", help="METHOD (its latest version) or METHOD@N")
+    run.add_argument("task", help="TASK of the competition, or COMPETITION/TASK")
+    run.add_argument("--competition", help="the method's competition (when there are several)")
+    run.add_argument("--wait", action="store_true", help="wait until it is run and scored")
+    run.add_argument("--timeout", type=int, default=1800, help="seconds to wait (default 1800)")
 
 
 def cmd_method(client: ArenaClient, args: argparse.Namespace) -> int:
-    return {"push": cmd_method_push, "list": cmd_method_list}[args.action](client, args)
+    actions = {"push": cmd_method_push, "list": cmd_method_list, "run": cmd_method_run}
+    return actions[args.action](client, args)

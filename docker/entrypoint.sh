@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for every Arena process (the container's command, and the production-stack
 # test, which runs exactly these commands without Docker):
-#   entrypoint.sh web | scoring-worker | training-worker | beat | migrate
+#   entrypoint.sh web | scoring-worker | training-worker | methods-worker | beat | migrate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD/platform:$PWD${PYTHONPATH:+:$PYTHONPATH}"
@@ -23,10 +23,14 @@ case "${1:-web}" in
   training-worker)
     exec "$PYTHON" -m celery -A arena worker -Q training -c "${TRAINING_CONCURRENCY:-1}" \
       -n "training-$(hostname)-$$@%h" -l "${LOG_LEVEL:-info}" ;;
+  methods-worker)
+    # Runs teams' methods in bubblewrap sandboxes (docs/OPERATIONS.md: what the container needs).
+    exec "$PYTHON" -m celery -A arena worker -Q methods -c "${METHODS_CONCURRENCY:-1}" \
+      -n "methods-$(hostname)-$$@%h" -l "${LOG_LEVEL:-info}" ;;
   beat)
     exec "$PYTHON" -m celery -A arena beat -l "${LOG_LEVEL:-info}" \
       --schedule "${ARENA_HOME:-/tmp}/celerybeat-schedule" ;;
   *)
-    echo "usage: entrypoint.sh web|scoring-worker|training-worker|beat|migrate" >&2
+    echo "usage: entrypoint.sh web|scoring-worker|training-worker|methods-worker|beat|migrate" >&2
     exit 2 ;;
 esac

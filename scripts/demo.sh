@@ -35,13 +35,16 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Two workers, scoring and training, so a baseline never delays a score; and beat on its own,
-# so the watchdog that takes back the jobs of a killed worker does not die with that worker.
+# Three workers, scoring, training and methods, so a baseline or a team's method running in its
+# sandbox never delays a score; and beat on its own, so the watchdog that takes back the jobs
+# of a killed worker does not die with that worker.
 .venv/bin/celery -A arena worker -Q scoring -c 1 -l warning -n "scoring@%h" &
 pids+=($!)
 .venv/bin/celery -A arena beat -l warning --schedule "$ARENA_HOME/celerybeat-schedule" &
 pids+=($!)
 .venv/bin/celery -A arena worker -Q training -c 1 -l warning -n "training@%h" &
+pids+=($!)
+.venv/bin/celery -A arena worker -Q methods -c 1 -l warning -n "methods@%h" &
 pids+=($!)
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 pids+=($!)

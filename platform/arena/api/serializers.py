@@ -156,3 +156,39 @@ class MethodSerializer(serializers.Serializer):
 
 class MethodPushSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="a zip of the method's folder (method.yaml and code)")
+
+
+class MethodRunRequestSerializer(serializers.Serializer):
+    task = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]+/[-a-zA-Z0-9_]+$",
+        help_text="COMPETITION/TASK, the slugs GET /api/competitions/ lists, e.g. cup/products",
+    )
+
+
+class MethodRunSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.CharField(source="task.slug")
+    competition = serializers.CharField(source="task.competition.slug")
+    status = serializers.CharField()
+    message = serializers.CharField()
+    stopped_by = serializers.CharField()
+    exit_code = serializers.IntegerField(allow_null=True)
+    wall_seconds = serializers.FloatField(allow_null=True)
+    peak_memory_bytes = serializers.IntegerField(allow_null=True)
+    stdout_tail = serializers.CharField()
+    stderr_tail = serializers.CharField()
+    environment = serializers.JSONField()
+    requested_by = serializers.CharField(source="requested_by.username", default=None)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    submission_status = serializers.SerializerMethodField(
+        help_text="the status of the run's predictions in scoring: queued, scoring, scored, ..."
+    )
+    public_score = serializers.SerializerMethodField(help_text="the primary metric, public rows")
+
+    def get_submission_status(self, run) -> str | None:
+        return run.submission.status if run.submission_id else None
+
+    def get_public_score(self, run) -> float | None:
+        score = getattr(run, "public_score", None)
+        return score.value if score is not None else None

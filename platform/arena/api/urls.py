@@ -41,5 +41,10 @@ urlpatterns = [
         views_methods.team_methods,
         name="methods",
     ),
+    path(
+        "competitions/<slug:competition_slug>/methods/versions/<int:version_id>/runs/",
+        views_methods.version_runs,
+        name="method_runs",
+    ),
     re_path(r"^(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
 ]

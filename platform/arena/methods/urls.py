@@ -12,6 +12,11 @@ urlpatterns = [
         name="version",
     ),
     path(
+        "c/<slug:competition_slug>/team/methods/versions/<int:version_id>/run/",
+        views.version_run,
+        name="run",
+    ),
+    path(
         "c/<slug:competition_slug>/team/methods/versions/<int:version_id>/download/",
         views.version_download,
         name="download",

@@ -4,15 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from arena.competitions.models import Task
 from arena.competitions.selectors import competition_get
 from arena.core.errors import UserFacingError
 from arena.core.files import private_storage
 from arena.core.request_limits import upload_limit
 from arena.methods import selectors, services
 from arena.methods.forms import MethodPushForm
+from arena.methods.models import MethodRun
 from arena.methods.package import PackageError
+from arena.methods.runs import run_request
+from arena.submissions.models import PENDING_STATUSES
 from arena.teams.selectors import team_for_user
 
 
@@ -67,11 +71,48 @@ def version_detail(request, competition_slug: str, version_id: int):
     )
     if version is None:
         raise Http404("No such method version")
+    runs = selectors.runs_of_version(version=version)
+    pending = any(run.status in (MethodRun.Status.QUEUED, MethodRun.Status.RUNNING) for run in runs)
+    scoring = any(run.submission and run.submission.status in PENDING_STATUSES for run in runs)
     return render(
         request,
         "methods/version_detail.html",
-        {"competition": competition, "version": version, "manifest": version.manifest},
+        {
+            "competition": competition,
+            "version": version,
+            "manifest": version.manifest,
+            "runs": runs,
+            "tasks": selectors.runnable_tasks(version=version, user=request.user),
+            # Runs take minutes: the page follows them by itself while any is under way.
+            "refresh_seconds": 5 if pending or scoring else None,
+        },
     )
+
+
+@login_required
+@require_POST
+def version_run(request, competition_slug: str, version_id: int):
+    competition = competition_get(slug=competition_slug)
+    version = selectors.version_for_viewer(
+        competition=competition, version_id=version_id, user=request.user
+    )
+    if version is None:
+        raise Http404("No such method version")
+    chosen = request.POST.get("task", "")
+    task = Task.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if task is None:
+        messages.error(request, "Choose a task to run the method on.")
+    else:
+        try:
+            run_request(version=version, task=task, user=request.user)
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"{version.method.name} v{version.number} is queued to run on {task.title}.",
+            )
+    return redirect("methods:version", competition_slug=competition.slug, version_id=version.pk)
 
 
 @login_required

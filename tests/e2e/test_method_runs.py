@@ -1,0 +1,151 @@
+"""Methods as code end to end (issue 16): a team pushes its method in the browser, runs it on a
+task of its competition with a real `methods` worker (the sandbox) and a real scoring worker,
+and reads the run's score and output; a reviewer runs the same version on a task of another
+competition. A method that fails says why, and nothing is left behind."""
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from arena.api.services import api_token_create
+from arena.competitions import synthetic
+from arena.competitions.services import competition_create, task_create, track_get_or_create
+from arena.methods.models import MethodRun, MethodVersion
+from arena.submissions.models import Score, SubmissionOrigin
+from arena.teams.services import team_create
+from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
+from tests.e2e.helpers import wait_for
+
+pytestmark = pytest.mark.e2e
+
+ARENA = Path(sys.executable).with_name("arena")
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" / "linear-baseline"
+
+
+@pytest.fixture
+def methods_worker_process(transactional_db, tmp_path):
+    """A real worker on the `methods` queue, apart from scoring."""
+    _redis_broker().delete("methods")
+    process = start_worker(queues="methods", log_path=tmp_path / "methods.log")
+    yield process
+    stop_worker(process)
+    print((tmp_path / "methods.log").read_text()[-3000:])
+
+
+def zipped(folder: Path, *, replace: dict | None = None) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and name not in (replace or {}):
+                archive.write(path, name)
+        for name, text in (replace or {}).items():
+            archive.writestr(name, text)
+    buffer.seek(0)
+    buffer.name = "method.zip"
+    return buffer
+
+
+def finished(run_id: int):
+    run = MethodRun.objects.select_related("submission").get(pk=run_id)
+    if run.status == MethodRun.Status.FAILED:
+        return run
+    if run.submission and run.submission.status not in ("queued", "scoring"):
+        return run
+    return None
+
+
+def test_a_team_runs_its_method_and_a_reviewer_runs_it_elsewhere(
+    client, celery_worker_process, methods_worker_process, products, competition, alice, make_user
+):
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    client.force_login(alice)
+    pushed = client.post(f"/c/{competition.slug}/team/methods/", {"package": zipped(EXAMPLE)})
+    assert pushed.status_code == 302
+    version = MethodVersion.objects.get()
+    version_url = f"/c/{competition.slug}/team/methods/versions/{version.pk}/"
+    assert client.post(version_url + "run/", {"task": task.pk}).status_code == 302
+    run = wait_for(lambda: finished(MethodRun.objects.get().pk), what="the team's run", timeout=180)
+    assert run.status == MethodRun.Status.SUBMITTED, (run.message, run.stderr_tail)
+    assert run.submission.origin == SubmissionOrigin.RUN and run.submission.status == "scored"
+    assert "predictions written" in run.stdout_tail
+    assert run.environment["sandbox"].startswith("bubblewrap")
+    score = Score.objects.get(submission=run.submission, split="public", metric=task.metric)
+    page = client.get(version_url).content.decode()
+    assert f"{score.value:.4f}" in page and "Finished in" in page
+
+    # A reviewer of Alpha's competition runs the method on a task of another competition.
+    now = timezone.now()
+    other = competition_create(
+        slug="other-cup", title="Other Cup", start_at=now - timedelta(days=1),
+        end_at=now + timedelta(days=9),
+    )  # fmt: skip
+    data = synthetic.classification_data(rows=160, seed=5)
+    elsewhere = task_create(
+        competition=other, track=track_get_or_create(
+            competition=other, name="Classification", kind="classification"
+        ), slug="elsewhere", title="Elsewhere", kind="classification", metric="accuracy",
+        tables={"train": data.train, "test": data.test}, answers=data.answers,
+    )  # fmt: skip
+    reviewer = make_user("rita")
+    competition.reviewers.add(reviewer)
+    client.force_login(reviewer)
+    assert client.post(version_url + "run/", {"task": elsewhere.pk}).status_code == 302
+    second = MethodRun.objects.exclude(pk=run.pk).get()
+    second = wait_for(lambda: finished(second.pk), what="the reviewer's run", timeout=180)
+    assert second.status == MethodRun.Status.SUBMITTED, (second.message, second.stderr_tail)
+    assert second.submission.task == elsewhere and second.submission.status == "scored"
+
+
+def test_a_failing_method_says_why_and_leaves_nothing(
+    client, methods_worker_process, products, competition, alice
+):
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    client.force_login(alice)
+    crashing = zipped(EXAMPLE, replace={"main.py": "raise SystemExit('no model today')\n"})
+    client.post(f"/c/{competition.slug}/team/methods/", {"package": crashing})
+    version = MethodVersion.objects.get()
+    client.post(f"/c/{competition.slug}/team/methods/versions/{version.pk}/run/", {"task": task.pk})
+    run = wait_for(lambda: finished(MethodRun.objects.get().pk), what="the run", timeout=120)
+    assert run.status == MethodRun.Status.FAILED and run.submission is None
+    assert "exited with code 1" in run.message and "no model today" in run.stderr_tail
+    assert not any(Path(settings.METHOD_RUNS_DIR).iterdir())  # the run's folder is gone
+
+
+def test_a_team_runs_its_method_from_the_terminal(
+    celery_worker_process, methods_worker_process, live_server, products, competition, alice,
+    tmp_path,
+):  # fmt: skip
+    """`arena method push`, then `arena method run NAME TASK --wait`: the run's score and the
+    end of its output come back to the terminal."""
+    task, _ = products
+    team_create(competition=competition, user=alice, name="Alpha")
+    _, key = api_token_create(user=alice, name="cli")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+
+    def arena(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(ARENA), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+
+    assert arena("configure", "--url", live_server.url, "--token", key).returncode == 0
+    assert arena("method", "push", str(EXAMPLE)).returncode == 0
+    done = arena("method", "run", "Linear baseline", task.slug, "--wait")
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "scored, public score" in done.stdout
+    assert "predictions written" in done.stdout  # the end of the method's own output
+    refused = arena("method", "run", "Linear baseline@7", task.slug)
+    assert refused.returncode == 1 and "has no version 7" in refused.stderr
