@@ -20,6 +20,14 @@ if [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && [ "$(id -u)" = 
     unicode-data fonts-noto-color-emoji >/dev/null) || echo "  (not installed; the demo skips that task)"
 fi
 
+# Teams' methods run in bubblewrap sandboxes; without it the demo runs, and a method's run says
+# that this machine cannot sandbox.
+if ! command -v bwrap >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "Installing bubblewrap for the methods' sandbox..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap \
+    >/dev/null) || echo "  (not installed; methods cannot be run on this machine)"
+fi
+
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo
 $PY manage.py sweep_upload_temp -v 0

@@ -15,6 +15,8 @@ command -v redis-server >/dev/null || need_packages+=(redis-server)
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need_packages+=(fonts-noto-color-emoji)
 # Browser tests drive Debian's Chromium through Playwright (it cannot download its own here).
 [ -x /usr/bin/chromium ] || need_packages+=(chromium chromium-driver)
+# Methods run in bubblewrap sandboxes (platform/arena/methods/sandbox.py).
+command -v bwrap >/dev/null || need_packages+=(bubblewrap)
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need_packages[*]} from Debian packages..."
@@ -22,7 +24,7 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   else
-    echo "The tests need PostgreSQL, Redis, Chromium and Debian's emoji data. Install them with:" >&2
+    echo "The tests need PostgreSQL, Redis, Chromium, bubblewrap and Debian's emoji data. Install them with:" >&2
     echo "  sudo apt-get update && sudo apt-get install -y ${need_packages[*]}" >&2
     exit 1
   fi
