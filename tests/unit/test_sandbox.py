@@ -264,6 +264,11 @@ def test_when_the_runner_dies_the_sandbox_dies_with_it(method):
     finally:
         runner.kill()
         runner.wait()
+        # The dead runner's cgroups are left behind, empty: rmdir succeeds only on an empty one.
+        left = f"{sandbox.CGROUP_PREFIX}{runner.pid}-*"
+        for controller in ("pids", "cpuset"):
+            for cgroup in (Path("/sys/fs/cgroup") / controller).glob(left):
+                cgroup.rmdir()
 
 
 def wait_for(condition, *, seconds: float) -> bool:
