@@ -149,3 +149,95 @@ def test_a_team_runs_its_method_from_the_terminal(
     assert "predictions written" in done.stdout  # the end of the method's own output
     refused = arena("method", "run", "Linear baseline@7", task.slug)
     assert refused.returncode == 1 and "has no version 7" in refused.stderr
+
+
+def package(name: str, code: str, *, memory_gb: float = 0.5) -> io.BytesIO:
+    """A one-file method named ``name`` whose main.py is ``code``."""
+    manifest = (
+        f"name: {name}\ndescription: misbehaves on purpose\nkinds: [classification]\n"
+        f"command: python main.py\nresources: {{cpus: 1, memory_gb: {memory_gb}, minutes: 1}}\n"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("method.yaml", manifest)
+        archive.writestr("main.py", code)
+    buffer.seek(0)
+    buffer.name = f"{name}.zip"
+    return buffer
+
+
+def test_bad_methods_end_with_a_reason_and_touch_nothing(
+    client, celery_worker_process, methods_worker_process, live_server, products, competition,
+    alice,
+):  # fmt: skip
+    """Through a real `methods` worker: memory, processes, network, secrets and a wrong file
+    each end their run with what happened; the worker goes on with the next run."""
+    task, data = products
+    secret_file = Path(settings.PRIVATE_FILES_ROOT) / task.answers_path
+    assert secret_file.is_file()
+    port = live_server.url.rsplit(":", 1)[1]
+    wrong_ids = ", ".join(repr(f"nope-{i}") for i in range(len(data.test)))
+    bad = {
+        "Hog": ("x = bytearray(30 * 1024**3)\n", "memory"),
+        "Forker": (
+            "import os\nwhile True:\n    os.fork()\n",
+            "processes",
+        ),
+        "Caller": (
+            "import socket\n"
+            "for host, port in (('127.0.0.1', " + port + "), ('1.1.1.1', 53)):\n"
+            "    try:\n"
+            "        socket.create_connection((host, port), timeout=3)\n"
+            "        print('CONNECTED', host)\n"
+            "    except OSError as error:\n"
+            "        print('refused', host, error)\n"
+            "raise SystemExit(3)\n",
+            "exit",
+        ),
+        "Snoop": (
+            "import os\n"
+            f"for path in ({str(secret_file)!r}, {str(settings.ARENA_HOME)!r}, '/etc/shadow'):\n"
+            "    print(path, 'SEEN' if os.path.exists(path) else 'absent')\n"
+            "print('ENV', sorted(os.environ))\n"
+            "raise SystemExit(4)\n",
+            "exit",
+        ),
+        "Wrong ids": (
+            "import pandas as pd\n"
+            f"pd.DataFrame({{'id': [{wrong_ids}], 'label': 'x'}})"
+            ".to_csv('/work/predictions.csv', index=False)\n",
+            "invalid",
+        ),
+    }
+    team_create(competition=competition, user=alice, name="Alpha")
+    client.force_login(alice)
+    for name, (code, _) in bad.items():
+        assert (
+            client.post(
+                f"/c/{competition.slug}/team/methods/", {"package": package(name, code)}
+            ).status_code
+            == 302
+        )
+    for version in MethodVersion.objects.all():
+        client.post(
+            f"/c/{competition.slug}/team/methods/versions/{version.pk}/run/", {"task": task.pk}
+        )
+    runs = {run.version.method.name: run.pk for run in MethodRun.objects.select_related(
+        "version__method"
+    )}  # fmt: skip
+    ended = {name: wait_for(lambda pk=pk: finished(pk), what=name, timeout=120)
+             for name, pk in runs.items()}  # fmt: skip
+    assert ended["Hog"].stopped_by == "memory" and "memory" in ended["Hog"].message
+    assert ended["Forker"].stopped_by == "processes" and "processes" in ended["Forker"].message
+    caller = ended["Caller"].stdout_tail
+    assert "CONNECTED" not in caller
+    assert sum(line.startswith("refused ") for line in caller.splitlines()) == 2
+    snoop = ended["Snoop"].stdout_tail
+    assert "SEEN" not in snoop and snoop.count("absent") == 3
+    assert "SECRET_KEY" not in snoop and "DATABASE_URL" not in snoop and "ARENA_SEED" in snoop
+    wrong = ended["Wrong ids"]
+    assert wrong.status == MethodRun.Status.SUBMITTED and wrong.submission.status == "invalid"
+    assert wrong.submission.error_message
+    for name in ("Hog", "Forker", "Caller", "Snoop"):
+        assert ended[name].status == MethodRun.Status.FAILED and ended[name].submission is None
+    assert not any(Path(settings.METHOD_RUNS_DIR).iterdir())
