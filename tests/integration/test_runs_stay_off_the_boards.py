@@ -59,3 +59,17 @@ def test_a_run_uses_no_quota_and_is_not_in_the_teams_list(run_and_upload, alice)
 def test_asking_for_a_run_does_not_make_a_reviewer_a_competitor(run_and_upload):
     task, _, _, _, reviewer = run_and_upload
     assert compare_refusal(competition=task.competition, user=reviewer) is None
+
+
+def test_the_method_page_lists_its_runs_apart_from_its_results(client, run_and_upload, alice):
+    task, team, upload, run, reviewer = run_and_upload
+    Submission.objects.filter(pk__in=[upload.pk, run.pk]).update(method_name="Shared")
+    run.scores.filter(split="public", metric=task.metric).update(value=0.4321)  # told apart
+    client.force_login(reviewer)
+    url = reverse("compare:method", args=[task.competition.slug, team.pk]) + "?name=Shared"
+    page = client.get(url).content.decode()
+    assert 'id="method-runs"' in page and "Run by Arena" in page
+    upload_score = upload.scores.get(split="public", metric=task.metric).value
+    results_part, runs_part = page.split('id="method-runs"')
+    assert "0.4321" in runs_part and "0.4321" not in results_part
+    assert f"{upload_score:.4f}" in results_part

@@ -16,7 +16,13 @@ from django.http import Http404
 from arena.competitions.models import Competition, Task
 from arena.results.boards import Entry, final_selection
 from arena.results.visibility import private_visible
-from arena.submissions.models import Score, Submission, SubmissionStatus, on_boards
+from arena.submissions.models import (
+    Score,
+    Submission,
+    SubmissionOrigin,
+    SubmissionStatus,
+    on_boards,
+)
 from arena.teams.models import Team
 from arena.teams.selectors import standing_teams
 
@@ -51,6 +57,20 @@ class MethodTask:
 
 
 @dataclass
+class MethodRunResult:
+    """A run of the method by Arena (docs/METHODS.md) on a task of any competition: never on a
+    board; its public score, as every run's score is (the task's own reveal rules its private)."""
+
+    task: Task
+    status: str
+    status_label: str
+    created_at: datetime
+    public: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass
 class MethodPage:
     team: Team
     method_name: str
@@ -60,6 +80,7 @@ class MethodPage:
     private: bool
     results: list[MethodResult]
     tasks: list[MethodTask]
+    runs: list[MethodRunResult] = field(default_factory=list)
 
 
 def method_page(
@@ -104,7 +125,41 @@ def method_page(
             submissions=submissions, scores=scores, private=private, competition=competition
         ),
         tasks=_submissions_per_task(submissions=submissions, scores=scores, private=private),
+        runs=_runs(team=found, method_name=method_name),
     )
+
+
+def _runs(*, team: Team, method_name: str, limit: int = 200) -> list[MethodRunResult]:
+    """The method's runs by Arena, newest first, with their public primary score."""
+    runs = list(
+        Submission.objects.filter(origin=SubmissionOrigin.RUN, team=team, method_name=method_name)
+        .select_related("task__competition")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    scores = {
+        score.submission_id: score
+        for score in Score.objects.filter(
+            submission__in=runs,
+            split="public",
+            task_version=F("submission__task__version"),
+            metric=F("submission__task__metric"),
+        )
+    }
+    results = []
+    for run in runs:
+        score = scores.get(run.pk)
+        results.append(
+            MethodRunResult(
+                task=run.task,
+                status=run.status,
+                status_label=run.get_status_display(),
+                created_at=run.created_at,
+                public=score.value if score else None,
+                ci_low=score.ci_low if score else None,
+                ci_high=score.ci_high if score else None,
+            )
+        )
+    return results
 
 
 def _current_scores(*, team: Team, private: bool) -> dict[int, dict]:
