@@ -2,6 +2,8 @@
 every operation from the schema and checks each response (no server error, status codes and
 bodies as documented), in-process against the Django WSGI app on PostgreSQL."""
 
+from pathlib import Path
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -9,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks as schemathesis_checks
 
 from arena.api.services import api_token_create
+from arena.methods.services import method_push_folder
 from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 
@@ -21,6 +24,10 @@ CHECKS = [
     schemathesis_checks.response_schema_conformance,
 ]
 
+EXAMPLE_METHOD = (
+    Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" / "linear-baseline"
+)
+
 
 def test_schema_is_served_and_valid(client, alice):
     client.force_login(alice)
@@ -32,7 +39,8 @@ def test_schema_is_served_and_valid(client, alice):
 
 
 def test_every_operation_keeps_to_the_schema(alice, products, offers, competition):
-    team_create(competition=competition, user=alice, name="Alpha")
+    team = team_create(competition=competition, user=alice, name="Alpha")
+    version = method_push_folder(team=team, user=alice, root=EXAMPLE_METHOD).version
     _, key = api_token_create(user=alice, name="schemathesis")
     headers = {"Authorization": f"Token {key}"}
     submission_id = submit_scored(
@@ -63,6 +71,7 @@ def test_every_operation_keeps_to_the_schema(alice, products, offers, competitio
             "task_slug": products[0].slug,
             "track_slug": products[0].track.slug,
             "submission_id": submission_id,
+            "version_id": version.pk,
             "table": "test",
             "file_format": "csv",
         }
