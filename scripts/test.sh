@@ -87,15 +87,45 @@ if [ -n "${ARENA_RUN:-}" ]; then
 fi
 
 # QUICK=1 skips lint and the migration check while iterating on a few tests; CI never sets it.
+lint_pid=
 if [ -z "${QUICK:-}" ] || [ "${CI:-}" = true ]; then
   echo "ruff check and format, mypy, import contracts..."
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
-  .venv/bin/mypy  # scoring/ and arena_cli/, configured in pyproject.toml [tool.mypy]
-  .venv/bin/lint-imports  # contracts in pyproject.toml [tool.importlinter]
-  .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
-    echo "Models changed without a migration: run manage.py makemigrations --name WHAT_IT_DOES" >&2
-    exit 1
-  }
+  # The slower checks (seconds each) run beside the tests; what they say follows the tests'.
+  (
+    .venv/bin/mypy  # scoring/ and arena_cli/, configured in pyproject.toml [tool.mypy]
+    .venv/bin/lint-imports  # contracts in pyproject.toml [tool.importlinter]
+    .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
+      echo "Models changed without a migration: run manage.py makemigrations --name WHAT_IT_DOES" >&2
+      exit 1
+    }
+  ) >"$WORK/lint.log" 2>&1 &
+  lint_pid=$!
 fi
-.venv/bin/python -m pytest "$@"
+# In parallel (pytest-xdist): most of the suite's time is spent waiting on worker processes,
+# servers and the browser, so more workers than cores pay. Each has its own test database, Arena
+# home and broker database (tests/conftest.py); whole modules are handed out, longest first.
+# TEST_WORKERS=0 runs the suite in this one process; `-n` among the arguments overrides it.
+parallel=(-n "${TEST_WORKERS:-4}" --dist loadfile --no-loadscope-reorder)
+for arg in "$@"; do
+  case "$arg" in -n | -n* | --numprocesses* | no:xdist) parallel=() ;; esac
+done
+[ "${TEST_WORKERS:-}" = 0 ] && parallel=()
+# Byte code is kept (in the work tree's ignored __pycache__ folders), also where the environment
+# says otherwise: every worker would rewrite and compile the test modules again, every run
+# (seconds of CPU each), and every process started would compile Arena's modules again.
+unset PYTHONDONTWRITEBYTECODE
+# LightGBM (AutoGluon) and scikit-learn run OpenMP threads that spin while they wait: next to
+# other busy processes they burn the CPU that those need. Passive threads sleep instead.
+export OMP_WAIT_POLICY=PASSIVE
+status=0
+.venv/bin/python -m pytest "${parallel[@]}" "$@" || status=$?
+if [ -n "$lint_pid" ]; then
+  echo "mypy, import contracts, migrations:"
+  lint_status=0
+  wait "$lint_pid" || lint_status=$?
+  cat "$WORK/lint.log"
+  [ "$lint_status" = 0 ] || { echo "The checks beside the tests failed (above)." >&2; exit 1; }
+fi
+exit "$status"

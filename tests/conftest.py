@@ -7,6 +7,70 @@ from datetime import timedelta
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Parallel runs (pytest-xdist, as scripts/test.sh runs the suite): the Redis database each worker
+# uses as its Celery broker is this plus the worker's number. 0 is a plain run's, and
+# tests/e2e/test_database_restart.py uses 7; Redis has 16 unless told otherwise.
+FIRST_WORKER_BROKER_DB = 8
+
+
+# Parallel runs hand out whole modules (scripts/test.sh: --dist loadfile), in collection order:
+# the long ones go first, longest first, so none is left to run alone at the end. Roughly the
+# seconds each takes on a quiet 2-core machine; a module not listed runs after these, in the
+# usual order. Only the order depends on this, never an outcome.
+LONG_MODULES = {
+    "tests/e2e/test_worker_recovery.py": 40,
+    "tests/e2e/test_database_restart.py": 35,
+    "tests/unit/scoring/test_cli_under_load.py": 32,
+    "tests/e2e/test_faults.py": 25,
+    "tests/e2e/test_storage_faults.py": 23,
+    "tests/e2e/test_production_stack.py": 21,
+    "tests/e2e/test_status_page.py": 20,
+    "tests/e2e/test_cli.py": 20,
+    "tests/integration/test_baselines.py": 16,
+    "tests/e2e/browser/test_participant_journey.py": 16,
+    "tests/e2e/test_embedded_broker_prune.py": 14,
+    "tests/integration/test_recipes.py": 14,
+    "tests/integration/test_head_requests.py": 14,
+    "tests/e2e/test_baseline_does_not_delay_scoring.py": 12,
+    "tests/unit/scoring/test_metrics.py": 10,
+    "tests/integration/test_compare.py": 10,
+    "tests/e2e/test_s3_storage.py": 10,
+    "tests/integration/test_task_import.py": 9,
+    "tests/e2e/test_upload_to_leaderboard.py": 8,
+    "tests/e2e/test_decompression_bomb.py": 7,
+}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # every worker collects, in the same order
+        items.sort(key=lambda item: -LONG_MODULES.get(item.nodeid.split("::")[0], 0))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """Keeps pytest-xdist workers out of each other's way.
+
+    pytest-django gives each worker its own test database (test_arena_gw0, ...). Each also gets
+    its own Arena home (task files, uploads, static files, beat's schedule) and its own Redis
+    database as the Celery broker, so a worker process started by one test never takes a job
+    another test sent, and a test listing stored files sees only its own. Set in the worker's
+    environment before it starts, so its settings and every process it starts (Celery workers,
+    gunicorn, beat) read the same values."""
+    import re
+    from pathlib import Path
+
+    home = Path(os.environ.get("ARENA_HOME") or Path(__file__).resolve().parents[1] / "var")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    for number, spec in enumerate(specs):
+        worker_home = home / f"gw{number}"
+        (worker_home / "static").mkdir(parents=True, exist_ok=True)
+        spec.env["ARENA_HOME"] = str(worker_home)
+        if broker.startswith("redis://"):
+            database = FIRST_WORKER_BROKER_DB + number
+            if database > 15:
+                raise pytest.UsageError(f"{len(specs)} workers: Redis has databases for 8.")
+            spec.env["CELERY_BROKER_URL"] = re.sub(r"/\d*$", f"/{database}", broker)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -17,7 +16,7 @@ from arena.submissions.services import submission_create
 from arena.submissions.tasks import score_submission
 from arena.teams.services import team_create
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
-from tests.e2e.helpers import csrf_post, wait_for
+from tests.e2e.helpers import csrf_post, wait_for, wait_until_delivered
 from tests.e2e.test_production_stack import REPO, free_port, url_of_test_database
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
 
@@ -51,7 +50,7 @@ def test_the_same_message_delivered_twice_scores_once(submission_factory, celery
         lambda: Submission.objects.get(pk=submission.pk).status == "scored",
         what="the submission to be scored",
     )
-    time.sleep(2)  # the duplicates are consumed by now
+    wait_until_delivered(_redis_broker(), "scoring", what="the duplicates to be consumed")
     assert _redis_broker().llen("scoring") == 0
     scored = Submission.objects.get(pk=submission.pk)
     assert scored.attempts == 1

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -18,7 +17,8 @@ import requests
 
 from arena.submissions.models import Score, Submission
 from arena.teams.services import team_create
-from tests.e2e.helpers import csrf_post, wait_for
+from tests.e2e.conftest import _redis_broker
+from tests.e2e.helpers import csrf_post, wait_for, wait_until_delivered
 from tests.integration.helpers import predictions_with_private_errors
 
 pytestmark = pytest.mark.e2e
@@ -131,7 +131,13 @@ def test_upload_through_gunicorn_is_scored_once(production_stack, products, comp
         what="the upload to be scored",
         timeout=90,
     )
-    time.sleep(2)  # a duplicate delivery would have been claimed by now
+    wait_until_delivered(
+        _redis_broker(),
+        "scoring",
+        task="arena.submissions.tasks.score_submission",
+        args=[submission_id],
+        what="any duplicate delivery to be claimed",
+    )
     scored = Submission.objects.get(pk=submission_id)
     assert scored.attempts == 1  # claimed by exactly one of the two workers
     assert Score.objects.filter(submission=scored, split="public", metric=task.metric).count() == 1

@@ -16,7 +16,13 @@ from arena.baselines.services import baseline_runs_enqueue
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_create
 from arena.teams.services import team_create
-from tests.e2e.conftest import REPO, _database_url_for_test_db, _redis_broker, start_worker
+from tests.e2e.conftest import (
+    REPO,
+    _database_url_for_test_db,
+    _redis_broker,
+    start_worker,
+    stop_worker,
+)
 from tests.e2e.helpers import wait_for
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
 
@@ -97,8 +103,7 @@ def test_scoring_worker_killed_mid_job_is_taken_back_and_scored_once(
         )
         assert len(metrics) == len(set(metrics)) > 0
     finally:
-        healthy.terminate()
-        healthy.wait(timeout=20)
+        stop_worker(healthy)
 
 
 def test_training_worker_killed_once_the_run_still_finishes(
@@ -138,5 +143,4 @@ def test_training_worker_killed_once_the_run_still_finishes(
     finally:
         for process in (scoring, healthy):
             if process is not None:
-                process.terminate()
-                process.wait(timeout=20)
+                stop_worker(process)
