@@ -241,3 +241,26 @@ def test_bad_methods_end_with_a_reason_and_touch_nothing(
     for name in ("Hog", "Forker", "Caller", "Snoop"):
         assert ended[name].status == MethodRun.Status.FAILED and ended[name].submission is None
     assert not any(Path(settings.METHOD_RUNS_DIR).iterdir())
+
+
+def test_a_method_written_from_the_docs_alone_runs_unchanged(
+    client, celery_worker_process, methods_worker_process, products, offers, competition, alice
+):
+    """tests/fixtures/methods/outsider-knn was written by someone who read only
+    docs/METHODS.md (and DATASETS.md): it runs in the sandbox on both kinds of task, as is."""
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "methods" / "outsider-knn"
+    team_create(competition=competition, user=alice, name="Alpha")
+    client.force_login(alice)
+    assert (
+        client.post(f"/c/{competition.slug}/team/methods/", {"package": zipped(folder)}).status_code
+        == 302
+    )
+    version = MethodVersion.objects.get()
+    for task, _ in (products, offers):
+        client.post(
+            f"/c/{competition.slug}/team/methods/versions/{version.pk}/run/", {"task": task.pk}
+        )
+    for run in MethodRun.objects.all():
+        ended = wait_for(lambda pk=run.pk: finished(pk), what=f"run {run.pk}", timeout=180)
+        assert ended.status == MethodRun.Status.SUBMITTED, (ended.message, ended.stderr_tail)
+        assert ended.submission.status == "scored", ended.submission.error_message

@@ -7,10 +7,10 @@ Inside, the method sees the task's public files read-only at /task, its own code
 /method (the working directory), the host folder ``work_dir`` writable at /work, a private /tmp,
 the system's /usr (with /bin, /lib*, /sbin as on the host), the runner's Python environment
 read-only at /venv, and a made-up /etc (passwd, group, hosts; the loader cache and
-/etc/alternatives). It runs as uid/gid 65534 with no capabilities, in its own pid, network,
+/etc/alternatives). It runs as an unprivileged uid/gid of its own (sandbox_uid) with no capabilities, in its own pid, network,
 IPC, UTS and cgroup namespaces, from an empty environment.
 
-Needs root on the host (bwrap mounts as root; the method then drops to uid 65534 with setpriv):
+Needs root on the host (bwrap mounts as root; the method then drops to its own uid with setpriv):
 ``SandboxUnavailable`` says so, and says when bwrap or setpriv is missing.
 """
 
@@ -45,10 +45,19 @@ TMP_DIR = "/tmp"  # noqa: S108 (a private tmpfs inside the sandbox, not the host
 SHM_DIR = "/dev/shm"  # noqa: S108 (likewise)
 SANDBOX_PATH = f"{VENV_DIR}/bin:/usr/local/bin:/usr/bin:/bin"
 
-# The method runs as "nobody": not root, so RLIMIT_NPROC applies and host files owned by root
-# keep their owner's rights to themselves.
-SANDBOX_UID = 65534
-SANDBOX_GID = 65534
+# The method runs as a user of its own, not root, so RLIMIT_NPROC applies and host files owned
+# by root keep their owner's rights to themselves. Each runner process (a Celery pool process
+# runs one sandbox at a time) gives its methods a uid no other live runner uses, derived from its
+# pid: where no pids cgroup is writable, RLIMIT_NPROC counts per uid, and a shared uid would
+# let one run's processes count against another's (and share a kernel keyring).
+SANDBOX_UID_BASE = 1_000_000
+
+
+def sandbox_uid() -> int:
+    """The uid (and gid) of the methods this process runs: unique among live runners."""
+    return SANDBOX_UID_BASE + os.getpid()
+
+
 SANDBOX_HOSTNAME = "arena"
 # /dev/shm holds semaphores and small shared arrays (Docker gives 64 MiB too); it is RAM.
 SHM_BYTES = 64 * MIB
@@ -218,9 +227,10 @@ def run_sandboxed(
         pids_cgroup, cpuset_cgroup = _make_cgroups(limits=limits, cpus=cpus, cleanup=cleanup)
         cgroups = [cgroup for cgroup in (pids_cgroup, cpuset_cgroup) if cgroup is not None]
         owner = work_dir.stat()
-        _change_owner(work_dir, uid=SANDBOX_UID, gid=SANDBOX_GID)
+        uid = sandbox_uid()
+        _change_owner(work_dir, uid=uid, gid=uid)
         cleanup.callback(_change_owner, work_dir, uid=owner.st_uid, gid=owner.st_gid)
-        etc_fds = {path: _pipe_holding(text) for path, text in _ETC_FILES.items()}
+        etc_fds = {path: _pipe_holding(text) for path, text in _etc_files(uid=uid).items()}
         cleanup.callback(lambda: [os.close(fd) for fd in etc_fds.values()])
         run = _Run(limits=limits, work_dir=work_dir, pids_cgroup=pids_cgroup)
         cleanup.callback(run.close)  # an error while watching must not leave the sandbox running
@@ -309,7 +319,7 @@ def _sandbox_tools() -> _Tools:
     if os.geteuid() != 0:
         # Without root, bwrap needs a user namespace and the method would run as the runner's
         # own uid: RLIMIT_NPROC would count the worker's processes and no cgroup is writable.
-        raise SandboxUnavailable("the sandbox runner must run as root (it drops to uid 65534).")
+        raise SandboxUnavailable("the sandbox runner must run as root (it drops to an unprivileged uid).")
     version = subprocess.run(  # noqa: S603 (a fixed argument list, no shell)
         [bwrap, "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -424,14 +434,15 @@ def _is_within(path: Path, folder: Path) -> bool:
 
 # A made-up /etc: the host's would tell its users, hosts and configuration. The method's user
 # has a name, for programs that ask (getpass, some libraries).
-_ETC_FILES = {
-    "/etc/passwd": (
-        "root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n"
-        f"method:x:{SANDBOX_UID}:{SANDBOX_GID}:Arena method:{WORK_DIR}:/usr/sbin/nologin\n"
-    ),
-    "/etc/group": f"root:x:0:\nmethod:x:{SANDBOX_GID}:\n",
-    "/etc/hosts": f"127.0.0.1 localhost {SANDBOX_HOSTNAME}\n::1 localhost\n",
-}
+def _etc_files(*, uid: int) -> dict[str, str]:
+    return {
+        "/etc/passwd": (
+            "root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n"
+            f"method:x:{uid}:{uid}:Arena method:{WORK_DIR}:/usr/sbin/nologin\n"
+        ),
+        "/etc/group": f"root:x:0:\nmethod:x:{uid}:\n",
+        "/etc/hosts": f"127.0.0.1 localhost {SANDBOX_HOSTNAME}\n::1 localhost\n",
+    }
 
 
 def _etc_mounts(etc_fds: Mapping[str, int]) -> list[str]:
@@ -452,7 +463,7 @@ def _pipe_holding(text: str) -> int:
 
 
 def _privilege_arguments(*, setpriv: str) -> list[str]:
-    """bwrap (root) keeps only what setpriv needs to become uid 65534, which then drops all."""
+    """bwrap (root) keeps only what setpriv needs to become the method's uid, which then drops all."""
     return [
         "--cap-drop",
         "ALL",
@@ -464,8 +475,8 @@ def _privilege_arguments(*, setpriv: str) -> list[str]:
         "CAP_SETPCAP",
         "--",
         setpriv,
-        f"--reuid={SANDBOX_UID}",
-        f"--regid={SANDBOX_GID}",
+        f"--reuid={sandbox_uid()}",
+        f"--regid={sandbox_uid()}",
         "--clear-groups",
         "--inh-caps=-all",
         "--bounding-set=-all",
@@ -504,7 +515,7 @@ def _rlimits(limits: Limits, *, nproc: bool) -> list[tuple[int, int]]:
         (resource.RLIMIT_CORE, 0),  # no core dumps (a core pattern may pipe them to the host)
     ]
     if nproc:
-        # Without a pids cgroup: counted per uid (65534 here; root would be exempt).
+        # Without a pids cgroup: counted per uid (the runner's own; root would be exempt).
         rlimits.append((resource.RLIMIT_NPROC, limits.processes))
     return rlimits
 
@@ -654,7 +665,7 @@ def _enforcement(*, pids_cgroup: _Cgroup | None, cpuset_cgroup: _Cgroup | None) 
         "processes": (
             "pids cgroup (v1)"
             if pids_cgroup
-            else f"RLIMIT_NPROC for uid {SANDBOX_UID}; the count of its tasks is watched"
+            else f"RLIMIT_NPROC for uid {sandbox_uid()} (this runner's own); its tasks are watched"
         ),
         "cpus": (
             "cpuset cgroup (v1) and CPU affinity"
@@ -749,7 +760,7 @@ def _is_alive(pid: int) -> bool:
 def _runs_the_method(pid: int) -> bool:
     """Whether the process runs as the method's uid (the supervisor and bwrap are root's)."""
     try:
-        return os.stat(f"/proc/{pid}").st_uid == SANDBOX_UID
+        return os.stat(f"/proc/{pid}").st_uid == sandbox_uid()
     except OSError:
         return False
 
