@@ -7,8 +7,9 @@ Inside, the method sees the task's public files read-only at /task, its own code
 /method (the working directory), the host folder ``work_dir`` writable at /work, a private /tmp,
 the system's /usr (with /bin, /lib*, /sbin as on the host), the runner's Python environment
 read-only at /venv, and a made-up /etc (passwd, group, hosts; the loader cache and
-/etc/alternatives). It runs as an unprivileged uid/gid of its own (sandbox_uid) with no capabilities, in its own pid, network,
-IPC, UTS and cgroup namespaces, from an empty environment.
+/etc/alternatives). It runs as an unprivileged uid/gid of its own (sandbox_uid) with no
+capabilities, in its own pid, network, IPC, UTS and cgroup namespaces, from an empty
+environment.
 
 Needs root on the host (bwrap mounts as root; the method then drops to its own uid with setpriv):
 ``SandboxUnavailable`` says so, and says when bwrap or setpriv is missing.
@@ -319,7 +320,9 @@ def _sandbox_tools() -> _Tools:
     if os.geteuid() != 0:
         # Without root, bwrap needs a user namespace and the method would run as the runner's
         # own uid: RLIMIT_NPROC would count the worker's processes and no cgroup is writable.
-        raise SandboxUnavailable("the sandbox runner must run as root (it drops to an unprivileged uid).")
+        raise SandboxUnavailable(
+            "the sandbox runner must run as root (it drops to an unprivileged uid)."
+        )
     version = subprocess.run(  # noqa: S603 (a fixed argument list, no shell)
         [bwrap, "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -463,7 +466,8 @@ def _pipe_holding(text: str) -> int:
 
 
 def _privilege_arguments(*, setpriv: str) -> list[str]:
-    """bwrap (root) keeps only what setpriv needs to become the method's uid, which then drops all."""
+    """bwrap (root) keeps only what setpriv needs to become the method's uid; setpriv then drops
+    everything."""
     return [
         "--cap-drop",
         "ALL",
