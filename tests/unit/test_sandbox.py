@@ -293,7 +293,9 @@ def test_allocating_30_gb_is_stopped_at_the_memory_limit(method):
     assert outcome.stop is not None and outcome.stop.limit == LimitKind.MEMORY, outcome
     assert outcome.stop.message.startswith("stopped at 512 MiB memory after ")
     assert "MemoryError" in outcome.stderr_tail
-    assert 300 * MIB < outcome.peak_memory_bytes <= 512 * MIB
+    # Far from the 30 GiB asked for. The peak is sampled and summed over the method's processes
+    # (the interpreter's own pages included), so it may pass the limit by a little; not by GiBs.
+    assert 300 * MIB < outcome.peak_memory_bytes < 1 * GIB
 
 
 def test_memory_of_several_processes_counts_together(method):
