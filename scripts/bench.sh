@@ -12,4 +12,6 @@ for bench in tests/bench/bench_*.py; do
 done
 echo "== tests/bench/load_uploads.py (in the throwaway PostgreSQL and Redis of scripts/test.sh)"
 ARENA_RUN="tests/bench/load_uploads.py" bash scripts/test.sh || status=1
+echo "== tests/bench/bench_sandbox.py --throughput (methods workers on the built-in tasks, same services)"
+ARENA_RUN="tests/bench/bench_sandbox.py --throughput" bash scripts/test.sh || status=1
 exit $status
