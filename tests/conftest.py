@@ -18,7 +18,10 @@ FIRST_WORKER_BROKER_DB = 8
 # seconds each takes on a quiet 2-core machine; a module not listed runs after these, in the
 # usual order. Only the order depends on this, never an outcome.
 LONG_MODULES = {
+    "tests/e2e/test_method_runs.py": 100,
+    "tests/integration/test_visibility_policy.py": 45,
     "tests/e2e/test_worker_recovery.py": 40,
+    "tests/unit/test_sandbox.py": 20,
     "tests/e2e/test_database_restart.py": 35,
     "tests/unit/scoring/test_cli_under_load.py": 32,
     "tests/e2e/test_faults.py": 25,
