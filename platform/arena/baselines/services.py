@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from arena.baselines.methods import METHODS
@@ -140,20 +140,15 @@ def baseline_run_execute(*, run_id: int) -> str | None:
     The predictions take the normal submission path, so they are validated and scored like
     any participant's file. Any error ends the run as ``failed`` with the log's tail.
     """
-    token = leases.new_token()
-    now = timezone.now()
-    claimable = Q(status=BaselineRun.Status.QUEUED) | (
-        Q(status__in=RUNNING_STATUSES, attempts__lt=MAX_BASELINE_ATTEMPTS)
-        & leases.dead_claim(now=now)
+    token = leases.claim(
+        model=BaselineRun,
+        pk=run_id,
+        queued=BaselineRun.Status.QUEUED,
+        running=tuple(RUNNING_STATUSES),
+        claimed_status=BaselineRun.Status.TRAINING,
+        max_attempts=MAX_BASELINE_ATTEMPTS,
     )
-    claimed = BaselineRun.objects.filter(claimable, pk=run_id).update(
-        status=BaselineRun.Status.TRAINING,
-        started_at=now,
-        claim_token=token,
-        heartbeat_at=now,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    if token is None:
         return None
     with leases.Heartbeat(model=BaselineRun, pk=run_id, token=token):
         return _execute_claimed(run_id=run_id, token=token)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
-from django.db.models import Model, Q
+from django.db.models import F, Model, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -34,6 +34,33 @@ def stale_before(*, now: datetime | None = None) -> datetime:
 def dead_claim(*, now: datetime | None = None) -> Q:
     """Rows whose claim has lapsed: no heartbeat for ``JOB_STALE_SECONDS``."""
     return Q(heartbeat_at__lt=stale_before(now=now)) | Q(heartbeat_at__isnull=True)
+
+
+def claim(
+    *,
+    model: type[Model],
+    pk: int,
+    queued: str,
+    running: tuple[str, ...],
+    claimed_status: str,
+    max_attempts: int,
+) -> str | None:
+    """Claims a run-like row (``status``, ``started_at``, ``attempts`` and the lease fields): a
+    queued one, or one in ``running`` whose lease lapsed and has attempts left. Returns the new
+    token, or None when the row is another worker's (or gone)."""
+    token = new_token()
+    now = timezone.now()
+    claimable = Q(status=queued) | (
+        Q(status__in=running, attempts__lt=max_attempts) & dead_claim(now=now)
+    )
+    claimed = model.objects.filter(claimable, pk=pk).update(
+        status=claimed_status,
+        started_at=now,
+        claim_token=token,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+    )
+    return token if claimed else None
 
 
 class Heartbeat:

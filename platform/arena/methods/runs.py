@@ -16,7 +16,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from arena.competitions.downloads import materialize_public_bundle
@@ -91,20 +90,15 @@ def _set(run_id: int, token: str, **fields) -> bool:
 def run_execute(*, run_id: int) -> str | None:
     """Claims a queued run (or one whose worker died) and runs it; returns its final status,
     or None when another worker has it."""
-    token = leases.new_token()
-    now = timezone.now()
-    claimable = Q(status=MethodRun.Status.QUEUED) | (
-        Q(status=MethodRun.Status.RUNNING, attempts__lt=MAX_RUN_ATTEMPTS)
-        & leases.dead_claim(now=now)
+    token = leases.claim(
+        model=MethodRun,
+        pk=run_id,
+        queued=MethodRun.Status.QUEUED,
+        running=(MethodRun.Status.RUNNING,),
+        claimed_status=MethodRun.Status.RUNNING,
+        max_attempts=MAX_RUN_ATTEMPTS,
     )
-    claimed = MethodRun.objects.filter(claimable, pk=run_id).update(
-        status=MethodRun.Status.RUNNING,
-        started_at=now,
-        claim_token=token,
-        heartbeat_at=now,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    if token is None:
         return None
     with leases.Heartbeat(model=MethodRun, pk=run_id, token=token):
         return _execute_claimed(run_id=run_id, token=token)

@@ -62,15 +62,21 @@ def team_methods(request, competition_slug: str):
     )
 
 
-@login_required
-@require_GET
-def version_detail(request, competition_slug: str, version_id: int):
+def _visible_version(request, competition_slug: str, version_id: int):
+    """The competition and the version, if the user may see its code; "not found" otherwise."""
     competition = competition_get(slug=competition_slug)
     version = selectors.version_for_viewer(
         competition=competition, version_id=version_id, user=request.user
     )
     if version is None:
         raise Http404("No such method version")
+    return competition, version
+
+
+@login_required
+@require_GET
+def version_detail(request, competition_slug: str, version_id: int):
+    competition, version = _visible_version(request, competition_slug, version_id)
     runs = selectors.runs_of_version(version=version)
     pending = any(run.status in (MethodRun.Status.QUEUED, MethodRun.Status.RUNNING) for run in runs)
     scoring = any(run.submission and run.submission.status in PENDING_STATUSES for run in runs)
@@ -92,12 +98,7 @@ def version_detail(request, competition_slug: str, version_id: int):
 @login_required
 @require_POST
 def version_run(request, competition_slug: str, version_id: int):
-    competition = competition_get(slug=competition_slug)
-    version = selectors.version_for_viewer(
-        competition=competition, version_id=version_id, user=request.user
-    )
-    if version is None:
-        raise Http404("No such method version")
+    competition, version = _visible_version(request, competition_slug, version_id)
     chosen = request.POST.get("task", "")
     task = Task.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if task is None:
@@ -118,12 +119,7 @@ def version_run(request, competition_slug: str, version_id: int):
 @login_required
 @require_GET
 def version_download(request, competition_slug: str, version_id: int):
-    competition = competition_get(slug=competition_slug)
-    version = selectors.version_for_viewer(
-        competition=competition, version_id=version_id, user=request.user
-    )
-    if version is None:
-        raise Http404("No such method version")
+    competition, version = _visible_version(request, competition_slug, version_id)
     slug = "".join(ch if ch.isalnum() else "-" for ch in version.method.name.lower()).strip("-")
     return FileResponse(
         private_storage().open(version.archive_key, "rb"),

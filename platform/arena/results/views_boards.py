@@ -26,6 +26,14 @@ def _not_ready() -> HttpResponse:
     return response
 
 
+def _stored_board(request, *, competition, key: str) -> tuple[bool, Stored]:
+    """Which split the request gets (the visibility policy) and the worker's board of it."""
+    private = board_is_private(
+        competition=competition, user=request.user, asked=request.GET.get("board")
+    )
+    return private, services.stored_or_refresh(competition=competition, key=key, private=private)
+
+
 def _freshness(stored: Stored) -> dict:
     return {"stored": stored, "refresh_seconds": None if stored.current else REFRESH_SECONDS}
 
@@ -40,12 +48,7 @@ def _csv_response(content: str, filename: str) -> HttpResponse:
 def task_leaderboard(request, competition_slug: str, task_slug: str):
     competition = competition_get(slug=competition_slug)
     task = task_get(competition=competition, slug=task_slug)
-    private = board_is_private(
-        competition=competition, user=request.user, asked=request.GET.get("board")
-    )
-    stored = services.stored_or_refresh(
-        competition=competition, key=task_board_key(task), private=private
-    )
+    private, stored = _stored_board(request, competition=competition, key=task_board_key(task))
     rows = stored.value.rows if stored.value else []
     if request.GET.get("format") == "csv":
         if stored.missing:
@@ -85,12 +88,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
 def track_leaderboard(request, competition_slug: str, track_slug: str):
     competition = competition_get(slug=competition_slug)
     track = get_object_or_404(competition.tracks, slug=track_slug)
-    private = board_is_private(
-        competition=competition, user=request.user, asked=request.GET.get("board")
-    )
-    stored = services.stored_or_refresh(
-        competition=competition, key=track_board_key(track), private=private
-    )
+    private, stored = _stored_board(request, competition=competition, key=track_board_key(track))
     rows = stored.value.rows if stored.value else []
     if request.GET.get("format") == "csv":
         if stored.missing:
