@@ -214,7 +214,10 @@ def test_bad_methods_end_with_a_reason_and_touch_nothing(
     for name, (code, _) in bad.items():
         assert (
             client.post(
-                f"/c/{competition.slug}/team/methods/", {"package": package(name, code)}
+                f"/c/{competition.slug}/team/methods/",
+                # The fork bomb gets room to reach the process limit before the memory limit
+                # (256 interpreters outgrow 0.5 GB); the others keep the smallest memory.
+                {"package": package(name, code, memory_gb=4 if name == "Forker" else 0.5)},
             ).status_code
             == 302
         )
