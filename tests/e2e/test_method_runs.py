@@ -30,14 +30,36 @@ ARENA = Path(sys.executable).with_name("arena")
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" / "linear-baseline"
 
 
-@pytest.fixture
-def methods_worker_process(transactional_db, tmp_path):
-    """A real worker on the `methods` queue, apart from scoring."""
-    _redis_broker().delete("methods")
-    process = start_worker(queues="methods", log_path=tmp_path / "methods.log")
+@pytest.fixture(scope="module")
+def module_workers(django_db_setup, tmp_path_factory):
+    """One scoring and one `methods` worker for the whole module: starting them is most of
+    what a test here would otherwise spend its CPU on. They hold no state between tests."""
+    logs = tmp_path_factory.mktemp("workers")
+    _redis_broker().delete("scoring", "training", "methods", "unacked", "unacked_index")
+    scoring = start_worker(queues="scoring", log_path=logs / "worker.log")
+    methods = start_worker(queues="methods", log_path=logs / "methods.log")
+    yield {"scoring": scoring, "methods": methods, "logs": logs}
+    stop_worker(methods)
+    stop_worker(scoring)
+
+
+def _worker(module_workers, queue: str, log_name: str):
+    process = module_workers[queue]
+    assert process.poll() is None, f"the {queue} worker died in an earlier test"
     yield process
-    stop_worker(process)
-    print((tmp_path / "methods.log").read_text()[-3000:])
+    print((module_workers["logs"] / log_name).read_text()[-3000:])  # shown when a test failed
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, module_workers):
+    """The module's real scoring worker (overrides the per-test one of tests/e2e/conftest.py)."""
+    yield from _worker(module_workers, "scoring", "worker.log")
+
+
+@pytest.fixture
+def methods_worker_process(transactional_db, module_workers):
+    """The module's real worker on the `methods` queue, apart from scoring."""
+    yield from _worker(module_workers, "methods", "methods.log")
 
 
 def zipped(folder: Path, *, replace: dict | None = None) -> io.BytesIO:

@@ -126,73 +126,78 @@ def _environment(info: SandboxInfo) -> dict:
 
 def _execute_claimed(*, run_id: int, token: str) -> str:
     run = MethodRun.objects.select_related("version__method__team", "task").get(pk=run_id)
-    version, task = run.version, run.task
     folder = Path(tempfile.mkdtemp(prefix="arena-run-", dir=settings.METHOD_RUNS_DIR))
     try:
-        task_dir = materialize_public_bundle(task=task, folder=folder / "task")
-        code_dir = folder / "method"
-        stored = files.private_storage().open(version.archive_key, "rb")
-        with stored, zipfile.ZipFile(stored) as archive:
-            archive.extractall(code_dir)  # our own normalized zip (methods.services)
-        work_dir = folder / "work"
-        work_dir.mkdir()
-        outcome = run_sandboxed(
-            command=version.manifest["command"],
-            code_dir=code_dir,
-            task_dir=task_dir,
-            work_dir=work_dir,
-            limits=_limits(version=version),
-            env={"ARENA_TASK_KIND": str(task.kind)},
-            seed=run.pk,
-        )
-        fields = {
-            "exit_code": outcome.exit_code,
-            "stopped_by": str(outcome.stop.limit) if outcome.stop else "",
-            "stdout_tail": outcome.stdout_tail,
-            "stderr_tail": outcome.stderr_tail,
-            "wall_seconds": outcome.wall_seconds,
-            "peak_memory_bytes": outcome.peak_memory_bytes,
-            "environment": _environment(outcome.environment),
-            "finished_at": timezone.now(),
-        }
-        predictions = next(
-            (work_dir / name for name in PREDICTION_FILES if (work_dir / name).is_file()), None
-        )
-        if not outcome.succeeded or predictions is None:
-            message = (
-                f"The method {outcome.summary}."
-                if not outcome.succeeded
-                else "The method ended without writing /work/predictions.csv or .parquet."
-            )
-            _set(run_id, token, status=MethodRun.Status.FAILED, message=message, **fields)
-            return MethodRun.Status.FAILED
-        try:
-            submission = submission_create_for_run(
-                task=task,
-                team=version.method.team,
-                requested_by=run.requested_by,
-                predictions=predictions,
-                method_name=version.method.name,
-                comment=f"Run of {version.method.name} v{version.number} by Arena",
-            )
-        except UserFacingError as refused:
-            _set(
-                run_id, token, status=MethodRun.Status.FAILED,
-                message=f"The predictions were refused: {refused.message}", **fields,
-            )  # fmt: skip
-            return MethodRun.Status.FAILED
-        took = describe_duration(outcome.wall_seconds)
-        _set(
-            run_id, token, status=MethodRun.Status.SUBMITTED, submission=submission,
-            message=f"Finished in {took}; its predictions are scored like an upload.", **fields,
-        )  # fmt: skip
-        return MethodRun.Status.SUBMITTED
+        ending = _run_in(folder=folder, run=run)
     except Exception:
         logger.exception("method run %s failed", run_id)
-        _set(
-            run_id, token, status=MethodRun.Status.FAILED, finished_at=timezone.now(),
-            message="The run failed on Arena's side; the organizers have the log.",
-        )  # fmt: skip
-        return MethodRun.Status.FAILED
+        ending = {
+            "status": MethodRun.Status.FAILED,
+            "finished_at": timezone.now(),
+            "message": "The run failed on Arena's side; the organizers have the log.",
+        }
     finally:
+        # Gone before the run says it has ended, so whoever reads the ending finds no leftovers.
         shutil.rmtree(folder, ignore_errors=True)
+    _set(run_id, token, **ending)
+    return ending["status"]
+
+
+def _run_in(*, folder: Path, run: MethodRun) -> dict:
+    """Runs the method in `folder` and returns the fields that end the run."""
+    version, task = run.version, run.task
+    task_dir = materialize_public_bundle(task=task, folder=folder / "task")
+    code_dir = folder / "method"
+    stored = files.private_storage().open(version.archive_key, "rb")
+    with stored, zipfile.ZipFile(stored) as archive:
+        archive.extractall(code_dir)  # our own normalized zip (methods.services)
+    work_dir = folder / "work"
+    work_dir.mkdir()
+    outcome = run_sandboxed(
+        command=version.manifest["command"],
+        code_dir=code_dir,
+        task_dir=task_dir,
+        work_dir=work_dir,
+        limits=_limits(version=version),
+        env={"ARENA_TASK_KIND": str(task.kind)},
+        seed=run.pk,
+    )
+    fields = {
+        "exit_code": outcome.exit_code,
+        "stopped_by": str(outcome.stop.limit) if outcome.stop else "",
+        "stdout_tail": outcome.stdout_tail,
+        "stderr_tail": outcome.stderr_tail,
+        "wall_seconds": outcome.wall_seconds,
+        "peak_memory_bytes": outcome.peak_memory_bytes,
+        "environment": _environment(outcome.environment),
+        "finished_at": timezone.now(),
+    }
+    predictions = next(
+        (work_dir / name for name in PREDICTION_FILES if (work_dir / name).is_file()), None
+    )
+    if not outcome.succeeded or predictions is None:
+        message = (
+            f"The method {outcome.summary}."
+            if not outcome.succeeded
+            else "The method ended without writing /work/predictions.csv or .parquet."
+        )
+        return {"status": MethodRun.Status.FAILED, "message": message, **fields}
+    try:
+        submission = submission_create_for_run(
+            task=task,
+            team=version.method.team,
+            requested_by=run.requested_by,
+            predictions=predictions,
+            method_name=version.method.name,
+            comment=f"Run of {version.method.name} v{version.number} by Arena",
+        )
+    except UserFacingError as refused:
+        message = f"The predictions were refused: {refused.message}"
+        return {"status": MethodRun.Status.FAILED, "message": message, **fields}
+    took = describe_duration(outcome.wall_seconds)
+    return {
+        "status": MethodRun.Status.SUBMITTED,
+        "submission": submission,
+        "message": f"Finished in {took}; its predictions are scored like an upload.",
+        **fields,
+    }
