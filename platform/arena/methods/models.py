@@ -53,6 +53,26 @@ class MethodVersion(models.Model):
         return f"{self.method.name} v{self.number}"
 
 
+class RunBatch(models.Model):
+    """Runs an organizer asked for together ("every method on this task", "fill this track's
+    matrix"), followed as one on the competition's runs page."""
+
+    competition = models.ForeignKey(
+        "competitions.Competition", on_delete=models.CASCADE, related_name="run_batches"
+    )
+    title = models.CharField(max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class MethodRun(models.Model):
     """Arena running one version of a method on one task in its sandbox (docs/METHODS.md).
 
@@ -80,6 +100,17 @@ class MethodRun(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="run",
+    )
+    batch = models.ForeignKey(
+        RunBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
+    # An upload that named this version as the method that produced it: the run checks it.
+    reproduces = models.ForeignKey(
+        "submissions.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reproductions",
     )
     message = models.TextField(blank=True, help_text="how the run ended, in words")
     stopped_by = models.CharField(max_length=20, blank=True, help_text="the limit that stopped it")
