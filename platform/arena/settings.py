@@ -329,6 +329,7 @@ CELERY_TASK_ROUTES = {
     # Training has its own queue and worker, so a baseline never delays a participant's score.
     "arena.baselines.tasks.*": {"queue": "training"},
     # Methods run in their sandbox on their own queue and workers: scoring never waits for one.
+    "arena.methods.tasks.recover_method_runs": {"queue": "scoring"},  # like the baselines'
     "arena.methods.tasks.*": {"queue": "methods"},
 }
 # What a method may ask for at most (method.yaml resources), and where its runs' folders live.
@@ -371,6 +372,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recover-baseline-runs": {
         "task": "arena.baselines.tasks.recover_baseline_runs",
+        "schedule": float(WATCHDOG_INTERVAL_SECONDS),
+    },
+    "recover-method-runs": {
+        "task": "arena.methods.tasks.recover_method_runs",
         "schedule": float(WATCHDOG_INTERVAL_SECONDS),
     },
 }
