@@ -69,7 +69,14 @@ def run_request(*, version: MethodVersion, task: Task, user) -> MethodRun:
     with transaction.atomic():
         type(team).objects.select_for_update().only("pk").get(pk=team.pk)
         since = timezone.now() - timedelta(days=1)
-        recent = MethodRun.objects.filter(version__method__team=team, created_at__gte=since)
+        # Reproductions (bounded by the upload quota) and organizers' batches are not the
+        # team's asking, so they do not use its allowance.
+        recent = MethodRun.objects.filter(
+            version__method__team=team,
+            created_at__gte=since,
+            reproduces__isnull=True,
+            batch__isnull=True,
+        )
         if recent.count() >= RUNS_PER_TEAM_PER_DAY:
             raise UserFacingError(
                 f"{team.name}'s methods ran {RUNS_PER_TEAM_PER_DAY} times in the last 24 hours, "
@@ -189,7 +196,11 @@ def _run_in(*, folder: Path, run: MethodRun) -> dict:
             requested_by=run.requested_by,
             predictions=predictions,
             method_name=version.method.name,
-            comment=f"Run of {version.method.name} v{version.number} by Arena",
+            comment=(
+                f"Arena's reproduction of submission #{run.reproduces_id}"
+                if run.reproduces_id
+                else f"Run of {version.method.name} v{version.number} by Arena"
+            ),
         )
     except UserFacingError as refused:
         message = f"The predictions were refused: {refused.message}"
