@@ -1,10 +1,11 @@
 from django.urls import path
 
-from arena.methods import views
+from arena.methods import views, views_environment
 
 app_name = "methods"
 
 urlpatterns = [
+    path("methods/environment/", views_environment.environment_page, name="environment"),
     path("c/<slug:competition_slug>/team/methods/", views.team_methods, name="team"),
     path(
         "c/<slug:competition_slug>/team/methods/versions/<int:version_id>/",
