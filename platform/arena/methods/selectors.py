@@ -6,8 +6,8 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from arena.competitions.models import Competition, Task
-from arena.competitions.selectors import user_is_organizer
 from arena.methods.models import Method, MethodRun, MethodVersion
+from arena.results.visibility import methods_overseer
 from arena.submissions.models import Score, ScoreSplit
 from arena.teams.models import Membership, Team
 
@@ -19,12 +19,9 @@ def methods_of_team(*, team: Team) -> QuerySet[Method]:
 
 
 def overseer(*, competition: Competition, user) -> bool:
-    """Whether ``user`` oversees the methods of ``competition``'s teams: an organizer, or a
-    reviewer when the competition lets reviewers run teams' methods (docs/METHODS.md)."""
-    if user_is_organizer(competition=competition, user=user):
-        return True
-    user_id = getattr(user, "pk", None)
-    return competition.reviewers_run_methods and competition.reviewers.filter(pk=user_id).exists()
+    """Whether ``user`` oversees the methods of ``competition``'s teams: the one rule, kept with
+    the other visibility rules (results.visibility.methods_overseer)."""
+    return methods_overseer(competition=competition, user=user)
 
 
 def code_visible(*, version: MethodVersion, user, now: datetime | None = None) -> bool:
