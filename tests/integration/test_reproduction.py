@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sklearn
 from django.conf import settings
 from rest_framework.test import APIClient
 
@@ -91,6 +92,10 @@ def test_an_upload_that_names_its_version_is_reproduced_or_shows_the_gap(
 
     run = reproduce(honest)
     assert run.submission.origin == "run" and "reproduction of submission" in run.submission.comment
+    # The run keeps what it ran with: the sandbox, Python, and the stack's versions.
+    assert run.environment["sandbox"].startswith("bubblewrap")
+    assert run.environment["packages"]["scikit-learn"] == sklearn.__version__
+    assert run.environment["packages"]["pandas"] == pd.__version__
     verdict = reproduction_verdicts(submissions=[honest])[honest.pk]
     assert verdict.state == "reproduced", verdict.text
     assert verdict.difference == pytest.approx(0, abs=1e-12)  # same code, same data, same bytes
@@ -126,7 +131,8 @@ def test_a_method_that_fails_leaves_the_upload_not_reproduced(
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
             "method.yaml",
-            "name: Flaky\ndescription: fails on purpose\nkinds: [classification]\ncommand: python main.py\n"
+            "name: Flaky\ndescription: fails on purpose\nkinds: [classification]\n"
+            "command: python main.py\n"
             "resources: {cpus: 1, memory_gb: 0.5, minutes: 1}\n",
         )
         archive.writestr("main.py", "raise SystemExit('lost my weights')\n")

@@ -23,6 +23,7 @@ from arena.competitions.models import Task
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
 from arena.core.jobs import job_send
+from arena.methods.environment import installed_distributions
 from arena.methods.models import MethodRun, MethodVersion
 from arena.methods.sandbox import Limits, SandboxInfo, describe_duration, run_sandboxed
 from arena.methods.selectors import overseer
@@ -128,6 +129,9 @@ def _environment(info: SandboxInfo) -> dict:
         "sandbox": info.backend,
         "cpus": list(info.cpus),
         "enforcement": dict(info.enforcement),
+        # The versions of the usual stack it could import, so a result can be told apart
+        # from one made after an upgrade (the whole list is on the environment page).
+        "packages": {d.name: d.version for d in installed_distributions() if d.stack},
     }
 
 
