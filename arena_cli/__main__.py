@@ -4,7 +4,7 @@
     arena tasks
     arena download TASK [--format csv|parquet] [--dir DIR]
     arena validate TASK FILE
-    arena submit TASK FILE -m MESSAGE [--method NAME] [--tags a,b] [--code-url URL] [--wait]
+    arena submit TASK FILE --method NAME [-m MESSAGE] [--tags a,b] [--code-url URL] [--wait]
     arena submissions TASK
     arena leaderboard TASK [--private]
     arena method push DIR [--competition SLUG]
@@ -18,6 +18,7 @@ import argparse
 import os
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from arena_cli.client import ApiError, ArenaClient, ProgressBar
@@ -121,6 +122,17 @@ def cmd_submit(client, args) -> int:
     file = Path(args.file)
     if not file.is_file():
         raise ApiError(f"No file {args.file!r}.")
+    if not (args.method or "").strip() and not args.produced_by:
+        raise ApiError(
+            "Name the method that made this file with --method NAME (e.g. --method "
+            "'LightGBM + TF-IDF'), or give --produced-by METHOD@N; `arena submissions TASK` "
+            "lists the names your team used."
+        )
+    # A cheap question first: a closed competition or a used-up quota refuses the upload in
+    # the same words, without the file being sent.
+    refusal = client.get(path).get("refusal")
+    if refusal:
+        raise ApiError(refusal)
     limit = task.get("max_upload_bytes")
     if limit and file.stat().st_size > limit:
         # The server refuses it from its size alone; sending it all first would waste the wait.
@@ -129,7 +141,7 @@ def cmd_submit(client, args) -> int:
             f"{limit / 1e6:.0f} MB. Compress it with gzip or save it as Parquet."
         )
     fields = {
-        "comment": args.message,
+        "comment": args.message or "",
         "method_name": args.method or "",
         "tags": args.tags or "",
         "code_url": args.code_url or "",
@@ -139,6 +151,8 @@ def cmd_submit(client, args) -> int:
         f"{path}submissions/", file=file, fields=fields, progress=ProgressBar()
     )
     print(f"submission #{submission['id']}: {submission['status']}", file=sys.stderr)
+    if submission.get("warning"):
+        print(f"warning: {submission['warning']}", file=sys.stderr)
     if not args.wait:
         return 0
     deadline = time.monotonic() + args.timeout
@@ -189,6 +203,13 @@ def cmd_submissions(client, args) -> int:
 def cmd_leaderboard(client, args) -> int:
     path, _ = _task_path(client, args.task)
     board = client.get(f"{path}leaderboard/", board="private" if args.private else "public")
+    if args.private and board["board"] != "private":
+        print(
+            f"Private scores are revealed at {_when(board['reveal_at'])}; until then "
+            f"`arena leaderboard {args.task}` shows the public board.",
+            file=sys.stderr,
+        )
+        return 2
     rows = [
         [row["rank"] or "-", row["team"] + (" (baseline)" if row["is_baseline"] else ""),
          _score(row["score"]), row["entries"]]
@@ -197,6 +218,12 @@ def cmd_leaderboard(client, args) -> int:
     print(f"{board['task']}: {board['board']} leaderboard, {board['metric']}")
     print(_table(rows, ["rank", "team", board["metric"], "entries"]))
     return 0
+
+
+def _when(iso: str) -> str:
+    """An API time as "2027-01-31 18:00 UTC"."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def cmd_configure(args) -> int:
@@ -219,11 +246,22 @@ def parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a predictions file before upload")
     validate.add_argument("task")
     validate.add_argument("file")
-    submit = commands.add_parser("submit", help="upload a predictions file")
+    submit = commands.add_parser(
+        "submit",
+        help="upload a predictions file",
+        description="Uploads a predictions file. Asks the site first whether it takes an "
+        "upload now (schedule, quota), so a refusal costs no upload. A file your team already "
+        "uploaded to the task is accepted with a warning.",
+    )
     submit.add_argument("task")
     submit.add_argument("file")
-    submit.add_argument("-m", "--message", required=True, help="what this submission is")
-    submit.add_argument("--method", help="method name (what reviewers compare)")
+    submit.add_argument("-m", "--message", help="what this submission is (optional)")
+    submit.add_argument(
+        "--method",
+        help="the method's name, required (what reviewers compare across tasks: reuse it for "
+        "the same method; `arena submissions TASK` lists your team's); with --produced-by it "
+        "may be left out and the pushed method's name is used",
+    )
     submit.add_argument("--tags", help="comma-separated tags")
     submit.add_argument("--code-url", help="link to code or paper")
     submit.add_argument(
@@ -238,7 +276,11 @@ def parser() -> argparse.ArgumentParser:
     submissions.add_argument("task")
     leaderboard = commands.add_parser("leaderboard", help="a task's leaderboard")
     leaderboard.add_argument("task")
-    leaderboard.add_argument("--private", action="store_true", help="after the reveal")
+    leaderboard.add_argument(
+        "--private",
+        action="store_true",
+        help="the private board, after the reveal (before it: says when, and exits 2)",
+    )
     add_method_parsers(commands)
     return root
 

@@ -156,6 +156,15 @@ def _error_message(response: requests.Response) -> str:
         return f"The site answered HTTP {response.status_code}."
 
 
+def _size(count: int, total: int) -> str:
+    """Bytes in the unit that suits ``total``: a 40 KB file is not "0.0/0.0 MB"."""
+    if total >= 1e6:
+        return f"{count / 1e6:.1f} MB"
+    if total >= 1e3:
+        return f"{count / 1e3:.1f} KB"
+    return f"{count} B"
+
+
 class ProgressBar:
     """Upload progress on stderr, redrawn when the percentage changes (a final line otherwise)."""
 
@@ -171,7 +180,7 @@ class ProgressBar:
         done = width * percent // 100
         print(
             f"\r  uploading [{'#' * done}{'.' * (width - done)}] {percent:3d}%  "
-            f"{sent / 1e6:.1f}/{total / 1e6:.1f} MB",
+            f"{_size(sent, total)}/{_size(total, total)}",
             end="" if sent < total else "\n",
             file=sys.stderr,
             flush=True,

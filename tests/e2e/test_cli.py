@@ -6,12 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from django.utils import timezone
 
 from arena.api.services import api_token_create
+from arena.competitions.models import Competition
 from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors
 
@@ -79,10 +83,10 @@ def test_invalid_files_exit_non_zero_with_the_reason(
     predictions_with_private_errors(task, wrong_private=0).iloc[3:].to_csv(short, index=False)
     checked = arena("validate", task.slug, str(short), check=False)
     assert checked.returncode == 2 and "missing" in checked.stderr
-    submitted = arena("submit", task.slug, str(short), "-m", "short", "--wait", check=False)
+    submitted = arena("submit", task.slug, str(short), "--method", "Short", "--wait", check=False)
     assert submitted.returncode == 2
     assert "invalid" in submitted.stderr and "missing" in submitted.stderr
-    unknown = arena("submit", "no-such-task", str(short), "-m", "x", check=False)
+    unknown = arena("submit", "no-such-task", str(short), "--method", "x", check=False)
     assert unknown.returncode == 1 and "No task 'no-such-task'" in unknown.stderr
 
 
@@ -120,3 +124,49 @@ def test_a_team_pushes_its_method_from_the_terminal(arena, products, tmp_path):
     assert broken.returncode == 1
     assert "description: missing" in broken.stderr
     assert "the script nowhere.py is not in the package" in broken.stderr
+
+
+def test_submit_needs_a_method_not_a_message_and_warns_of_the_same_bytes(arena, products, tmp_path):
+    """Issue 19: -m is optional, the method name is not; a small file's progress is in KB; the
+    same bytes sent again are accepted with a warning."""
+    task, _ = products
+    good = tmp_path / "predictions.csv"
+    predictions_with_private_errors(task, wrong_private=0).to_csv(good, index=False)
+    unnamed = arena("submit", task.slug, str(good), check=False)
+    assert unnamed.returncode == 1 and "--method NAME" in unnamed.stderr
+    assert "uploading" not in unnamed.stderr
+    first = arena("submit", task.slug, str(good), "--method", "Terminal baseline")
+    assert "submission #" in first.stderr and "warning" not in first.stderr
+    assert " KB/" in first.stderr and "0.0/0.0 MB" not in first.stderr
+    again = arena("submit", task.slug, str(good), "--method", "Terminal baseline")
+    assert "warning: This file is byte for byte the one your team uploaded" in again.stderr
+    assert "Terminal baseline" in arena("submissions", task.slug).stdout
+
+
+def test_closed_competition_refuses_before_the_upload(arena, competition, products, tmp_path):
+    task, _ = products
+    now = timezone.now()
+    Competition.objects.filter(pk=competition.pk).update(
+        start_at=now - timedelta(days=2), end_at=now - timedelta(hours=1), reveal_at=None
+    )
+    good = tmp_path / "predictions.csv"
+    predictions_with_private_errors(task, wrong_private=0).to_csv(good, index=False)
+    closed = arena("submit", task.slug, str(good), "--method", "Late", check=False)
+    assert closed.returncode == 1
+    assert "The competition has ended; uploads are closed." in closed.stderr
+    assert "uploading" not in closed.stderr  # refused before a byte of the file was sent
+
+
+def test_private_board_before_the_reveal_says_when(
+    arena, celery_worker_process, competition, products
+):
+    task, _ = products
+    deadline = time.monotonic() + 60
+    while True:  # a new competition's board is computed by the worker on first request
+        asked = arena("leaderboard", task.slug, "--private", check=False)
+        if "being computed" not in asked.stderr or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    reveal = competition.reveal_time.astimezone(UTC)
+    assert asked.returncode == 2 and asked.stdout == ""
+    assert f"Private scores are revealed at {reveal:%Y-%m-%d %H:%M} UTC" in asked.stderr

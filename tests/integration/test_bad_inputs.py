@@ -83,7 +83,7 @@ def send_by_form(client, task, name, content):
     upload.name = "hostile ../../etc/passwd\n.csv"
     return client.post(
         reverse("submissions:upload", args=[task.competition.slug, task.slug]),
-        {"file": upload, "comment": name},
+        {"file": upload, "comment": name, "method_name": "M"},
         headers={"accept": "application/json"},
     )
 
@@ -93,7 +93,7 @@ def send_by_api(api, task, name, content):
     upload.name = "../../x.csv"
     return api.post(
         f"/api/competitions/{task.competition.slug}/tasks/{task.slug}/submissions/",
-        {"file": upload, "comment": name},
+        {"file": upload, "comment": name, "method_name": "M"},
         format="multipart",
     )
 

@@ -20,7 +20,8 @@ def test_upload_is_stored_privately_queued_and_enqueued_on_commit(
     task, data = products
     with django_capture_on_commit_callbacks() as callbacks:
         response = alice_client.post(
-            upload_url(task), {"file": csv_upload(data.answers), "comment": "perfect"}
+            upload_url(task),
+            {"file": csv_upload(data.answers), "comment": "perfect", "method_name": "M"},
         )
     assert response.status_code == 302
     submission = Submission.objects.get()
@@ -37,7 +38,7 @@ def test_scoring_a_perfect_file_gives_one_and_shows_on_the_leaderboard(
     alice_client, alice_team, products
 ):
     task, data = products
-    alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers), "method_name": "M"})
     submission = Submission.objects.get()
     assert score_as_worker(submission_id=submission.pk) == "scored"
     submission.refresh_from_db()
@@ -51,7 +52,7 @@ def test_scoring_a_perfect_file_gives_one_and_shows_on_the_leaderboard(
 
 def test_parquet_upload_is_scored(alice_client, alice_team, products):
     task, data = products
-    alice_client.post(upload_url(task), {"file": parquet_upload(data.answers)})
+    alice_client.post(upload_url(task), {"file": parquet_upload(data.answers), "method_name": "M"})
     submission = Submission.objects.get()
     assert submission.file_key.endswith(".parquet")
     assert score_as_worker(submission_id=submission.pk) == "scored"
@@ -61,7 +62,7 @@ def test_matching_task_scores_precision_recall_f1(alice_client, alice_team, offe
     task, data = offers
     predictions = data.answers.copy()
     predictions["label"] = 1  # everything is a match: recall 1, precision = share of matches
-    alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
+    alice_client.post(upload_url(task), {"file": csv_upload(predictions), "method_name": "M"})
     submission = Submission.objects.get()
     score_as_worker(submission_id=submission.pk)
     answers = pd.read_parquet(settings.PRIVATE_FILES_ROOT / task.answers_path)
@@ -78,7 +79,9 @@ def test_wrong_columns_are_refused_at_upload_and_nothing_is_stored(
     task, data = products
     before = stored_files(settings.PRIVATE_FILES_ROOT)
     wrong = data.answers.rename(columns={"label": "category"})
-    response = alice_client.post(upload_url(task), {"file": csv_upload(wrong)}, follow=True)
+    response = alice_client.post(
+        upload_url(task), {"file": csv_upload(wrong), "method_name": "M"}, follow=True
+    )
     assert b"Missing column(s) &#x27;label&#x27;" in response.content
     assert not Submission.objects.exists()
     assert stored_files(settings.PRIVATE_FILES_ROOT) == before
@@ -88,7 +91,7 @@ def test_json_upload_reports_the_refusal(alice_client, alice_team, products):
     task, data = products
     response = alice_client.post(
         upload_url(task),
-        {"file": csv_upload(data.answers[["id"]])},
+        {"file": csv_upload(data.answers[["id"]]), "method_name": "M"},
         headers={"accept": "application/json"},
     )
     assert response.status_code == 400
@@ -99,7 +102,9 @@ def test_missing_ids_make_the_submission_invalid_with_an_actionable_message(
     alice_client, alice_team, products
 ):
     task, data = products
-    alice_client.post(upload_url(task), {"file": csv_upload(data.answers.iloc[5:])})
+    alice_client.post(
+        upload_url(task), {"file": csv_upload(data.answers.iloc[5:]), "method_name": "M"}
+    )
     submission = Submission.objects.get()
     assert score_as_worker(submission_id=submission.pk) == "invalid"
     submission.refresh_from_db()
@@ -112,7 +117,7 @@ def test_unknown_class_is_invalid_and_never_reveals_true_labels(alice_client, al
     task, data = products
     predictions = data.answers.copy()
     predictions.loc[:2, "label"] = "spaceship"
-    alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
+    alice_client.post(upload_url(task), {"file": csv_upload(predictions), "method_name": "M"})
     submission = Submission.objects.get()
     assert score_as_worker(submission_id=submission.pk) == "invalid"
     submission.refresh_from_db()
@@ -124,7 +129,9 @@ def test_unknown_class_is_invalid_and_never_reveals_true_labels(alice_client, al
 
 def test_invalid_result_is_shown_on_the_task_page(alice_client, alice_team, products):
     task, data = products
-    alice_client.post(upload_url(task), {"file": csv_upload(data.answers.iloc[5:])})
+    alice_client.post(
+        upload_url(task), {"file": csv_upload(data.answers.iloc[5:]), "method_name": "M"}
+    )
     score_as_worker(submission_id=Submission.objects.get().pk)
     page = alice_client.get(reverse("competitions:task", args=[task.competition.slug, task.slug]))
     assert b"Invalid" in page.content
@@ -134,7 +141,9 @@ def test_invalid_result_is_shown_on_the_task_page(alice_client, alice_team, prod
 def test_upload_without_a_team_is_refused(client, bob, products):
     task, data = products
     client.force_login(bob)
-    response = client.post(upload_url(task), {"file": csv_upload(data.answers)}, follow=True)
+    response = client.post(
+        upload_url(task), {"file": csv_upload(data.answers), "method_name": "M"}, follow=True
+    )
     assert b"Create or join a team before you submit" in response.content
     assert not Submission.objects.exists()
 
@@ -144,7 +153,9 @@ def test_upload_after_the_end_is_refused(alice_client, alice_team, products, com
     competition.end_at = timezone.now() - timedelta(minutes=1)
     competition.start_at = competition.end_at - timedelta(days=1)
     competition.save()
-    response = alice_client.post(upload_url(task), {"file": csv_upload(data.answers)}, follow=True)
+    response = alice_client.post(
+        upload_url(task), {"file": csv_upload(data.answers), "method_name": "M"}, follow=True
+    )
     assert b"uploads are closed" in response.content
     assert not Submission.objects.exists()
 
@@ -154,7 +165,9 @@ def test_binary_garbage_is_refused_at_upload(alice_client, alice_team, products)
 
     task, _ = products
     garbage = SimpleUploadedFile("model.bin", b"\x00\x01\x02garbage\x00" * 50)
-    response = alice_client.post(upload_url(task), {"file": garbage}, follow=True)
+    response = alice_client.post(
+        upload_url(task), {"file": garbage, "method_name": "M"}, follow=True
+    )
     assert b"neither CSV nor Parquet" in response.content
     assert not Submission.objects.exists()
 
@@ -176,7 +189,7 @@ def test_team_submission_list_is_only_the_own_team(client, alice_team, products,
 
 def test_submission_list_polls_only_while_something_is_pending(alice_client, alice_team, products):
     task, data = products
-    alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers), "method_name": "M"})
     url = reverse("submissions:team_list", args=[task.competition.slug, task.slug])
     assert b"every 2s" in alice_client.get(url).content
     score_as_worker(submission_id=Submission.objects.get().pk)
@@ -215,7 +228,7 @@ def test_submission_detail_shows_public_report_to_the_team_only(
     client, alice_client, alice_team, products, bob
 ):
     task, data = products
-    alice_client.post(upload_url(task), {"file": csv_upload(data.answers)})
+    alice_client.post(upload_url(task), {"file": csv_upload(data.answers), "method_name": "M"})
     submission = Submission.objects.get()
     score_as_worker(submission_id=submission.pk)
     # Before the reveal only where the organizers allow it (test_explanation_secrecy.py).
@@ -239,7 +252,7 @@ def test_scores_get_confidence_intervals_shown_on_the_submission_page(
     task, data = products
     predictions = data.answers.copy()
     predictions.loc[:30, "label"] = predictions.loc[:30, "label"].iloc[::-1].to_numpy()
-    alice_client.post(upload_url(task), {"file": csv_upload(predictions)})
+    alice_client.post(upload_url(task), {"file": csv_upload(predictions), "method_name": "M"})
     submission = Submission.objects.get()
     score_as_worker(submission_id=submission.pk)
     for score in submission.scores.all():

@@ -22,6 +22,15 @@ class TaskSerializer(serializers.Serializer):
         return settings.SUBMISSION_MAX_BYTES
 
 
+class TaskDetailSerializer(TaskSerializer):
+    phase = serializers.CharField(help_text="upcoming, running, ended or revealed")
+    accepting = serializers.BooleanField(help_text="Whether an upload of yours would be taken now.")
+    refusal = serializers.CharField(
+        help_text="Why not, in the words an upload would be refused with (schedule, team or "
+        "quota), or empty."
+    )
+
+
 class CompetitionSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -85,12 +94,23 @@ class SubmissionSerializer(serializers.Serializer):
         help_text="In one submission's details, when the upload named the method version that "
         "produced it: where Arena's re-run of that version stands.",
     )
+    warning = serializers.CharField(
+        required=False,
+        help_text="In the answer to an upload: why it may not be what you meant (the team "
+        "already uploaded the same bytes to the task), or empty.",
+    )
 
 
 class SubmissionUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV, gzipped CSV or Parquet with id and label.")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    method_name = serializers.CharField(required=False, allow_blank=True, default="")
+    method_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The method that made the file (what reviewers compare). Required, unless "
+        "method_version names it.",
+    )
     tags = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Comma-separated."
     )
@@ -122,7 +142,12 @@ class LeaderboardRowSerializer(serializers.Serializer):
 class LeaderboardSerializer(serializers.Serializer):
     task = serializers.CharField()
     metric = serializers.CharField()
-    board = serializers.ChoiceField(choices=["public", "private"])
+    board = serializers.ChoiceField(
+        choices=["public", "private"],
+        help_text="The board answered: public when board=private is asked before the reveal "
+        "by someone who may not see it yet.",
+    )
+    reveal_at = serializers.DateTimeField(help_text="When private scores open to everyone.")
     rows = LeaderboardRowSerializer(many=True)
     computed_at = serializers.DateTimeField(help_text="when a worker ranked these rows")
     current = serializers.BooleanField(

@@ -70,12 +70,16 @@ def competition_list(request):
     )
 
 
-@extend_schema(responses={200: shapes.TaskSerializer, **ERRORS})
+@extend_schema(responses={200: shapes.TaskDetailSerializer, **ERRORS})
 @api_view(["GET"])
 def task_detail(request, competition_slug: str, task_slug: str):
-    """One task: its kind, metric, classes and public tables."""
-    _, task = _task(competition_slug, task_slug)
-    return Response(shapes.TaskSerializer(task).data)
+    """One task: its kind, metric, classes and public tables, and whether it takes your upload
+    now (asked before sending a file, so a refusal costs no upload)."""
+    competition, task = _task(competition_slug, task_slug)
+    refusal = services.submission_refusal(task=task, user=request.user)
+    task.phase = competitions.competition_phase(competition=competition).code
+    task.accepting, task.refusal = not refusal, refusal
+    return Response(shapes.TaskDetailSerializer(task).data)
 
 
 @extend_schema(
@@ -144,6 +148,7 @@ def task_submissions(request, competition_slug: str, task_slug: str):
             tags=upload.validated_data["tags"],
             code_url=upload.validated_data["code_url"],
             client_key=request.headers.get("Idempotency-Key"),
+            require_method_name=True,
         )
         if version is not None:
             reproduction_request(submission=submission, version=version, user=request.user)
@@ -248,6 +253,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
                 "task": task.slug,
                 "metric": task.metric,
                 "board": "private" if private else "public",
+                "reveal_at": competition.reveal_time,
                 "rows": stored.value.rows,
                 "computed_at": stored.computed_at,
                 "current": stored.current,

@@ -77,6 +77,7 @@ def submission_upload(request, competition_slug: str, task_slug: str):
                 tags=form.cleaned_data["tags"],
                 code_url=form.cleaned_data["code_url"],
                 client_key=request.headers.get("Idempotency-Key"),
+                require_method_name=True,
             )
             if version is not None:
                 reproduction_request(submission=submission, version=version, user=request.user)
@@ -85,11 +86,20 @@ def submission_upload(request, competition_slug: str, task_slug: str):
     if wants_json(request):
         if error:
             return JsonResponse({"ok": False, "error": error}, status=400)
-        return JsonResponse({"ok": True, "submission": submission.pk, "status": submission.status})
+        return JsonResponse(
+            {
+                "ok": True,
+                "submission": submission.pk,
+                "status": submission.status,
+                "warning": submission.warning,
+            }
+        )
     if error:
         messages.error(request, error)
     else:
         messages.success(request, f"Submission #{submission.pk} is queued for scoring.")
+        if submission.warning:
+            messages.warning(request, submission.warning)
     return redirect(task_url + "#submissions")
 
 

@@ -50,6 +50,8 @@ class Submission(models.Model):
     codes_key = models.CharField(max_length=220, blank=True)
     original_name = models.CharField(max_length=200)
     size_bytes = models.PositiveBigIntegerField()
+    # SHA-256 of the uploaded bytes: a team re-sending a file it already sent is warned.
+    content_hash = models.CharField(max_length=64, blank=True, db_default="")
     comment = models.CharField(max_length=300, blank=True)  # the method's short description
     # What reviewers compare: methods, not only teams. Editable by the team until the reveal.
     method_name = models.CharField(max_length=80, blank=True)

@@ -1,5 +1,6 @@
 """Writes for submissions: accepting an upload and scoring it."""
 
+import hashlib
 import io
 import logging
 import time
@@ -90,11 +91,16 @@ def submission_create(
     code_url: str = "",
     enforce_rules: bool = True,
     client_key: str | None = None,
+    require_method_name: bool = False,
 ) -> Submission:
     """Stores an upload privately, creates it as queued and enqueues scoring once committed.
 
     Refuses, with nothing stored, when the competition is closed, the user has no team, or the
-    file is too big, empty, not CSV/Parquet, or lacks the id and label columns.
+    file is too big, empty, not CSV/Parquet, or lacks the id and label columns; and, with
+    ``require_method_name`` (the page and the API), when the method is not named.
+
+    When the team already uploaded the same bytes to the task, the upload is accepted and the
+    returned submission's ``warning`` says so (it is "" otherwise).
 
     ``client_key`` (the API's ``Idempotency-Key``) makes a retry safe: when the team already has
     a submission with that key, it is returned unchanged, with ``replayed`` set, and nothing is
@@ -102,16 +108,11 @@ def submission_create(
     """
     client_key = _clean_client_key(client_key)
     # Only the platform's own baseline runs skip the schedule and the quota (enforce_rules=False).
-    phase = competition_phase(competition=task.competition)
-    if enforce_rules and not phase.accepts_submissions:
-        raise UserFacingError(
-            "The competition has not started yet."
-            if phase.code == "upcoming"
-            else "The competition has ended; uploads are closed."
-        )
+    if enforce_rules:
+        _check_phase(task=task)
     team = team_for_user(competition=task.competition, user=user)
     if team is None:
-        raise UserFacingError("Create or join a team before you submit.")
+        raise UserFacingError(NO_TEAM)
     earlier = _replayed(task=task, team=team, client_key=client_key)
     if earlier is not None:
         return earlier
@@ -122,6 +123,9 @@ def submission_create(
     _refuse_disqualified(team=team, user=user)
     file_format = _check_predictions_file(task=task, uploaded_file=uploaded_file)
     method = method_metadata_clean(method_name=method_name, tags=tags, code_url=code_url)
+    if require_method_name and not method["method_name"]:
+        raise UserFacingError(METHOD_NAME_REQUIRED, field="method_name")
+    content_hash = _content_hash(uploaded_file)
 
     key = f"submissions/task-{task.pk}/{uuid.uuid4().hex}.{file_format}"
     try:
@@ -136,6 +140,14 @@ def submission_create(
             if enforce_rules:
                 _check_upload_rate(team=team, user=user)
                 _check_quota(task=task, team=team, user=user)
+            same_bytes = (
+                Submission.objects.filter(
+                    on_boards(), task=task, team=team, content_hash=content_hash
+                )
+                .order_by("-created_at")
+                .values_list("pk", flat=True)
+                .first()
+            )
             submission = Submission.objects.create(
                 task=task,
                 team=team,
@@ -143,6 +155,7 @@ def submission_create(
                 file_key=key,
                 original_name=uploads.display_name(name=uploaded_file.name),
                 size_bytes=uploaded_file.size,
+                content_hash=content_hash,
                 comment=" ".join((comment or "").split())[:300],
                 client_key=client_key or "",
                 enqueued_at=timezone.now(),  # on commit, just below
@@ -160,7 +173,60 @@ def submission_create(
         files.delete_quietly(key)
         raise
     submission.replayed = False
+    submission.warning = "" if same_bytes is None else _same_bytes_warning(same_bytes)
     return submission
+
+
+NO_TEAM = "Create or join a team before you submit."
+
+
+def _check_phase(*, task: Task) -> None:
+    phase = competition_phase(competition=task.competition)
+    if not phase.accepts_submissions:
+        raise UserFacingError(
+            "The competition has not started yet."
+            if phase.code == "upcoming"
+            else "The competition has ended; uploads are closed."
+        )
+
+
+def submission_refusal(*, task: Task, user) -> str:
+    """What ``submission_create`` would answer an upload by ``user`` now, before any file is
+    sent: the schedule's, the team's or the quota's refusal, in the same words, or "" when it
+    would be accepted (the file's own checks aside). Clients ask first to spare an upload."""
+    try:
+        _check_phase(task=task)
+        team = team_for_user(competition=task.competition, user=user)
+        if team is None:
+            raise UserFacingError(NO_TEAM)
+        _refuse_disqualified(team=team, user=user)
+        _check_quota(task=task, team=team, user=user)
+    except UserFacingError as refusal:
+        return refusal.message
+    return ""
+
+
+METHOD_NAME_REQUIRED = (
+    "Name the method that made this file (e.g. LightGBM + TF-IDF): reviewers compare methods "
+    "by name across tasks, so reuse the name for the same method."
+)
+
+
+def _content_hash(uploaded_file: UploadedFile) -> str:
+    """SHA-256 of the upload's bytes, read in chunks (the file is rewound for storing)."""
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return digest.hexdigest()
+
+
+def _same_bytes_warning(earlier_pk: int) -> str:
+    return (
+        f"This file is byte for byte the one your team uploaded as submission #{earlier_pk} to "
+        "this task. It was accepted and counts against the quota like any upload."
+    )
 
 
 def _check_predictions_file(*, task: Task, uploaded_file: UploadedFile) -> str:
@@ -255,6 +321,7 @@ def _replayed(*, task: Task, team: Team, client_key: str | None) -> Submission |
     earlier = Submission.objects.filter(team=team, client_key=client_key).first()
     if earlier is None:
         return None
+    earlier.warning = ""
     if earlier.task_id != task.pk:
         raise UserFacingError(
             "This Idempotency-Key was already used for another task; send a new one.",
