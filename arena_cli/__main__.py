@@ -133,6 +133,7 @@ def cmd_submit(client, args) -> int:
         "method_name": args.method or "",
         "tags": args.tags or "",
         "code_url": args.code_url or "",
+        "method_version": args.produced_by or "",
     }
     submission = client.upload(
         f"{path}submissions/", file=file, fields=fields, progress=ProgressBar()
@@ -159,6 +160,8 @@ def cmd_submit(client, args) -> int:
         f"{metric} {value:.4f}" for metric, value in submission["public_scores"].items()
     )
     print(f"scored: public {scores}")
+    if submission.get("reproduction"):
+        print(submission["reproduction"]["text"])
     return 0
 
 
@@ -223,6 +226,12 @@ def parser() -> argparse.ArgumentParser:
     submit.add_argument("--method", help="method name (what reviewers compare)")
     submit.add_argument("--tags", help="comma-separated tags")
     submit.add_argument("--code-url", help="link to code or paper")
+    submit.add_argument(
+        "--produced-by",
+        metavar="METHOD@N",
+        help="the pushed method version that made this file: Arena re-runs it and marks the "
+        "submission reproduced when the scores agree",
+    )
     submit.add_argument("--wait", action="store_true", help="wait until it is scored")
     submit.add_argument("--timeout", type=int, default=600, help="seconds to wait (default 600)")
     submissions = commands.add_parser("submissions", help="your team's submissions to a task")

@@ -13,7 +13,9 @@ import argparse
 import json
 import sys
 
-from scoring.bundle import BundleError, read_answers, read_public_task
+import pyarrow as pa
+
+from scoring.bundle import BundleError, read_answers, read_public_task, read_scoring_task
 from scoring.engine import score_predictions
 from scoring.errors import InvalidPredictions, TableReadError
 from scoring.readers import predictions_row_cap, read_arrow
@@ -24,6 +26,33 @@ def _errors_of(error: Exception) -> list[str]:
     if isinstance(error, BundleError):
         return [str(problem) for problem in error.problems]
     return list(getattr(error, "errors", None) or [str(error)])
+
+
+class _NoPandas:
+    """An import finder that refuses pandas (see _pyarrow_without_pandas)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas":
+            raise ModuleNotFoundError("pandas is not needed to score", name=name)
+        return None
+
+
+def _pyarrow_without_pandas() -> None:
+    """Tells pyarrow that this process has no pandas, unless it is already imported.
+
+    pyarrow imports pandas, when installed, the first time it converts a value to or from
+    Python or numpy: a third of a second, a third of a whole scoring run. It tries once and
+    remembers the outcome, and this command never hands it a DataFrame, so that one attempt is
+    made here, and refused. Code that imports pandas itself later still gets it.
+    """
+    if "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.scalar(0)  # pyarrow's one attempt to import pandas
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,27 +66,34 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("bundle_dir", help="task bundle folder")
         command.add_argument("predictions", help="CSV, gzipped CSV or Parquet predictions")
     args = parser.parse_args(argv)
+    _pyarrow_without_pandas()
 
     try:
-        task = read_public_task(path=args.bundle_dir)
-        predictions = read_arrow(
-            path=args.predictions,
-            max_rows=predictions_row_cap(expected_rows=len(task.test_ids)),
-        )
         if args.command == "validate":
-            check_predictions(spec=task.spec, predictions=predictions, expected_ids=task.test_ids)
-            print(f"valid: {len(task.test_ids)} predictions for {args.bundle_dir}")
+            public = read_public_task(path=args.bundle_dir)
+            predictions = read_arrow(
+                path=args.predictions,
+                max_rows=predictions_row_cap(expected_rows=len(public.test_ids)),
+            )
+            check_predictions(
+                spec=public.spec, predictions=predictions, expected_ids=public.test_ids
+            )
+            print(f"valid: {len(public.test_ids)} predictions for {args.bundle_dir}")
             return 0
-        report = score_predictions(
-            spec=task.spec,
-            predictions=predictions,
-            answers=read_answers(
-                path=args.bundle_dir,
-                public_fraction=task.public_fraction,
-                split_seed=task.split_seed,
-                id_column=task.spec.id_column,
-            ),
+        # Scoring needs the answers' ids and labels, not the test table: the answer key holds
+        # the same ids (the bundle standard), so the test table's features are never read.
+        task = read_scoring_task(path=args.bundle_dir)
+        answers = read_answers(
+            path=args.bundle_dir,
+            public_fraction=task.public_fraction,
+            split_seed=task.split_seed,
+            id_column=task.spec.id_column,
+            label_column=task.spec.label_column,
         )
+        predictions = read_arrow(
+            path=args.predictions, max_rows=predictions_row_cap(expected_rows=answers.num_rows)
+        )
+        report = score_predictions(spec=task.spec, predictions=predictions, answers=answers)
     except (BundleError, TableReadError, InvalidPredictions) as error:
         if args.command == "validate":
             print("invalid:", file=sys.stderr)

@@ -7,15 +7,20 @@ problem it finds at once (file, column, examples), so an organizer can fix a bun
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from scoring.errors import TableReadError, examples
 from scoring.metrics import METRICS
-from scoring.readers import DEFAULT_MAX_BYTES, read_table
+from scoring.readers import DEFAULT_MAX_BYTES, read_arrow, read_table
 from scoring.spec import TaskSpec
 from scoring.splits import assign_usage
+
+if TYPE_CHECKING:  # checking a whole bundle uses pandas; scoring from one does not import it
+    import pandas as pd
 
 COLUMN_TYPES = ("text", "categorical", "numeric", "image")
 TABLES = {
@@ -75,8 +80,8 @@ class Bundle:
 
     root: Path
     manifest: Manifest
-    tables: dict[str, pd.DataFrame]
-    answers: pd.DataFrame
+    tables: "dict[str, pd.DataFrame]"
+    answers: "pd.DataFrame"
     image_paths: list[str] = field(default_factory=list)
 
     @property
@@ -245,7 +250,7 @@ def _read(
     problems: list[Problem],
     max_rows: int = BUNDLE_MAX_ROWS,
     max_decoded_bytes: int = BUNDLE_MAX_DECODED_BYTES,
-) -> pd.DataFrame | None:
+) -> "pd.DataFrame | None":
     try:
         return read_table(
             path=path, max_bytes=max_bytes, max_rows=max_rows, max_decoded_bytes=max_decoded_bytes
@@ -256,7 +261,7 @@ def _read(
 
 
 def _require_columns(
-    *, frame: pd.DataFrame, file: str, names: list[str], problems: list[Problem]
+    *, frame: "pd.DataFrame", file: str, names: list[str], problems: list[Problem]
 ) -> bool:
     missing = [name for name in names if name not in frame.columns]
     for name in missing:
@@ -264,7 +269,7 @@ def _require_columns(
     return not missing
 
 
-def _check_ids(*, frame: pd.DataFrame, file: str, column: str, problems: list[Problem]) -> None:
+def _check_ids(*, frame: "pd.DataFrame", file: str, column: str, problems: list[Problem]) -> None:
     ids = frame[column]
     if ids.isna().any():
         problems.append(Problem(file, f"{int(ids.isna().sum())} row(s) have no id.", column=column))
@@ -280,9 +285,11 @@ def _check_ids(*, frame: pd.DataFrame, file: str, column: str, problems: list[Pr
 
 
 def _type_features(
-    *, frame: pd.DataFrame, file: str, manifest: Manifest, problems: list[Problem]
+    *, frame: "pd.DataFrame", file: str, manifest: Manifest, problems: list[Problem]
 ) -> None:
     """Converts numeric columns in place; reports values that are not numbers."""
+    import pandas as pd  # only a whole bundle's check needs pandas (see TYPE_CHECKING above)
+
     for name, column_type in manifest.columns.items():
         if column_type != "numeric" or name not in frame.columns:
             continue
@@ -487,8 +494,8 @@ def _check_labels(*, manifest, frames, files, problems) -> None:
 
 def _check_answers_match_test(*, manifest, frames, files, problems) -> None:
     test_name = TEST_TABLE[manifest.kind]
-    test_ids = pd.Index(frames[test_name][manifest.id_column].dropna())
-    answer_ids = pd.Index(frames["answers"][manifest.id_column].dropna())
+    test_ids = frames[test_name][manifest.id_column].dropna()
+    answer_ids = frames["answers"][manifest.id_column].dropna()
     without_answer = test_ids[~test_ids.isin(answer_ids)]
     if len(without_answer):
         problems.append(
@@ -513,7 +520,7 @@ def _check_answers_match_test(*, manifest, frames, files, problems) -> None:
 def _check_pairs(*, manifest, frames, files, problems) -> None:
     for pairs in ("train_pairs", "test_pairs"):
         for column, side in zip(PAIR_COLUMNS, ("left", "right"), strict=True):
-            known = pd.Index(frames[side][manifest.id_column].dropna())
+            known = frames[side][manifest.id_column].dropna()
             refs = frames[pairs][column]
             dangling = refs[~refs.isin(known)]
             if len(dangling):
@@ -528,7 +535,7 @@ def _check_pairs(*, manifest, frames, files, problems) -> None:
 
 
 def _check_disjoint(*, manifest, frames, files, problems) -> None:
-    train_ids = pd.Index(frames["train"][manifest.id_column].dropna())
+    train_ids = frames["train"][manifest.id_column].dropna()
     test_ids = frames["test"][manifest.id_column]
     shared = test_ids[test_ids.isin(train_ids)]
     if len(shared):
@@ -574,20 +581,24 @@ def _check_images(*, root, manifest, frames, files, problems) -> list[str]:
 
 
 @dataclass(frozen=True)
-class PublicTask:
-    """What anyone may know about a task: its spec and the ids to predict (no answers)."""
+class ScoringTask:
+    """What ``task.yaml`` tells a scorer: the spec and how the rows split (no table is read)."""
 
     spec: TaskSpec
-    test_ids: list[str]
     public_fraction: float = 0.3
     split_seed: int | None = None  # only in an organizer's bundle, never in the public task.yaml
 
 
-def read_public_task(*, path: str | Path) -> PublicTask:
-    """Reads task.yaml and the test table of a bundle, or of the files a participant downloads.
+@dataclass(frozen=True)
+class PublicTask(ScoringTask):
+    """What anyone may know about a task: its spec and the ids to predict (no answers)."""
 
-    The classes come from the manifest's ``classes`` list when present (the platform's
-    task.yaml download has it), else from the train table's labels.
+    test_ids: pa.Array = field(default_factory=lambda: pa.array([], type=pa.string()))
+
+
+def read_scoring_task(*, path: str | Path) -> ScoringTask:
+    """Reads task.yaml of a bundle (or of the files a participant downloads), and the train
+    table's label column only when task.yaml lists no classes (the platform's download does).
     """
     root = Path(path)
     problems: list[Problem] = []
@@ -597,21 +608,14 @@ def read_public_task(*, path: str | Path) -> PublicTask:
     raw = manifest_yaml_load(path=root / "task.yaml")  # checked just above
     assert isinstance(raw, dict)  # load_manifest refuses anything but a mapping
     classes = [str(name) for name in raw.get("classes") or []]
-    test_path = _find_table(root=root, name=TEST_TABLE[manifest.kind], problems=problems)
-    train_path = None
     if manifest.kind == "classification" and not classes:
         train_path = _find_table(root=root, name="train", problems=problems)
+        labels = _read_columns(path=train_path, columns=[manifest.label_column], problems=problems)
+        if labels is not None:
+            trimmed = pc.utf8_trim_whitespace(labels.combine_chunks()).drop_null()
+            classes = sorted(pc.unique(trimmed).to_pylist())
     if problems:
         raise BundleError(problems)
-    assert test_path is not None  # a missing table is a problem, raised above
-    test = _read(path=test_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
-    if train_path is not None:
-        train = _read(path=train_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
-        if train is not None:
-            classes = sorted(train[manifest.label_column].dropna().str.strip().unique())
-    if problems:
-        raise BundleError(problems)
-    assert test is not None  # an unreadable table is a problem, raised above
     spec = TaskSpec(
         kind=manifest.kind,
         metric=manifest.metric,
@@ -619,18 +623,59 @@ def read_public_task(*, path: str | Path) -> PublicTask:
         label_column=manifest.label_column,
         classes=tuple(classes),
     )
+    return ScoringTask(
+        spec=spec, public_fraction=manifest.public_fraction, split_seed=manifest.split_seed
+    )
+
+
+def _read_columns(*, path: Path | None, columns: list[str], problems: list[Problem]):
+    """The first of ``columns`` from the table at ``path`` (only those columns are converted),
+    or None with a problem when the file is missing, unreadable or lacks one of them."""
+    if path is None:  # _find_table has named the problem
+        return None
+    try:
+        table = read_arrow(path=path, max_bytes=DEFAULT_MAX_BYTES, columns=columns)
+    except TableReadError as error:
+        problems.append(Problem(path.name, str(error)))
+        return None
+    for name in columns:
+        if name not in table.column_names:
+            problems.append(Problem(path.name, "is missing this column.", column=name))
+            return None
+    return table[columns[0]]
+
+
+def read_public_task(*, path: str | Path) -> PublicTask:
+    """Reads task.yaml and the test table's ids: what a participant's file is checked against.
+
+    The classes come from the manifest's ``classes`` list when present (the platform's
+    task.yaml download has it), else from the train table's labels. ``test_ids`` is an Arrow
+    array of trimmed text; no other column of the test table is converted.
+    """
+    task = read_scoring_task(path=path)
+    problems: list[Problem] = []
+    test_path = _find_table(root=Path(path), name=TEST_TABLE[task.spec.kind], problems=problems)
+    ids = _read_columns(path=test_path, columns=[task.spec.id_column], problems=problems)
+    if problems or ids is None:
+        raise BundleError(problems)
     return PublicTask(
-        spec=spec,
-        test_ids=test[manifest.id_column].str.strip().tolist(),
-        public_fraction=manifest.public_fraction,
-        split_seed=manifest.split_seed,
+        spec=task.spec,
+        public_fraction=task.public_fraction,
+        split_seed=task.split_seed,
+        test_ids=pc.utf8_trim_whitespace(ids.combine_chunks()),
     )
 
 
 def read_answers(
-    *, path: str | Path, public_fraction: float, split_seed: int | None, id_column: str = "id"
-) -> pd.DataFrame:
-    """Reads a bundle's answers table (organizers only: it holds the hidden labels).
+    *,
+    path: str | Path,
+    public_fraction: float,
+    split_seed: int | None,
+    id_column: str = "id",
+    label_column: str = "label",
+) -> pa.Table:
+    """Reads a bundle's answers table (organizers only: it holds the hidden labels): its id,
+    label and usage columns, as an Arrow table of text (no other column is converted).
 
     Without a usage column the rows are split with ``split_seed``, as the platform splits them
     on import, so scores computed here equal the platform's. Without a seed there is no split
@@ -640,11 +685,24 @@ def read_answers(
     answers_path = _find_table(root=Path(path), name="answers", problems=problems)
     answers = None
     if answers_path is not None:
-        answers = _read(path=answers_path, max_bytes=DEFAULT_MAX_BYTES, problems=problems)
+        try:
+            answers = read_arrow(
+                path=answers_path,
+                max_bytes=DEFAULT_MAX_BYTES,
+                columns=[id_column, label_column, "usage"],
+            )
+        except TableReadError as error:
+            problems.append(Problem(answers_path.name, str(error)))
+        else:
+            problems += [
+                Problem(answers_path.name, "is missing this column.", column=name)
+                for name in (id_column, label_column)
+                if name not in answers.column_names
+            ]
     if problems:
         raise BundleError(problems)
     assert answers is not None  # a missing or unreadable table is a problem, raised above
-    if "usage" not in answers.columns:
+    if "usage" not in answers.column_names:
         if split_seed is None:
             raise BundleError(
                 [
@@ -656,9 +714,7 @@ def read_answers(
                     )
                 ]
             )
-        answers["usage"] = assign_usage(
-            ids=answers[id_column].str.strip().tolist(),
-            public_fraction=public_fraction,
-            seed=split_seed,
-        )
+        ids = pc.utf8_trim_whitespace(answers[id_column].combine_chunks()).to_pylist()
+        usage = assign_usage(ids=ids, public_fraction=public_fraction, seed=split_seed)
+        answers = answers.append_column("usage", pa.array(usage, type=pa.string()))
     return answers

@@ -1,15 +1,19 @@
 """Scoring predictions against the answer key, on the public and private rows apart."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring import metrics
+from scoring.readers import is_data_frame
 from scoring.spec import TaskSpec
 from scoring.validation import check_predictions
+
+if TYPE_CHECKING:  # DataFrames are accepted, but the scoring path never imports pandas
+    import pandas as pd
 
 SPLITS = ("public", "private")
 
@@ -46,9 +50,9 @@ class AnswerKey:
     public: np.ndarray
 
 
-def answer_key(*, spec: TaskSpec, answers: pa.Table | pd.DataFrame) -> AnswerKey:
+def answer_key(*, spec: TaskSpec, answers: "pa.Table | pd.DataFrame") -> AnswerKey:
     """Codes the answer key once: class indices (classification) or 0/1 (matching)."""
-    if isinstance(answers, pd.DataFrame):
+    if is_data_frame(answers):
         answers = pa.Table.from_pandas(answers, preserve_index=False)
     ids = answers[spec.id_column].combine_chunks()
     if not pa.types.is_string(ids.type):
@@ -130,7 +134,10 @@ def _details(*, spec: TaskSpec, truth, labels) -> dict:
 
 
 def score_predictions(
-    *, spec: TaskSpec, predictions: pa.Table | pd.DataFrame, answers: pa.Table | pd.DataFrame
+    *,
+    spec: TaskSpec,
+    predictions: "pa.Table | pd.DataFrame",
+    answers: "pa.Table | pd.DataFrame",
 ) -> ScoreReport:
     """Validates ``predictions`` against the answer key's ids, then scores each split.
 

@@ -10,18 +10,23 @@ import csv
 import io
 import math
 import os
+import sys
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from scoring.errors import TableReadError
+
+if TYPE_CHECKING:  # pandas takes a third of a second to import; the scoring path needs none
+    import pandas as pd
 
 PARQUET_MAGIC = b"PAR1"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -56,7 +61,7 @@ def read_table(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int | None = None,
     max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
-) -> pd.DataFrame:
+) -> "pd.DataFrame":
     """Reads a CSV, gzipped CSV or Parquet file into a DataFrame of strings (nulls kept).
 
     See ``read_arrow``, which this wraps.
@@ -67,12 +72,20 @@ def read_table(
     return table.to_pandas()
 
 
+def is_data_frame(value: object) -> bool:
+    """Whether ``value`` is a pandas DataFrame, without importing pandas: a process that has
+    not imported it holds no DataFrame."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
 def read_arrow(
     *,
     path: str | os.PathLike,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int | None = None,
     max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+    columns: Sequence[str] | None = None,
 ) -> pa.Table:
     """Reads a CSV, gzipped CSV or Parquet file into an Arrow table of strings (nulls kept).
 
@@ -88,6 +101,11 @@ def read_arrow(
     refused before parsing when its separators could make cells past the cap. ``max_rows`` (the
     platform passes the test table's rows and a small margin) is checked from a Parquet footer,
     and after parsing for CSV, whose table the byte caps already bound.
+
+    ``columns`` keeps only the columns of those names (after trimming), in the file's order, and
+    converts no other column: a scorer needs the ids and labels, not a million rows of text.
+    Names the file lacks are left out (the caller names them). The caps still count the whole
+    file, so a file is refused or accepted alike whichever columns are asked for.
     """
     path = Path(path)
     size = path.stat().st_size
@@ -98,7 +116,9 @@ def read_arrow(
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith(PARQUET_MAGIC):
-        table = _read_parquet(path, max_rows=max_rows, max_decoded_bytes=max_decoded_bytes)
+        table = _read_parquet(
+            path, max_rows=max_rows, max_decoded_bytes=max_decoded_bytes, keep=columns
+        )
     else:
         if head.startswith(GZIP_MAGIC):
             # Cut at the cap while inflating; the inflated bytes go once copied to Arrow.
@@ -107,7 +127,7 @@ def read_arrow(
             with pa.OSFile(str(path)) as source:  # read straight into Arrow's own memory
                 data = source.read_buffer()
         _check_csv_decoded_size(data, max_decoded_bytes=max_decoded_bytes)
-        table = _read_csv_buffer(data)
+        table = _read_csv_buffer(data, columns=columns)
     if max_rows is not None and table.num_rows > max_rows:
         raise _too_many_rows(rows=table.num_rows, max_rows=max_rows)
     return table
@@ -175,7 +195,9 @@ PREFIXED_BATCH_ROWS = 256
 MAX_SAMPLED_ROW_GROUPS = 256
 
 
-def _read_parquet(path: Path, *, max_rows: int | None, max_decoded_bytes: int) -> pa.Table:
+def _read_parquet(
+    path: Path, *, max_rows: int | None, max_decoded_bytes: int, keep: Sequence[str] | None
+) -> pa.Table:
     try:
         # A path, never a Python file object: Arrow's threads then touch no Python object.
         # Pre-buffering reads each row group's column chunks at once (at most the file's size),
@@ -210,14 +232,19 @@ def _read_parquet(path: Path, *, max_rows: int | None, max_decoded_bytes: int) -
                     prefixed=_prefixed_columns(metadata=metadata, columns=columns),
                     max_decoded_bytes=max_decoded_bytes,
                 )
+            written = dict(zip(names, columns, strict=True))  # trimmed name -> name as written
+            if keep is not None:
+                # At least one column is read, so that the rows are counted when none is found.
+                first = dict([next(iter(written.items()))])
+                written = {name: raw for name, raw in written.items() if name in keep} or first
             batches = _read_text_batches(
-                parquet=parquet, names=names, max_decoded_bytes=max_decoded_bytes
+                parquet=parquet, written=written, max_decoded_bytes=max_decoded_bytes
             )
     except TableReadError:
         raise
     except (pa.ArrowException, OSError) as error:
         raise TableReadError(f"This Parquet file cannot be read: {_first_line(error)}") from None
-    table = pa.Table.from_batches(batches, schema=_text_schema(names))
+    table = pa.Table.from_batches(batches, schema=_text_schema(list(written)))
     if table.num_rows == 0:
         raise TableReadError("The file has columns but no rows.")
     return table
@@ -366,12 +393,14 @@ def _check_decoded_size(
 
 
 def _read_text_batches(
-    *, parquet: pq.ParquetFile, names: list[str], max_decoded_bytes: int
+    *, parquet: pq.ParquetFile, written: dict[str, str], max_decoded_bytes: int
 ) -> list[pa.RecordBatch]:
+    """The columns ``written`` names (trimmed name -> name in the file) as text batches."""
+    names = list(written)
     schema = _text_schema(names)
     kept = []
     total = 0
-    batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+    batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=list(written.values()))
     with contextlib.closing(batches):
         for batch in batches:
             columns = [
@@ -483,7 +512,7 @@ def _head(buffer: pa.Buffer, size: int) -> bytes:
     return buffer.slice(0, min(size, buffer.size)).to_pybytes()
 
 
-def _read_csv_buffer(data: pa.Buffer) -> pa.Table:
+def _read_csv_buffer(data: pa.Buffer, *, columns: Sequence[str] | None = None) -> pa.Table:
     if b"\x00" in _head(data, 65536):
         raise TableReadError(
             "This is not a text file: upload a CSV (UTF-8), a gzipped CSV or a Parquet file."
@@ -517,13 +546,17 @@ def _read_csv_buffer(data: pa.Buffer) -> pa.Table:
                     "comma-separated CSV."
                 )
     _check_names(names)
+    kept = names if columns is None else [name for name in names if name in set(columns)]
+    # An empty include_columns means every column to Arrow: one is read to count the rows.
+    kept = kept or names[:1]
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(body),
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
+                column_types={name: pa.string() for name in kept},
+                include_columns=kept,
                 null_values=[""],
                 strings_can_be_null=True,
             ),

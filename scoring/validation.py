@@ -7,15 +7,19 @@ pyarrow and numpy array operations, so a million rows take a fraction of a secon
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring.errors import InvalidPredictions, examples
 from scoring.idmatch import positions_by_number
+from scoring.readers import is_data_frame
 from scoring.spec import TaskSpec
+
+if TYPE_CHECKING:  # DataFrames are accepted, but the scoring path never imports pandas
+    import pandas as pd
 
 MATCH_SPELLINGS = ("0", "1", "0.0", "1.0", "false", "true", "no", "yes")
 MATCH_VALUES = np.array([0, 1, 0, 1, 0, 1, 0, 1], dtype=np.int8)  # by MATCH_SPELLINGS index
@@ -47,13 +51,13 @@ def _rows_have(count: int) -> str:
     return "1 row has" if count == 1 else f"{count} rows have"
 
 
-def as_text_table(predictions: pa.Table | pd.DataFrame) -> pa.Table:
+def as_text_table(predictions: "pa.Table | pd.DataFrame") -> pa.Table:
     """The predictions as an Arrow table of strings with stripped column names.
 
     Values are not trimmed here: the checks trim a column only when its raw values do not fit,
     which keeps the usual, clean file on the fast path.
     """
-    if isinstance(predictions, pd.DataFrame):
+    if is_data_frame(predictions):
         predictions = pa.Table.from_pandas(
             predictions.astype(object).where(predictions.notna(), None), preserve_index=False
         )
@@ -71,7 +75,10 @@ def _trim(column: pa.Array) -> pa.Array:
 
 
 def check_predictions(
-    *, spec: TaskSpec, predictions: pa.Table | pd.DataFrame, expected_ids: Sequence[str] | pa.Array
+    *,
+    spec: TaskSpec,
+    predictions: "pa.Table | pd.DataFrame",
+    expected_ids: Sequence[str] | pa.Array,
 ) -> CheckedPredictions:
     """Validates predictions and aligns them to ``expected_ids``.
 
@@ -289,6 +296,8 @@ def _numbers(*, column: pa.Array, name: str, ids: pa.Array, errors: list[str]) -
             column = _trim(column)
             values = pc.cast(column, pa.float64())
     except pa.ArrowInvalid:
+        import pandas as pd  # only to name the cells that are not numbers
+
         parsed = pd.to_numeric(pd.Series(column.to_pylist(), dtype=object), errors="coerce")
         bad = parsed.isna() & pd.Series(column.to_pylist(), dtype=object).notna()
         sample = pd.Series(column.to_pylist(), dtype=object)[bad].unique()
@@ -351,8 +360,8 @@ def _check_scores(*, table: pa.Table, ids: pa.Array, errors: list[str]) -> np.nd
 
 
 def validate_predictions(
-    *, spec: TaskSpec, predictions: pd.DataFrame | pa.Table, expected_ids: Sequence[str]
-) -> pd.DataFrame:
+    *, spec: TaskSpec, predictions: "pd.DataFrame | pa.Table", expected_ids: Sequence[str]
+) -> "pd.DataFrame":
     """Checks predictions and returns them as [id, label] in the order of ``expected_ids``.
 
     Labels are class names (classification) or 0/1 (matching); see ``check_predictions`` for
@@ -364,6 +373,8 @@ def validate_predictions(
         if spec.kind == "classification"
         else checked.labels.astype(int)
     )
+    import pandas as pd  # this function's result is a DataFrame; scoring itself needs none
+
     return pd.DataFrame(
         {spec.id_column: [str(item) for item in expected_ids], spec.label_column: labels}
     )

@@ -324,6 +324,9 @@ CELERY_TASK_DEFAULT_QUEUE = "scoring"
 CELERY_TASK_ROUTES = {
     "arena.submissions.tasks.*": {"queue": "scoring"},
     "arena.results.tasks.*": {"queue": "scoring"},
+    # The method runs' watchdog runs beside scoring, so it works while every methods worker is
+    # busy (or dead, which is what it is there for).
+    "arena.methods.tasks.recover_method_runs": {"queue": "scoring"},
     # Methods run in their sandbox on their own queue and workers: scoring never waits for one.
     # The built-in baselines are methods too (there is no `training` queue any more).
     "arena.methods.tasks.*": {"queue": "methods"},
@@ -365,6 +368,10 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("WORKER_MAX_MEMORY_PER_CHILD_KB", 2
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-submissions": {
         "task": "arena.submissions.tasks.requeue_stale_submissions",
+        "schedule": float(WATCHDOG_INTERVAL_SECONDS),
+    },
+    "recover-method-runs": {
+        "task": "arena.methods.tasks.recover_method_runs",
         "schedule": float(WATCHDOG_INTERVAL_SECONDS),
     },
 }

@@ -127,6 +127,19 @@ def test_a_team_runs_its_method_and_a_reviewer_runs_it_elsewhere(
     assert second.status == MethodRun.Status.SUBMITTED, (second.message, second.stderr_tail)
     assert second.submission.task == elsewhere and second.submission.status == "scored"
 
+    # ...and, as a reviewer of that competition too, sees it in its matrix, from runs: the
+    # worker's follow-up job stores the comparison after the run's score.
+    other.reviewers.add(reviewer)
+    matrix = f"/c/{other.slug}/compare/?source=runs"
+
+    def shown():
+        page = client.get(matrix).content.decode()
+        return page if "(Alpha, Test Cup)" in page and 'data-source="run"' in page else None
+
+    page = wait_for(shown, what="the run in the other competition's matrix", timeout=60)
+    assert "Linear baseline" in page
+    assert "(Alpha, Test Cup)" not in client.get(f"/c/{other.slug}/compare/").content.decode()
+
 
 def test_a_failing_method_says_why_and_leaves_nothing(
     client, methods_worker_process, products, competition, alice

@@ -109,9 +109,6 @@ def test_scoring_worker_killed_mid_job_is_taken_back_and_scored_once(
 def test_methods_worker_killed_mid_run_the_run_still_finishes(
     transactional_db, products, competition, beat, tmp_path
 ):
-    # Method runs are taken back by their own watchdog (arena/methods/watchdog.py, on beat),
-    # written apart from this change; until it is there, nothing notices the dead worker.
-    pytest.importorskip("arena.methods.watchdog", reason="no watchdog for method runs yet")
     task, _ = products
     broker = _redis_broker()
     broker.delete("scoring", "methods")

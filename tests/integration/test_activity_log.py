@@ -98,6 +98,7 @@ def test_settings_changed_in_the_admin_are_recorded(client, competition, organiz
         "total_submission_limit": "",
         "final_selection_limit": "2",
         "track_ranking": "score",
+        "methods_code_after_end": "private",
         "run_baselines_on_import": "on",
         "organizers": organizer.username,
         "tracks-TOTAL_FORMS": "0",

@@ -63,6 +63,7 @@ def form_data(competition, **changes) -> dict:
         "total_submission_limit": "",
         "final_selection_limit": competition.final_selection_limit,
         "track_ranking": competition.track_ranking,
+        "methods_code_after_end": competition.methods_code_after_end,
         "run_baselines_on_import": "on",
         "organizers": "olga-organizer",
         "reviewers": "rita-reviewer",

@@ -169,7 +169,8 @@ def test_export_long_format_is_public_only_before_the_reveal(reviewer_client, ar
         )
         assert list(frame.columns) == [
             "submission_id", "team", "method", "task", "track", "split", "metric", "value",
-            "ci_low", "ci_high", "submitted_at", "code_url", "tags",
+            "ci_low", "ci_high", "submitted_at", "code_url", "tags", "origin", "source",
+            "team_competition",
         ]  # fmt: skip
         assert set(frame["split"]) == {"public"}
         assert len(frame) == 8 * 3  # 8 submissions x 3 metrics

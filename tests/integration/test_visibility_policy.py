@@ -12,7 +12,9 @@ the team only, and the admin is for staff, each seeing the competitions they org
 The scores are real (real uploads, scored by the platform's own service), then every figure is
 replaced by a sentinel, so a number on a page can be traced to its split: Alpha's private
 macro-F1 on Products is 0.7137913 (0.7138 on pages, which round to 4 decimals), its public one
-0.9024581 (0.9025). For each (surface, viewer, phase) the table ``POLICY`` says what the
+0.9024581 (0.9025). Arena also ran Alpha's method on Products (a run, issue 16): its figures
+are sentinels too, and the comparison with runs and its export follow the same policy. For each
+(surface, viewer, phase) the table ``POLICY`` says what the
 response must be: SECRET (200, and the private sentinel IS there, formatted as that surface
 formats it), PUBLIC_ONLY (200, the public sentinel there, no private figure anywhere), NOTHING
 (200, no score at all) or a refusal status (no score at all). The explanation surfaces use the
@@ -24,9 +26,11 @@ test moves the schedule inside its own savepoint.
 
 import io
 import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from statistics import mean
 
 import pandas as pd
@@ -42,7 +46,11 @@ from arena.competitions.models import Competition, Task
 from arena.competitions.services import competition_create, task_create, track_get_or_create
 from arena.results.services import competition_results_refresh
 from arena.submissions.models import Score, Submission
-from arena.submissions.services import submission_create, submission_score
+from arena.submissions.services import (
+    submission_create,
+    submission_create_for_run,
+    submission_score,
+)
 from arena.teams.models import Team
 from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
@@ -68,6 +76,9 @@ SCORES = {
     ("Charlie", "gadgets"): (0.8905137, 0.7528463),
 }
 METHODS = {"Alpha": "AlphaNet", "Bravo": "BravoBoost", "Charlie": "CharlieCat"}
+# Arena's run of AlphaNet on Products (issue 16): off every board and the uploads' comparison;
+# in the comparison with runs its score is in the tooltip of Alpha's cell ("both").
+RUN_SCORES = (0.9263817, 0.6482519)
 CI_BELOW, CI_ABOVE = 0.0211237, 0.0187319  # interval = (value - CI_BELOW, value + CI_ABOVE)
 OTHER_METRIC_STEP = 0.0012347  # the other metrics of a submission: value - step * (i + 1)
 
@@ -170,6 +181,9 @@ POLICY = {
     "pairwise_private":           (REVIEWERS_PREVIEW,  REVIEWERS_AFTER),
     "export_csv":                 (REVIEWERS_PREVIEW,  REVIEWERS_AFTER),
     "export_parquet":             (REVIEWERS_PREVIEW,  REVIEWERS_AFTER),
+    "comparison_runs":            (REVIEWERS_BEFORE,   REVIEWERS_AFTER),
+    "comparison_runs_private":    (REVIEWERS_PREVIEW,  REVIEWERS_AFTER),
+    "export_csv_runs":            (REVIEWERS_PREVIEW,  REVIEWERS_AFTER),
     "statistics_json":            (REVIEWERS_BEFORE,   REVIEWERS_AFTER),
     "statistics_json_private":    (REVIEWERS_PREVIEW,  REVIEWERS_AFTER),
     "statistics_csv_private":     (REVIEWERS_PREVIEW,  REVIEWERS_AFTER),
@@ -200,20 +214,24 @@ class World:
     submissions: dict[tuple[str, str], Submission]
     users: dict[str, object | None]
     tokens: dict[str, str | None]
+    run: Submission | None = None  # Arena's run of AlphaNet on Products
     alpha_private_score: int = 0  # the Score row of ALPHA_PRIVATE
     private_figures: set[str] = field(default_factory=set)
     public_figures: set[str] = field(default_factory=set)
 
 
-def _set_sentinels(*, submission: Submission, team: str, task: Task, world: World) -> None:
-    """Replaces every figure the scorer stored for ``submission`` by a traceable one."""
+def _set_sentinels(
+    *, submission: Submission, task: Task, world: World, base: tuple[float, float]
+) -> None:
+    """Replaces every figure the scorer stored for ``submission`` by a traceable one: ``base``
+    (public, private) for the primary metric, a little less for each other metric."""
     scores = list(Score.objects.filter(submission=submission, task_version=task.version))
     others = sorted({score.metric for score in scores} - {METRIC})
     assert {score.metric for score in scores} >= {METRIC} and others, scores
     for score in scores:
-        base = SCORES[(team, task.slug)][PRIVATE if score.split == "private" else PUBLIC]
+        figure = base[PRIVATE if score.split == "private" else PUBLIC]
         step = 0 if score.metric == METRIC else others.index(score.metric) + 1
-        score.value = round(base - OTHER_METRIC_STEP * step, 7)
+        score.value = round(figure - OTHER_METRIC_STEP * step, 7)
         score.ci_low, score.ci_high = interval(score.value)
         score.save(update_fields=["value", "ci_low", "ci_high"])
         figures = world.private_figures if score.split == "private" else world.public_figures
@@ -284,8 +302,12 @@ def _build() -> World:
         assert submission_score(submission_id=submission.pk) == "scored"
         submission.refresh_from_db()
         assert submission.public_details.get("per_class")  # there is a report to hide
-        _set_sentinels(submission=submission, team=team, task=task, world=world)
+        _set_sentinels(
+            submission=submission, task=task, world=world, base=SCORES[(team, task_slug)]
+        )
         world.submissions[(team, task_slug)] = submission
+    world.run = _run_alpha_net(task=tasks["products"], team=teams["Alpha"])
+    _set_sentinels(submission=world.run, task=tasks["products"], world=world, base=RUN_SCORES)
     world.alpha_private_score = Score.objects.get(
         submission=world.submissions[("Alpha", "products")], split="private", metric=METRIC
     ).pk
@@ -299,6 +321,19 @@ def _build() -> World:
         for shown in world.public_figures:
             assert secret not in shown and shown not in secret, (secret, shown)
     return world
+
+
+def _run_alpha_net(*, task: Task, team: Team) -> Submission:
+    """What the methods worker hands to scoring after running AlphaNet on ``task``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "predictions.csv"
+        predictions_with_private_errors(task, wrong_private=1).to_csv(path, index=False)
+        run = submission_create_for_run(
+            task=task, team=team, requested_by=None, predictions=path, method_name="AlphaNet",
+            comment="Run of AlphaNet v1 by Arena",
+        )  # fmt: skip
+    assert submission_score(submission_id=run.pk) == "scored"
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -382,6 +417,13 @@ def compare_cell(split: int) -> list[str]:
     return [f'{four(alpha(split))}<br><span class="muted">[{four(low)}, {four(high)}]</span>']
 
 
+def compare_run_cell(split: int) -> list[str]:
+    """Alpha's cell in the comparison with runs: its upload's score, marked "both", with the
+    run's score in the tooltip."""
+    tooltip = f"Arena's newest run of the method scored {four(RUN_SCORES[split])}\">both<"
+    return [*compare_cell(split), tooltip]
+
+
 def pairwise(split: int) -> Markers:
     """The entry to pick (with its score), the two methods' scores side by side, and the
     split the bootstrap of the two chosen entries ran on."""
@@ -432,6 +474,15 @@ def export_row(split: int) -> Markers:
     return lambda w, v: [
         f"{alpha_submission(w)},Alpha,AlphaNet,products,Classification,{name},{METRIC},"
         f"{raw(alpha(split))},"
+    ]
+
+
+def export_run_row(split: int) -> Markers:
+    name = "private" if split == PRIVATE else "public"
+    return lambda w, v: [
+        *export_row(split)(w, v),
+        f"{w.run.pk},Alpha,AlphaNet,products,Classification,{name},{METRIC},"
+        f"{raw(RUN_SCORES[split])},",
     ]
 
 
@@ -535,6 +586,21 @@ SURFACES = {
         export_row(PRIVATE),
         export_row(PUBLIC),
         body="parquet",
+    ),
+    "comparison_runs": Surface(
+        lambda w: f"/c/{SLUG}/compare/?source=runs",
+        lambda w, v: compare_run_cell(PRIVATE),
+        lambda w, v: compare_run_cell(PUBLIC),
+    ),
+    "comparison_runs_private": Surface(
+        lambda w: f"/c/{SLUG}/compare/{PRIVATE_BOARD}&source=runs",
+        lambda w, v: compare_run_cell(PRIVATE),
+        lambda w, v: compare_run_cell(PUBLIC),
+    ),
+    "export_csv_runs": Surface(
+        lambda w: f"/c/{SLUG}/compare/scores.csv?source=runs",
+        export_run_row(PRIVATE),
+        export_run_row(PUBLIC),
     ),
     "statistics_json": Surface(
         lambda w: f"/c/{SLUG}/compare/statistics.json",

@@ -49,6 +49,15 @@ class ExplanationSerializer(serializers.Serializer):
     )
 
 
+class ReproductionSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["running", "failed", "reproduced", "differs"])
+    text = serializers.CharField()
+    run = serializers.IntegerField(source="run.pk", help_text="Arena's run of the named version.")
+    method_version = serializers.CharField(source="run.version")
+    run_score = serializers.FloatField(allow_null=True, help_text="Public, primary metric.")
+    difference = serializers.FloatField(allow_null=True, help_text="Run minus upload.")
+
+
 class SubmissionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     task = serializers.CharField(source="task.slug")
@@ -71,6 +80,11 @@ class SubmissionSerializer(serializers.Serializer):
         help_text="Per-class report and confusion matrix of the public rows, in one submission's "
         "details only: after the reveal, or before it where the organizers turned them on.",
     )
+    reproduction = ReproductionSerializer(
+        required=False,
+        help_text="In one submission's details, when the upload named the method version that "
+        "produced it: where Arena's re-run of that version stands.",
+    )
 
 
 class SubmissionUploadSerializer(serializers.Serializer):
@@ -81,6 +95,13 @@ class SubmissionUploadSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", help_text="Comma-separated."
     )
     code_url = serializers.CharField(required=False, allow_blank=True, default="")
+    method_version = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The method version that produced the file, as NAME@N (or its id): Arena "
+        "runs it on the task and marks the submission reproduced when the scores agree.",
+    )
 
 
 class FinalSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from arena.api import views, views_methods, views_tokens
+from arena.api import views, views_environment, views_methods, views_tokens
 
 app_name = "api"
 
@@ -46,5 +46,6 @@ urlpatterns = [
         views_methods.version_runs,
         name="method_runs",
     ),
+    path("methods/environment/", views_environment.method_environment, name="environment"),
     re_path(r"^(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
 ]

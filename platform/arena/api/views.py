@@ -12,6 +12,7 @@ from arena.api import serializers as shapes
 from arena.competitions import selectors as competitions
 from arena.competitions.downloads import task_file_response
 from arena.core.request_limits import upload_limit
+from arena.methods.reproduction import reproduction_request, reproduction_verdicts, version_named
 from arena.results import services as results
 from arena.results.panels import submission_explanation
 from arena.results.stored import task_board_key, track_board_key
@@ -128,16 +129,24 @@ def task_submissions(request, competition_slug: str, task_slug: str):
     if request.method == "POST":
         upload = shapes.SubmissionUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
+        version = version_named(
+            team=team_for_user(competition=competition, user=request.user),
+            task=task,
+            choice=upload.validated_data["method_version"],
+        )
         submission = services.submission_create(
             task=task,
             user=request.user,
             uploaded_file=upload.validated_data["file"],
             comment=upload.validated_data["comment"],
-            method_name=upload.validated_data["method_name"],
+            method_name=upload.validated_data["method_name"]
+            or (version.method.name if version else ""),
             tags=upload.validated_data["tags"],
             code_url=upload.validated_data["code_url"],
             client_key=request.headers.get("Idempotency-Key"),
         )
+        if version is not None:
+            reproduction_request(submission=submission, version=version, user=request.user)
         if submission.replayed:  # a retry: the submission as it stands now
             submission = _own_submission(request, task=task, submission_id=submission.pk)
             return Response(_submission_data(submission, include_private=False), status=200)
@@ -176,6 +185,9 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
     explanation = submission_explanation(submission=submission, user=request.user)
     if explanation is not None:
         data["explanation"] = shapes.ExplanationSerializer(explanation).data
+    verdict = reproduction_verdicts(submissions=[submission]).get(submission.pk)
+    if verdict is not None:
+        data["reproduction"] = shapes.ReproductionSerializer(verdict).data
     return Response(data)
 
 

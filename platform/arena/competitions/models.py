@@ -74,6 +74,23 @@ class Competition(models.Model):
         "may run any team's method on any task (of this or another competition) and read its "
         "code. Participants are told so on the competition page. Organizers always may.",
     )
+
+    class MethodsCode(models.TextChoices):
+        PRIVATE = "private", "Stays with the team, the organizers and (if allowed) the reviewers"
+        PUBLIC = "public", "Anyone signed in may read and download it after the end"
+
+    # During the challenge a method's code is never another team's to see; after it, this rule.
+    methods_code_after_end = models.CharField(
+        max_length=7,
+        choices=MethodsCode.choices,
+        default=MethodsCode.PRIVATE,
+        db_default=MethodsCode.PRIVATE,
+        verbose_name="Methods' code after the end",
+        help_text="Who may read and download the code of the teams' methods once the "
+        "competition has ended. Before the end it is only for the team, the organizers and "
+        "the reviewers (when they may run teams' methods), whatever this says. Participants "
+        "are told on the competition page.",
+    )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organized_competitions", blank=True
     )

@@ -23,6 +23,7 @@ from arena.competitions.models import Task
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
 from arena.core.jobs import job_send
+from arena.methods.environment import installed_distributions
 from arena.methods.models import MethodRun, MethodVersion
 from arena.methods.sandbox import Limits, SandboxInfo, describe_duration, run_sandboxed
 from arena.methods.selectors import overseer
@@ -70,7 +71,14 @@ def run_request(*, version: MethodVersion, task: Task, user) -> MethodRun:
     with transaction.atomic():
         type(team).objects.select_for_update().only("pk").get(pk=team.pk)
         since = timezone.now() - timedelta(days=1)
-        recent = MethodRun.objects.filter(version__method__team=team, created_at__gte=since)
+        # Reproductions (bounded by the upload quota) and organizers' batches are not the
+        # team's asking, so they do not use its allowance.
+        recent = MethodRun.objects.filter(
+            version__method__team=team,
+            created_at__gte=since,
+            reproduces__isnull=True,
+            batch__isnull=True,
+        )
         if recent.count() >= RUNS_PER_TEAM_PER_DAY:
             raise UserFacingError(
                 f"{team.name}'s methods ran {RUNS_PER_TEAM_PER_DAY} times in the last 24 hours, "
@@ -133,6 +141,9 @@ def _environment(info: SandboxInfo) -> dict:
         "sandbox": info.backend,
         "cpus": list(info.cpus),
         "enforcement": dict(info.enforcement),
+        # The versions of the usual stack it could import, so a result can be told apart
+        # from one made after an upgrade (the whole list is on the environment page).
+        "packages": {d.name: d.version for d in installed_distributions() if d.stack},
     }
 
 
@@ -201,7 +212,11 @@ def _run_in(*, folder: Path, run: MethodRun) -> dict:
             requested_by=run.requested_by,
             predictions=predictions,
             method_name=version.method.name,
-            comment=f"Run of {version.method.name} v{version.number} by Arena",
+            comment=(
+                f"Arena's reproduction of submission #{run.reproduces_id}"
+                if run.reproduces_id
+                else f"Run of {version.method.name} v{version.number} by Arena"
+            ),
             # A baseline team's runs are its entries: on boards like an upload, never ranked.
             origin=SubmissionOrigin.BASELINE
             if version.method.team.is_baseline

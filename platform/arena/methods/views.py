@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arena.competitions.models import Task
@@ -127,3 +129,46 @@ def version_download(request, competition_slug: str, version_id: int):
         filename=f"{slug or 'method'}-v{version.number}.zip",
         content_type="application/zip",
     )
+
+
+@login_required
+@require_POST
+def ask_run(request, competition_slug: str):
+    """ "What would this method do on that task?": the method page's one button. Runs the
+    newest version of the team's method of that name, then shows the version's page, which
+    follows the run until its answer is in."""
+    competition = competition_get(slug=competition_slug)
+    team_id, name = request.POST.get("team", ""), request.POST.get("name", "")
+    chosen = request.POST.get("task", "")
+    task = Task.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    version = (
+        selectors.newest_version(competition=competition, team_id=int(team_id), name=name)
+        if team_id.isdigit()
+        else None
+    )
+    back = (
+        reverse("compare:method", args=[competition.slug, team_id or 0])
+        + "?"
+        + urlencode({"name": name})
+    )
+    if version is None:
+        messages.error(
+            request,
+            f"{name or 'This method'} was not handed in as code, so Arena cannot run it: only "
+            "methods pushed to Arena (Team → Methods) run.",
+        )
+        return redirect(back)
+    if task is None:
+        messages.error(request, "Choose a task to run the method on.")
+        return redirect(back)
+    try:
+        run_request(version=version, task=task, user=request.user)
+    except UserFacingError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(
+        request,
+        f"{version.method.name} v{version.number} is queued to run on {task.title}; this page "
+        "shows its answer when the run ends.",
+    )
+    return redirect(reverse("methods:version", args=[competition.slug, version.pk]) + "#runs")

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET
 from arena.competitions import selectors
 from arena.competitions.downloads import DOWNLOAD_FORMATS, task_file_response
 from arena.core.charts import best_over_time_svg
+from arena.pages.panels import panel_with_reproductions
 from arena.results.boards import best_score_history
-from arena.results.panels import submission_panel
 from arena.results.visibility import compare_refusal, user_is_reviewer
 from arena.teams.selectors import team_for_user
 
@@ -73,7 +73,7 @@ def task_detail(request, competition_slug: str, task_slug: str):
             "team": team,
             "formats": list(DOWNLOAD_FORMATS),
             "own_chart": mark_safe(own_chart),  # noqa: S308 - names escaped by the chart
-            **submission_panel(task=task, team=team, user=request.user),
+            **panel_with_reproductions(task=task, team=team, user=request.user),
         },
     )
 

@@ -8,7 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 from arena.competitions.selectors import competition_get, is_revealed, task_get, user_is_organizer
 from arena.core.errors import UserFacingError, wants_json
 from arena.core.request_limits import upload_limit
-from arena.results.panels import submission_explanation, submission_panel
+from arena.methods.reproduction import reproduction_request, reproduction_verdicts, version_named
+from arena.pages.panels import panel_with_reproductions
+from arena.results.panels import submission_explanation
 from arena.results.visibility import private_visible
 from arena.submissions import selectors, services
 from arena.submissions.downloads import submission_file_response
@@ -59,16 +61,25 @@ def submission_upload(request, competition_slug: str, task_slug: str):
         error = " ".join(message for errors in form.errors.values() for message in errors)
     else:
         try:
+            # Checked before the upload is stored: a wrong name refuses the whole upload.
+            version = version_named(
+                team=team_for_user(competition=competition, user=request.user),
+                task=task,
+                choice=request.POST.get("method_version", ""),
+            )
             submission = services.submission_create(
                 task=task,
                 user=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 comment=form.cleaned_data["comment"],
-                method_name=form.cleaned_data["method_name"],
+                method_name=form.cleaned_data["method_name"]
+                or (version.method.name if version else ""),
                 tags=form.cleaned_data["tags"],
                 code_url=form.cleaned_data["code_url"],
                 client_key=request.headers.get("Idempotency-Key"),
             )
+            if version is not None:
+                reproduction_request(submission=submission, version=version, user=request.user)
         except UserFacingError as refusal:
             error = refusal.message
     if wants_json(request):
@@ -99,7 +110,7 @@ def _render_panel(request, *, competition, task):
         {
             "competition": competition,
             "task": task,
-            **submission_panel(task=task, team=team, user=request.user),
+            **panel_with_reproductions(task=task, team=team, user=request.user),
         },
     )
 
@@ -140,6 +151,7 @@ def submission_detail(request, competition_slug: str, task_slug: str, submission
             "task": task,
             "submission": submission,
             "explanation_hidden": explanation is None,
+            "reproduction": reproduction_verdicts(submissions=[submission]).get(submission.pk),
             "per_class": explanation["per_class"] if explanation else [],
             "confusion": selectors.confusion_view(details=explanation) if explanation else None,
             "can_edit_method": not is_revealed(competition=competition)

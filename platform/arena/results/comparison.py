@@ -1,8 +1,11 @@
 """Comparing methods across tasks: the matrix, ranks, the Friedman test per track, and the
 standing of every method against the AutoGluon baseline. Reads stored scores only.
 
-The worker computes ``comparison`` (``services.results_refresh``) and stores it; pages read the
-stored copy (``stored.stored_result``) and never run a statistic themselves.
+Two variants: uploads only (what teams handed in), and uploads and runs, where a method's run by
+Arena fills a (method, task) cell its team left empty, so that the rank tests find bigger
+complete blocks. Each cell says where it came from (``Cell.source``). The worker computes both
+(``services.results_refresh``) and stores them; pages read the stored copy
+(``stored.stored_result``) and never run a statistic themselves.
 """
 
 from collections import defaultdict
@@ -10,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import F
+from django.db.models import F, Q
 
 from arena.competitions.models import Competition, Task, Track
 from arena.results.boards import Entry, final_selection
-from arena.submissions.models import Score, SubmissionStatus, on_boards
+from arena.submissions.models import Score, SubmissionOrigin, SubmissionStatus, on_boards
 from arena.teams.models import Team
 from arena.teams.selectors import standing_teams
 from scoring import higher_is_better
@@ -31,6 +34,10 @@ from scoring.statistics import (
 
 BASELINE_METHOD = "AutoGluon"
 
+# Where a cell's score came from: the team's upload, Arena's run of the team's method, or both
+# (the method has an upload and a run on the task: the upload's score is the cell's).
+UPLOAD, RUN, BOTH = "upload", "run", "both"
+
 
 @dataclass
 class Cell:
@@ -43,6 +50,8 @@ class Cell:
     normalized: float | None = None
     shade: float = 0.0
     normalized_shade: float = 0.0  # the heat of the normalized view: its own scale
+    source: str = UPLOAD
+    run_value: float | None = None  # with BOTH: the run's score, shown beside the upload's
 
 
 @dataclass
@@ -55,10 +64,22 @@ class MethodRow:
     track_summary: dict[int, dict] = field(default_factory=dict)
     # Per track: {"wins", "ties", "losses"} against the baseline on that track's tasks only.
     against_baseline: dict = field(default_factory=dict)
+    # A team of another competition whose method Arena ran on this competition's tasks: the
+    # title and slug of its own competition. Such a row is no entry of this competition.
+    home: str = ""
+    home_slug: str = ""
 
     @property
     def label(self) -> str:
+        if self.home:
+            return f"{self.method_name} ({self.team_name}, {self.home})"
         return f"{self.method_name} ({self.team_name})"
+
+    @property
+    def is_reference(self) -> bool:
+        """The AutoGluon baseline of this competition, which normalized scores and win/tie/loss
+        are measured against."""
+        return self.is_baseline and not self.home and self.method_name == BASELINE_METHOD
 
 
 @dataclass
@@ -157,11 +178,73 @@ def _finals(*, submissions: dict[int, dict], limit: int) -> set[int]:
     return {entry.submission_id for finals in chosen.values() for entry in finals}
 
 
-def comparison(*, competition: Competition, private: bool) -> tuple[list[TrackBlock], list]:
-    """The methods-by-tasks matrix with ranks, normalized scores, per-track summaries and tests."""
+def _newest_runs(*, competition: Competition, split: str) -> dict[int, dict[tuple, Cell]]:
+    """Per task, each (team, method name)'s newest scored run by Arena on the task's current
+    version and primary metric: the latest, not the best of several runs (no optimistic choice).
+
+    The team may be of another competition (a reviewer or organizer ran its method here); it
+    counts while it stands in its own competition. A run is never a final, so on the private
+    split it is the newest run's private score; the private variant is shown under this
+    competition's visibility policy, as the uploads' private scores are. One query.
+    """
+    rows = (
+        Score.objects.filter(
+            standing_teams(team_path="submission__team"),
+            submission__origin=SubmissionOrigin.RUN,
+            submission__task__competition=competition,
+            submission__status=SubmissionStatus.SCORED,
+            task_version=F("submission__task__version"),
+            metric=F("submission__task__metric"),
+            split=split,
+        )
+        .order_by("submission__created_at", "submission_id")
+        .values_list(
+            "submission__task_id",
+            "submission__team_id",
+            "submission__method_name",
+            "value",
+            "ci_low",
+            "ci_high",
+            "submission__created_at",
+            "submission_id",
+        )
+    )
+    newest: dict[int, dict[tuple, Cell]] = defaultdict(dict)
+    for task_id, team_id, method, value, low, high, created, sub_id in rows:
+        cell = Cell(value, low, high, created, sub_id, source=RUN)
+        newest[task_id][(team_id, method or "(unnamed)")] = cell  # later rows are newer
+    return newest
+
+
+def _fill_from_runs(*, best: dict[int, dict], runs: dict[int, dict]) -> None:
+    """A run fills a (method, task) cell without an upload; where both exist the upload's score
+    stays the cell's and the run's is kept beside it."""
+    for task_id, cells in runs.items():
+        for key, run in cells.items():
+            upload = best[task_id].get(key)
+            if upload is None:
+                best[task_id][key] = run
+            else:
+                upload.source = BOTH
+                upload.run_value = run.value
+
+
+def comparison(
+    *, competition: Competition, private: bool, with_runs: bool = False
+) -> tuple[list[TrackBlock], list]:
+    """The methods-by-tasks matrix with ranks, normalized scores, per-track summaries and tests.
+
+    ``with_runs``: cells without an upload are filled by the method's newest run by Arena
+    (``_newest_runs``), methods of other competitions' teams included, labelled with their home.
+    """
     split = "private" if private else "public"
     teams = {team.pk: team for team in Team.objects.filter(competition=competition)}
     best = _best_entries(competition=competition, split=split)
+    if with_runs:
+        runs = _newest_runs(competition=competition, split=split)
+        _fill_from_runs(best=best, runs=runs)
+        others = {key[0] for cells in runs.values() for key in cells} - set(teams)
+        teams |= Team.objects.select_related("competition").in_bulk(others)
     rows: dict[tuple[int, str], MethodRow] = {}
     blocks = []
     for track in competition.tracks.prefetch_related("tasks"):
@@ -169,10 +252,12 @@ def comparison(*, competition: Competition, private: bool) -> tuple[list[TrackBl
         blocks.append(TrackBlock(track=track, tasks=tasks))
         for task in tasks:
             for key, cell in best.get(task.pk, {}).items():
-                team = teams[key[0]]
-                row = rows.setdefault(key, MethodRow(key, team.name, key[1], team.is_baseline))
-                row.cells[task.pk] = cell
-    method_rows = sorted(rows.values(), key=lambda row: (row.is_baseline, row.label.casefold()))
+                if key not in rows:
+                    rows[key] = _method_row(key=key, team=teams[key[0]], competition=competition)
+                rows[key].cells[task.pk] = cell
+    method_rows = sorted(
+        rows.values(), key=lambda row: (row.is_baseline, bool(row.home), row.label.casefold())
+    )
     for block in blocks:
         for task in block.tasks:
             _rank_and_normalize(task=task, rows=method_rows)
@@ -182,17 +267,20 @@ def comparison(*, competition: Competition, private: bool) -> tuple[list[TrackBl
     return blocks, method_rows
 
 
+def _method_row(*, key: tuple[int, str], team: Team, competition: Competition) -> MethodRow:
+    row = MethodRow(key, team.name, key[1], team.is_baseline)
+    if team.competition_id != competition.pk:
+        row.home, row.home_slug = team.competition.title, team.competition.slug
+    return row
+
+
 def _rank_and_normalize(*, task: Task, rows: list[MethodRow]) -> None:
     present = [row for row in rows if task.pk in row.cells]
     if not present:
         return
     values = np.array([row.cells[task.pk].value for row in present])
     task_ranks = ranks(scores=values[None, :], higher_is_better=task.higher_is_better)[0]
-    baseline = [
-        row.cells[task.pk].value
-        for row in present
-        if row.is_baseline and row.method_name == BASELINE_METHOD
-    ]
+    baseline = [row.cells[task.pk].value for row in present if row.is_reference]
     low, high = values.min(), values.max()
     ideal = ideal_value(task.metric)
     for row, rank in zip(present, task_ranks, strict=True):
@@ -293,20 +381,14 @@ def _against_baseline(*, blocks: list[TrackBlock], rows: list[MethodRow]) -> Non
     for block in blocks:
         for task in block.tasks:
             baseline = next(
-                (
-                    row.cells[task.pk]
-                    for row in rows
-                    if row.is_baseline
-                    and row.method_name == BASELINE_METHOD
-                    and task.pk in row.cells
-                ),
+                (row.cells[task.pk] for row in rows if row.is_reference and task.pk in row.cells),
                 None,
             )
             if baseline is None:
                 continue
             for row in rows:
                 cell = row.cells.get(task.pk)
-                if cell is None or (row.is_baseline and row.method_name == BASELINE_METHOD):
+                if cell is None or row.is_reference:
                     continue
                 low = cell.ci_low if cell.ci_low is not None else cell.value
                 high = cell.ci_high if cell.ci_high is not None else cell.value
@@ -365,25 +447,51 @@ def method_key(row: MethodRow) -> str:
     return f"{row.key[0]}|{row.key[1]}"
 
 
-def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
-    """Every current score, one row per (submission, split, metric), for export."""
+def long_format_rows(
+    *, competition: Competition, private: bool, with_runs: bool = False
+) -> list[dict]:
+    """Every current score, one row per (submission, split, metric), for export.
+
+    ``origin`` says what the row's submission is (upload or run); ``source`` says where the
+    method's cell on that task comes from in the comparison with runs (upload, run or both).
+    Uploads only: every upload, ``source`` "upload". ``with_runs``: the uploads and the runs the
+    comparison with runs reads (each method's newest scored run per task, from teams of any
+    competition, ``team_competition`` naming the team's).
+    """
     splits = ["public", "private"] if private else ["public"]
+    origins = on_boards(submission_path="submission__")
+    if with_runs:
+        origins |= Q(submission__origin=SubmissionOrigin.RUN)
     scores = (
         Score.objects.filter(
             standing_teams(team_path="submission__team"),
-            on_boards(submission_path="submission__"),
+            origins,
             submission__task__competition=competition,
             submission__status=SubmissionStatus.SCORED,
+            task_version=F("submission__task__version"),
             split__in=splits,
         )
-        .select_related("submission__team", "submission__task__track")
+        .select_related("submission__team__competition", "submission__task__track")
         .order_by("submission__task__slug", "submission_id", "split", "metric")
     )
-    rows = []
-    for score in scores:
+    current = list(scores)
+    newest_runs: dict[tuple, object] = {}  # (task, team, method) -> its newest run
+    uploaded: set[tuple] = set()
+    for score in current:
         submission = score.submission
-        if score.task_version != submission.task.version:
+        cell = (submission.task_id, submission.team_id, submission.method_name or "(unnamed)")
+        if submission.origin != SubmissionOrigin.RUN:
+            uploaded.add(cell)
+        elif cell not in newest_runs or _newer(submission, than=newest_runs[cell]):
+            newest_runs[cell] = submission
+    rows = []
+    for score in current:
+        submission = score.submission
+        cell = (submission.task_id, submission.team_id, submission.method_name or "(unnamed)")
+        is_run = submission.origin == SubmissionOrigin.RUN
+        if is_run and newest_runs[cell].pk != submission.pk:
             continue
+        both = cell in uploaded and cell in newest_runs
         rows.append(
             {
                 "submission_id": submission.pk,
@@ -399,22 +507,32 @@ def long_format_rows(*, competition: Competition, private: bool) -> list[dict]:
                 "submitted_at": submission.created_at.isoformat(),
                 "code_url": submission.code_url,
                 "tags": ";".join(submission.tags or []),
+                "origin": RUN if is_run else UPLOAD,
+                "source": BOTH if both else (RUN if is_run else UPLOAD),
+                "team_competition": submission.team.competition.slug,
             }
         )
     return rows
 
 
+def _newer(submission, *, than) -> bool:
+    return (submission.created_at, submission.pk) > (than.created_at, than.pk)
+
+
 LONG_FORMAT_COLUMNS = [
     "submission_id", "team", "method", "task", "track", "split", "metric", "value", "ci_low",
-    "ci_high", "submitted_at", "code_url", "tags",
+    "ci_high", "submitted_at", "code_url", "tags", "origin", "source", "team_competition",
 ]  # fmt: skip
 
 
-def track_statistics(*, competition: Competition, blocks: list[TrackBlock], private: bool) -> dict:
+def track_statistics(
+    *, competition: Competition, blocks: list[TrackBlock], private: bool, with_runs: bool = False
+) -> dict:
     """The rank tests of every track at full precision, for download beside the scores.
 
-    Per track: the tasks and methods of the complete block tested, each method's average rank,
-    Friedman's statistic and p-value, and the Nemenyi critical difference; or why no test ran.
+    Per track: the tasks and methods of the complete block tested, each method's average rank
+    and where its cells in the block came from (upload, run or both), Friedman's statistic and
+    p-value, and the Nemenyi critical difference; or why no test ran.
     """
     tracks = []
     for block in blocks:
@@ -433,7 +551,15 @@ def track_statistics(*, competition: Competition, blocks: list[TrackBlock], priv
             entry["friedman_p_value"] = float(block.friedman.p_value)
             entry["critical_difference"] = float(block.critical_difference)
             entry["methods"] = [
-                {"method": row.method_name, "team": row.team_name, "average_rank": float(rank)}
+                {
+                    "method": row.method_name,
+                    "team": row.team_name,
+                    "average_rank": float(rank),
+                    "home_competition": row.home_slug or competition.slug,
+                    "sources": {
+                        task.slug: row.cells[task.pk].source for task in block.tasks_tested
+                    },
+                }
                 for row, rank in zip(
                     block.methods_tested, block.friedman.average_ranks, strict=True
                 )
@@ -442,6 +568,7 @@ def track_statistics(*, competition: Competition, blocks: list[TrackBlock], priv
     return {
         "competition": competition.slug,
         "split": "private" if private else "public",
+        "cells": "uploads_and_runs" if with_runs else "uploads",
         "tracks": tracks,
     }
 

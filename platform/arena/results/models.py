@@ -9,7 +9,8 @@ from arena.competitions.models import Competition
 class StoredResult(models.Model):
     """One result of a competition as the worker computed it (``services.results_refresh``):
     a task board (``key`` "task:<pk>"), a track board ("track:<pk>") or the comparison
-    ("comparison"), for the public or the private split.
+    ("comparison" of uploads, "comparison:runs" with the runs by Arena filling its empty cells),
+    for the public or the private split.
 
     ``fingerprint`` digests the competition's inputs it was computed from
     (``stored.inputs_fingerprint``); a page that finds a different one shows what is stored,

@@ -8,7 +8,9 @@ and both splits, and stores as ``StoredResult`` rows with the fingerprint of the
   leader's (it needs the answer key and two codes files from storage and 1,000 replicates per
   pair; each pair's answer is cached per task version, so only new pairs cost);
 - every track board (mean score and mean rank per team);
-- the comparison (matrix, ranks, Friedman tests, critical differences, win/tie/loss).
+- the comparison (matrix, ranks, Friedman tests, critical differences, win/tie/loss), twice:
+  of uploads only ("comparison") and with the methods' runs by Arena filling the cells
+  uploads left empty ("comparison:runs").
 
 Pages read them (``stored.stored_result``) and ask for a refresh when the fingerprint no longer
 matches (a final chosen, a team disqualified, a rule changed), once (``results_refresh_request``).
@@ -41,6 +43,7 @@ from arena.results.pairwise import (
 )
 from arena.results.stored import (
     COMPARISON,
+    COMPARISON_RUNS,
     Stored,
     inputs_fingerprint,
     payload_of,
@@ -97,7 +100,7 @@ def stored_or_refresh(*, competition: Competition, key: str, private: bool) -> S
 def _expected_keys(competition: Competition) -> set[str]:
     tasks = {task_board_key(task) for task in competition.tasks.all()}
     tracks = {track_board_key(track) for track in competition.tracks.all()}
-    return tasks | tracks | {COMPARISON}
+    return tasks | tracks | {COMPARISON, COMPARISON_RUNS}
 
 
 def _all_current(*, competition: Competition, fingerprint: str) -> bool:
@@ -164,12 +167,13 @@ def competition_results_refresh(*, competition_id: int, force: bool = False) -> 
                 competition=competition, key=track_board_key(track), split=split,
                 fingerprint=fingerprint, value=board, started=started,
             )  # fmt: skip
-        started = time.monotonic()
-        value = comparison(competition=competition, private=private)
-        _store(
-            competition=competition, key=COMPARISON, split=split,
-            fingerprint=fingerprint, value=value, started=started,
-        )  # fmt: skip
+        for key, with_runs in ((COMPARISON, False), (COMPARISON_RUNS, True)):
+            started = time.monotonic()
+            value = comparison(competition=competition, private=private, with_runs=with_runs)
+            _store(
+                competition=competition, key=key, split=split,
+                fingerprint=fingerprint, value=value, started=started,
+            )  # fmt: skip
     # Second pass: the bootstraps of pairs not weighed yet (each reads the answer key and two
     # codes files); the board gains its marks when they are done.
     for task, split, rows in weigh_later:

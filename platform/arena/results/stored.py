@@ -15,10 +15,16 @@ from django.db.models import Count, Max, Q, Sum
 
 from arena.competitions.models import Competition, Task, Track
 from arena.results.models import StoredResult
-from arena.submissions.models import Submission, SubmissionStatus
+from arena.submissions.models import Submission, SubmissionOrigin, SubmissionStatus
 from arena.teams.models import Membership, Team
 
 COMPARISON = "comparison"
+# The comparison whose empty cells are filled by the methods' runs by Arena.
+COMPARISON_RUNS = "comparison:runs"
+
+
+def comparison_key(*, with_runs: bool) -> str:
+    return COMPARISON_RUNS if with_runs else COMPARISON
 
 
 def task_board_key(task: Task) -> str:
@@ -31,10 +37,12 @@ def track_board_key(track: Track) -> str:
 
 def inputs_fingerprint(*, competition: Competition) -> str:
     """A digest of what every board and the comparison of ``competition`` are computed from, in
-    four aggregate queries: the scores, the final selections, the teams that stand
+    five queries: the scores (runs' too), the final selections, the teams that stand
     (disqualifications, members joining and leaving), the tasks with their versions and tracks,
-    and the competition's rules. Renaming a team or a method changes none of these counts: those
-    services ask for a refresh themselves (``core.jobs.REFRESH_RESULTS``)."""
+    the competition's rules, and the teams of other competitions whose methods Arena ran here
+    (their names, homes, standing: few rows). Renaming a team or a method of the competition
+    changes none of these counts: those services ask for a refresh themselves
+    (``core.jobs.REFRESH_RESULTS``)."""
     # Scores are written when a submission finishes (and again, with a new finish time, when it
     # is re-scored), so the submissions tell of every change of scores without reading them.
     submissions = Submission.objects.filter(task__competition=competition).aggregate(
@@ -58,8 +66,23 @@ def inputs_fingerprint(*, competition: Competition) -> str:
     figures = [
         _plain(value) for part in (submissions, teams, members, tasks) for value in part.values()
     ]
-    text = repr((figures, rules))
+    text = repr((figures, rules, _visiting_teams(competition=competition)))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _visiting_teams(*, competition: Competition) -> list[tuple]:
+    """Teams of other competitions with runs on this one's tasks, as the comparison with runs
+    labels and filters them (their rename or disqualification is announced to their own
+    competition only)."""
+    runs = Submission.objects.filter(task__competition=competition, origin=SubmissionOrigin.RUN)
+    visiting = (
+        Team.objects.filter(pk__in=runs.values("team_id"))
+        .exclude(competition=competition)
+        .annotate(members=Count("memberships"))
+        .order_by("pk")
+        .values_list("pk", "name", "disqualified_at", "competition__title", "members")
+    )
+    return [tuple(_plain(value) for value in row) for row in visiting]
 
 
 def _plain(value):

@@ -12,11 +12,17 @@ from arena.results import comparison, services
 from arena.results.cd_diagram import cd_diagram_svg
 from arena.results.exports import csv_cell
 from arena.results.pairwise import pairwise_possible, pairwise_stored
-from arena.results.stored import COMPARISON, Stored
+from arena.results.stored import Stored, comparison_key
 from arena.results.visibility import board_is_private, compare_refusal, private_visible
 from arena.submissions.models import Submission
 
 MODES = {"raw": "Scores", "normalized": "Baseline-normalized", "rank": "Ranks per task"}
+# Where the matrix takes its cells from: the ``source`` query parameter (absent: uploads).
+SOURCES = {"uploads": "Uploads", "runs": "Uploads and runs by Arena"}
+
+
+def _with_runs(request) -> bool:
+    return request.GET.get("source") == "runs"
 
 
 def for_reviewers(view):
@@ -47,10 +53,13 @@ def for_reviewers(view):
 REFRESH_SECONDS = 3
 
 
-def _stored(*, competition, private: bool) -> Stored:
-    """The worker's comparison; when it is missing or out of date, a worker is asked for a new
-    one and the page says so (and reloads itself) instead of computing anything."""
-    return services.stored_or_refresh(competition=competition, key=COMPARISON, private=private)
+def _stored(*, competition, private: bool, with_runs: bool = False) -> Stored:
+    """The worker's comparison (of uploads, or with runs filling its empty cells); when it is
+    missing or out of date, a worker is asked for a new one and the page says so (and reloads
+    itself) instead of computing anything."""
+    return services.stored_or_refresh(
+        competition=competition, key=comparison_key(with_runs=with_runs), private=private
+    )
 
 
 @require_GET
@@ -60,7 +69,8 @@ def comparison_page(request, *, competition):
         competition=competition, user=request.user, asked=request.GET.get("board")
     )
     mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "raw"
-    stored = _stored(competition=competition, private=private)
+    with_runs = _with_runs(request)
+    stored = _stored(competition=competition, private=private, with_runs=with_runs)
     blocks, rows = stored.value or ([], [])
     for block in blocks:
         if block.friedman is not None:
@@ -81,6 +91,10 @@ def comparison_page(request, *, competition):
             "rows": rows,
             "mode": mode,
             "modes": MODES,
+            "source": "runs" if with_runs else "uploads",
+            "sources": SOURCES,
+            # Appended to the page's own links so that a choice of mode or split keeps the cells.
+            "source_query": "&source=runs" if with_runs else "",
             "private": private,
             "revealed": is_revealed(competition=competition),
             "can_preview_private": private_visible(competition=competition, user=request.user),
@@ -93,12 +107,14 @@ def comparison_page(request, *, competition):
 @require_GET
 @for_reviewers
 def export(request, *, competition, file_format: str):
-    """Every score in long format, as CSV or Parquet (private rows only when visible)."""
+    """Every score in long format, as CSV or Parquet (private rows only when visible); with
+    ``?source=runs`` the runs the comparison with runs reads, too."""
     if file_format not in ("csv", "parquet"):
         raise Http404("Scores download as .csv or .parquet")
     private = private_visible(competition=competition, user=request.user)
+    with_runs = _with_runs(request)
     frame = pd.DataFrame(
-        comparison.long_format_rows(competition=competition, private=private),
+        comparison.long_format_rows(competition=competition, private=private, with_runs=with_runs),
         columns=comparison.LONG_FORMAT_COLUMNS,
     )
     if file_format == "parquet":
@@ -109,9 +125,8 @@ def export(request, *, competition, file_format: str):
         for column in ("team", "method", "task", "track", "code_url", "tags"):
             frame[column] = frame[column].map(csv_cell)
         response = HttpResponse(frame.to_csv(index=False), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{competition.slug}-scores.{file_format}"'
-    )
+    name = f"{competition.slug}-scores{'-with-runs' if with_runs else ''}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -128,7 +143,8 @@ def statistics_export(request, *, competition, file_format: str):
     private = board_is_private(
         competition=competition, user=request.user, asked=request.GET.get("board")
     )
-    stored = _stored(competition=competition, private=private)
+    with_runs = _with_runs(request)
+    stored = _stored(competition=competition, private=private, with_runs=with_runs)
     if stored.missing:
         return JsonResponse(
             {"detail": "The statistics are being computed; try again in a few seconds."},
@@ -136,11 +152,12 @@ def statistics_export(request, *, competition, file_format: str):
             headers={"Retry-After": str(REFRESH_SECONDS)},
         )
     report = comparison.track_statistics(
-        competition=competition, blocks=stored.value[0], private=private
+        competition=competition, blocks=stored.value[0], private=private, with_runs=with_runs
     )
     report["computed_at"] = stored.computed_at.isoformat() if stored.computed_at else None
     report["current"] = stored.current
-    name = f"{competition.slug}-statistics-{report['split']}.{file_format}"
+    runs = "-with-runs" if with_runs else ""
+    name = f"{competition.slug}-statistics-{report['split']}{runs}.{file_format}"
     if file_format == "json":
         response = JsonResponse(report, json_dumps_params={"indent": 2})
     else:
@@ -155,6 +172,9 @@ def statistics_export(request, *, competition, file_format: str):
                 "friedman_p_value": repr(track["friedman_p_value"]),
                 "critical_difference": repr(track["critical_difference"]),
                 "tasks_tested": ";".join(track["tasks_tested"]),
+                "cells": report["cells"],
+                "home_competition": method["home_competition"],
+                "sources": ";".join(f"{task}:{how}" for task, how in method["sources"].items()),
             }
             for track in report["tracks"]
             for method in track["methods"]
@@ -167,7 +187,8 @@ def statistics_export(request, *, competition, file_format: str):
 
 STATISTICS_CSV_COLUMNS = (
     "split", "track", "method", "team", "average_rank", "friedman_statistic",
-    "friedman_p_value", "critical_difference", "tasks_tested",
+    "friedman_p_value", "critical_difference", "tasks_tested", "cells", "home_competition",
+    "sources",
 )  # fmt: skip
 
 

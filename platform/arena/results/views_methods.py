@@ -4,9 +4,14 @@ to those who may open the compare pages (organizers, reviewers who do not compet
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from arena.competitions.models import Task
 from arena.competitions.selectors import competition_get, is_revealed
 from arena.results.methods import method_page
-from arena.results.visibility import compare_refusal, method_descriptions_visible
+from arena.results.visibility import (
+    compare_refusal,
+    method_descriptions_visible,
+    methods_overseer,
+)
 from arena.teams.selectors import team_for_user
 
 CLOSED = (
@@ -41,4 +46,14 @@ def method_detail(request, competition_slug: str, team_id: int):
         method_name=request.GET.get("name", ""),
         user=request.user,
     )
-    return render(request, "compare/method_detail.html", {"competition": competition, "page": page})
+    # Those who oversee the competition's methods ask Arena what it would do on any task.
+    ask_tasks = (
+        Task.objects.select_related("competition").order_by("competition__title", "title")
+        if methods_overseer(competition=competition, user=request.user)
+        else []
+    )
+    return render(
+        request,
+        "compare/method_detail.html",
+        {"competition": competition, "page": page, "ask_tasks": ask_tasks},
+    )

@@ -62,6 +62,19 @@ def user_is_reviewer(*, competition: Competition, user) -> bool:
     return user.is_authenticated and competition.reviewers.filter(pk=user.pk).exists()
 
 
+def methods_overseer(*, competition: Competition, user) -> bool:
+    """Whether ``user`` oversees the methods of ``competition``'s teams (reads their code, runs
+    them on any task): an organizer, or a reviewer when the competition lets reviewers run
+    teams' methods (``Competition.reviewers_run_methods``, told to participants)."""
+    if user_is_organizer(competition=competition, user=user):
+        return True
+    return bool(
+        competition.reviewers_run_methods
+        and user.is_authenticated
+        and competition.reviewers.filter(pk=user.pk).exists()
+    )
+
+
 NOT_A_REVIEWER = "Only the competition's reviewers and organizers compare methods."
 
 

@@ -81,9 +81,14 @@ def test_score_without_a_seed_or_usage_cannot_reproduce_the_split(bundles):
 
 
 def test_score_reports_invalid_files_as_json_with_exit_two(bundles, tmp_path):
+    bundle = tmp_path / "bundle"  # a bundle that can be scored: its answers have their usage
+    shutil.copytree(bundles["classification"], bundle)
+    answers = pd.read_csv(bundle / "answers.csv", dtype=str)
+    answers["usage"] = "public"
+    answers.to_csv(bundle / "answers.csv", index=False)
     bad = tmp_path / "bad.csv"
     bad.write_text("id;label\n1;a\n")
-    result = scoring_cli("score", bundles["classification"], bad)
+    result = scoring_cli("score", bundle, bad)
     assert result.returncode == 2
     report = json.loads(result.stdout)
     assert report["valid"] is False
@@ -94,3 +99,31 @@ def test_broken_bundle_is_reported(tmp_path):
     result = scoring_cli("validate", tmp_path, tmp_path / "nothing.csv")
     assert result.returncode == 2
     assert "task.yaml: is missing" in result.stderr
+
+
+def test_score_reads_neither_the_test_table_nor_unused_answer_columns(bundles, tmp_path):
+    """Scoring needs the answers' ids, labels and usage: a test table that cannot be read and
+    an answers column of junk change nothing, and the process never imports pandas."""
+    bundle = tmp_path / "bundle"
+    shutil.copytree(bundles["classification"], bundle)
+    answers = pd.read_csv(bundle / "answers.csv", dtype=str)
+    answers["usage"] = assign_usage(ids=answers["id"].tolist(), public_fraction=0.5, seed=4)
+    answers["note"] = "\x01 not text a scorer needs"
+    answers.to_csv(bundle / "answers.csv", index=False)
+    (bundle / "test.csv").write_bytes(b"\x00\x01 not a table")
+    predictions = tmp_path / "predictions.csv"
+    answers[["id", "label"]].to_csv(predictions, index=False)
+    probe = (
+        "import sys, runpy; sys.argv = ['scoring', 'score', sys.argv[1], sys.argv[2]]\n"
+        "try:\n    runpy.run_module('scoring', run_name='__main__')\n"
+        "except SystemExit as end:\n    print('exit', end.code, 'pandas' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(bundle), str(predictions)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.stdout.strip().endswith("exit 0 False"), result.stdout + result.stderr
+    assert json.loads(result.stdout[: result.stdout.rindex("exit")])["public"]["accuracy"] == 1.0

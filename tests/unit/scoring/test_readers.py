@@ -3,7 +3,7 @@ import gzip
 import pandas as pd
 import pytest
 
-from scoring import TableReadError, read_table
+from scoring import TableReadError, read_arrow, read_table
 
 
 def write(tmp_path, data: bytes, name="predictions.csv"):
@@ -91,3 +91,14 @@ def test_bad_utf8_after_the_first_megabyte_is_refused(tmp_path):
 def test_header_only_whitespace_lines_are_empty(tmp_path):
     with pytest.raises(TableReadError, match="empty"):
         read_table(path=write(tmp_path, b"\r\n \r\n"))
+
+
+@pytest.mark.parametrize("file_format", ["csv", "parquet"])
+def test_only_the_columns_asked_for_are_read(tmp_path, file_format):
+    frame = pd.DataFrame({" id ": ["a", "b"], "text": ["x", "y"], "label": ["1", None]})
+    path = tmp_path / f"t.{file_format}"
+    frame.to_csv(path, index=False) if file_format == "csv" else frame.to_parquet(path)
+    table = read_arrow(path=path, columns=["label", "id", "absent"])
+    assert table.column_names == ["id", "label"]  # the file's order; absent names left out
+    assert table["label"].to_pylist() == ["1", None]
+    assert read_arrow(path=path, columns=["absent"]).num_rows == 2  # rows still counted
