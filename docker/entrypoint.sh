@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for every Arena process (the container's command, and the production-stack
 # test, which runs exactly these commands without Docker):
-#   entrypoint.sh web | scoring-worker | training-worker | methods-worker | beat | migrate
+#   entrypoint.sh web | scoring-worker | methods-worker | beat | migrate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD/platform:$PWD${PYTHONPATH:+:$PYTHONPATH}"
@@ -20,17 +20,15 @@ case "${1:-web}" in
   scoring-worker)
     exec "$PYTHON" -m celery -A arena worker -Q scoring -c "${SCORING_CONCURRENCY:-2}" \
       -n "scoring-$(hostname)-$$@%h" -l "${LOG_LEVEL:-info}" ;;
-  training-worker)
-    exec "$PYTHON" -m celery -A arena worker -Q training -c "${TRAINING_CONCURRENCY:-1}" \
-      -n "training-$(hostname)-$$@%h" -l "${LOG_LEVEL:-info}" ;;
   methods-worker)
-    # Runs teams' methods in bubblewrap sandboxes (docs/OPERATIONS.md: what the container needs).
+    # Runs teams' methods and the built-in baselines in bubblewrap sandboxes (docs/OPERATIONS.md:
+    # what the container needs).
     exec "$PYTHON" -m celery -A arena worker -Q methods -c "${METHODS_CONCURRENCY:-1}" \
       -n "methods-$(hostname)-$$@%h" -l "${LOG_LEVEL:-info}" ;;
   beat)
     exec "$PYTHON" -m celery -A arena beat -l "${LOG_LEVEL:-info}" \
       --schedule "${ARENA_HOME:-/tmp}/celerybeat-schedule" ;;
   *)
-    echo "usage: entrypoint.sh web|scoring-worker|training-worker|methods-worker|beat|migrate" >&2
+    echo "usage: entrypoint.sh web|scoring-worker|methods-worker|beat|migrate" >&2
     exit 2 ;;
 esac

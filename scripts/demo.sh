@@ -20,8 +20,8 @@ if [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && [ "$(id -u)" = 
     unicode-data fonts-noto-color-emoji >/dev/null) || echo "  (not installed; the demo skips that task)"
 fi
 
-# Teams' methods run in bubblewrap sandboxes; without it the demo runs, and a method's run says
-# that this machine cannot sandbox.
+# Teams' methods and the built-in baselines run in bubblewrap sandboxes, as root; without it (or
+# as another user) the demo runs, and each run says that it failed on Arena's side.
 if ! command -v bwrap >/dev/null && [ "$(id -u)" = 0 ]; then
   echo "Installing bubblewrap for the methods' sandbox..."
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap \
@@ -43,14 +43,12 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Three workers, scoring, training and methods, so a baseline or a team's method running in its
-# sandbox never delays a score; and beat on its own, so the watchdog that takes back the jobs
+# Two workers, scoring and methods, so a baseline or a team's method running in its sandbox
+# never delays a score; and beat on its own, so the watchdog that takes back the jobs
 # of a killed worker does not die with that worker.
 .venv/bin/celery -A arena worker -Q scoring -c 1 -l warning -n "scoring@%h" &
 pids+=($!)
 .venv/bin/celery -A arena beat -l warning --schedule "$ARENA_HOME/celerybeat-schedule" &
-pids+=($!)
-.venv/bin/celery -A arena worker -Q training -c 1 -l warning -n "training@%h" &
 pids+=($!)
 .venv/bin/celery -A arena worker -Q methods -c 1 -l warning -n "methods@%h" &
 pids+=($!)

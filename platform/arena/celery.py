@@ -1,4 +1,4 @@
-"""The Celery application shared by every worker (scoring now, training later)."""
+"""The Celery application shared by every worker (scoring, and methods in their sandbox)."""
 
 import os
 

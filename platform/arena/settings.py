@@ -324,12 +324,11 @@ CELERY_TASK_DEFAULT_QUEUE = "scoring"
 CELERY_TASK_ROUTES = {
     "arena.submissions.tasks.*": {"queue": "scoring"},
     "arena.results.tasks.*": {"queue": "scoring"},
-    # The baselines' watchdog runs beside scoring, so it works while training workers are busy.
-    "arena.baselines.tasks.recover_baseline_runs": {"queue": "scoring"},
-    # Training has its own queue and worker, so a baseline never delays a participant's score.
-    "arena.baselines.tasks.*": {"queue": "training"},
+    # The method runs' watchdog runs beside scoring, so it works while every methods worker is
+    # busy (or dead, which is what it is there for).
+    "arena.methods.tasks.recover_method_runs": {"queue": "scoring"},
     # Methods run in their sandbox on their own queue and workers: scoring never waits for one.
-    "arena.methods.tasks.recover_method_runs": {"queue": "scoring"},  # like the baselines'
+    # The built-in baselines are methods too (there is no `training` queue any more).
     "arena.methods.tasks.*": {"queue": "methods"},
 }
 # What a method may ask for at most (method.yaml resources), and where its runs' folders live.
@@ -341,6 +340,8 @@ METHOD_MAX_MINUTES = env_int("METHOD_MAX_MINUTES", 60)
 METHOD_RUNS_DIR = str(Path(env_str("METHOD_RUNS_DIR", str(ARENA_HOME / "tmp" / "runs"))))
 with contextlib.suppress(OSError):
     Path(METHOD_RUNS_DIR).mkdir(parents=True, exist_ok=True)
+# The built-in baselines' preset and training time limit (seconds); both are in the command of
+# their method version, so changing one makes a new version on the next run.
 BASELINE_PRESET = env_str("BASELINE_PRESET", "fast")
 BASELINE_TIME_LIMIT = env_int("BASELINE_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -359,7 +360,6 @@ JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 30)
 WATCHDOG_INTERVAL_SECONDS = env_int("WATCHDOG_INTERVAL_SECONDS", 20)
 # For fault tests only (never in production): seconds a worker waits after claiming a job.
 SCORING_FAULT_DELAY_SECONDS = env_int("SCORING_FAULT_DELAY_SECONDS", 0)
-BASELINE_FAULT_DELAY_SECONDS = env_int("BASELINE_FAULT_DELAY_SECONDS", 0)
 # Memory: a scoring job may grow its process by at most SCORING_JOB_MEMORY_MB of address space
 # (beyond, allocations fail and the file is refused as too big to score), and a pool process
 # whose resident memory passed CELERY_WORKER_MAX_MEMORY_PER_CHILD (KiB) after a job is replaced.
@@ -368,10 +368,6 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("WORKER_MAX_MEMORY_PER_CHILD_KB", 2
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-submissions": {
         "task": "arena.submissions.tasks.requeue_stale_submissions",
-        "schedule": float(WATCHDOG_INTERVAL_SECONDS),
-    },
-    "recover-baseline-runs": {
-        "task": "arena.baselines.tasks.recover_baseline_runs",
         "schedule": float(WATCHDOG_INTERVAL_SECONDS),
     },
     "recover-method-runs": {

@@ -83,8 +83,8 @@ def celery_worker_process(transactional_db, tmp_path):
     """A real scoring worker process on the Redis and PostgreSQL of the test run."""
     broker = _redis_broker()
     # Messages left by earlier tests point at rows that no longer exist: in either queue (task
-    # imports send baseline runs to training), or held by a worker that a test killed.
-    broker.delete("scoring", "training", "unacked", "unacked_index")
+    # imports send baseline runs to the methods queue), or held by a worker that a test killed.
+    broker.delete("scoring", "methods", "unacked", "unacked_index")
     process = start_worker(queues="scoring", log_path=tmp_path / "worker.log")
     yield process
     stop_worker(process)
@@ -92,12 +92,14 @@ def celery_worker_process(transactional_db, tmp_path):
 
 
 @pytest.fixture
-def training_worker_process(transactional_db, tmp_path):
-    """A real training worker process, separate from the scoring one."""
+def methods_worker_process(transactional_db, tmp_path):
+    """A real worker on the `methods` queue (teams' methods and the built-in baselines, in the
+    sandbox), separate from the scoring one."""
     broker = _redis_broker()
-    broker.delete("training")
-    process = start_worker(queues="training", log_path=tmp_path / "training.log")
+    broker.delete("methods")
+    process = start_worker(queues="methods", log_path=tmp_path / "methods.log")
     yield process
-    # A baseline may still be training (for minutes): nothing waits for it once the test is over.
+    # A baseline may still be training (for minutes): nothing waits for it once the test is over
+    # (the sandbox dies with the worker).
     stop_worker(process, cold=True)
-    print((tmp_path / "training.log").read_text()[-3000:])
+    print((tmp_path / "methods.log").read_text()[-3000:])

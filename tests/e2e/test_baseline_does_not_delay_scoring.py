@@ -1,11 +1,13 @@
-"""A participant's upload is scored while a baseline is still training: separate queues."""
+"""A participant's upload is scored while a baseline is still training in its sandbox: the
+baselines run on the methods queue, apart from scoring."""
 
 import pytest
 import requests
 
-from arena.baselines.models import BaselineRun
 from arena.baselines.services import baseline_runs_enqueue
+from arena.competitions.importing import competition_get_or_create
 from arena.competitions.synthetic import write_classification_bundle
+from arena.methods.models import MethodRun
 from arena.submissions.models import Submission
 from arena.teams.services import team_create
 from arena.workflows.task_data import task_import
@@ -15,14 +17,16 @@ pytestmark = pytest.mark.e2e
 
 
 def test_upload_is_scored_while_a_baseline_trains(
-    live_server, celery_worker_process, training_worker_process, make_user, tmp_path
+    live_server, celery_worker_process, methods_worker_process, make_user, tmp_path
 ):
     bundle = write_classification_bundle(root=tmp_path / "bundle", rows=4000, seed=9)
+    competition = competition_get_or_create(slug="busy-cup")
+    competition.run_baselines_on_import = False  # not the import's fast runs: one long one
+    competition.save()
     task = task_import(bundle_dir=bundle, competition_slug="busy-cup").task
-    BaselineRun.objects.all().delete()  # the import's own fast runs: replaced by a long one
     run = baseline_runs_enqueue(task=task, methods=["autogluon"], preset="medium", time_limit=90)[0]
     wait_for(
-        lambda: BaselineRun.objects.get(pk=run.pk).status == "training",
+        lambda: MethodRun.objects.get(pk=run.pk).status == "running",
         what="the baseline to start training",
     )
 
@@ -46,5 +50,5 @@ def test_upload_is_scored_while_a_baseline_trains(
         lambda: Submission.objects.get(pk=submission_id).status == "scored",
         what="the participant's submission to be scored",
     )
-    # Scored while the baseline is still busy: training never holds up scoring.
-    assert BaselineRun.objects.get(pk=run.pk).status in ("training", "predicting")
+    # Scored while the baseline is still busy: a method's run never holds up scoring.
+    assert MethodRun.objects.get(pk=run.pk).status == "running"

@@ -64,7 +64,7 @@ def test_beat_prunes_delivered_messages_and_keeps_waiting_ones(transactional_db,
     try:
         _send(url=url, name="arena.submissions.tasks.requeue_stale_submissions",
               queue="scoring", times=TASKS)  # fmt: skip
-        _send(url=url, name="arena.baselines.tasks.run_baseline_task", queue="training", times=3)
+        _send(url=url, name="arena.methods.tasks.run_method", queue="methods", times=3)
         wait_for(
             lambda: worker_log.read_text().count("succeeded") >= TASKS,
             what=f"the worker to run {TASKS} tasks",
@@ -96,7 +96,7 @@ def test_beat_prunes_delivered_messages_and_keeps_waiting_ones(transactional_db,
             what="no message of the scoring queue left in the table",
             timeout=60,
         )
-        assert _counts(path) == {("training", True): 3}  # waiting for a training worker
+        assert _counts(path) == {("methods", True): 3}  # waiting for a methods worker
     finally:
         if beat is not None and beat.poll() is None:
             beat.kill()

@@ -41,9 +41,9 @@ def test_status_page_shows_queues_latency_and_workers(
     Submission.objects.filter(pk=scored.pk).update(
         created_at=timezone.now() - timedelta(seconds=4), finished_at=timezone.now()
     )
-    # Two messages wait on the training queue, which no worker in this test consumes.
+    # Two messages wait on the methods queue, which no worker in this test consumes.
     for _ in range(2):
-        app.send_task("arena.baselines.tasks.run_baseline_task", args=[0], queue="training")
+        app.send_task("arena.methods.tasks.run_method", args=[0], queue="methods")
     organizer = make_user("olga")
     competition.organizers.add(organizer)
     staff = make_user("sam")
@@ -59,9 +59,9 @@ def test_status_page_shows_queues_latency_and_workers(
     assert re.search(r"data-workers>1<", page)  # the e2e worker's heartbeat
     assert re.search(r'data-worker="e2e-scoring-\w+@', page)
     assert re.search(r'data-queue="scoring">0<', page)
-    assert re.search(r'data-queue="training">2<', page)
+    assert re.search(r'data-queue="methods">2<', page)
     assert re.search(r'data-queue-workers="scoring">1<', page)
-    assert re.search(r'data-queue-workers="training"><span class="error-text">none<', page)
+    assert re.search(r'data-queue-workers="methods"><span class="error-text">none<', page)
     assert re.search(r"data-queued>0<", page)
 
 

@@ -1,7 +1,7 @@
 """Issue 14, item 9: a worker killed with SIGKILL in the middle of a job (the whole worker, so no
 message is redelivered) is noticed by its lapsed lease and the job is done by another worker
-within about a minute, for scoring and for baselines alike, with the attempts counted. Beat runs
-as its own process, as in every runtime shape."""
+within about a minute, for scoring and for method runs (a built-in baseline's here) alike, with
+the attempts counted. Beat runs as its own process, as in every runtime shape."""
 
 import os
 import signal
@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from arena.baselines.models import BaselineRun
 from arena.baselines.services import baseline_runs_enqueue
+from arena.methods.models import MethodRun
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_create
 from arena.teams.services import team_create
@@ -106,39 +106,41 @@ def test_scoring_worker_killed_mid_job_is_taken_back_and_scored_once(
         stop_worker(healthy)
 
 
-def test_training_worker_killed_once_the_run_still_finishes(
+def test_methods_worker_killed_mid_run_the_run_still_finishes(
     transactional_db, products, competition, beat, tmp_path
 ):
     task, _ = products
     broker = _redis_broker()
-    broker.delete("scoring")
-    broker.delete("training")
-    BaselineRun.objects.all().delete()
+    broker.delete("scoring", "methods")
+    MethodRun.objects.all().delete()
     scoring = start_worker(
         queues="scoring", log_path=tmp_path / "scoring.log", extra_env=FAST_RECOVERY
     )
     doomed = start_worker(
-        queues="training",
-        log_path=tmp_path / "doomed.log",
-        extra_env={**FAST_RECOVERY, "BASELINE_FAULT_DELAY_SECONDS": "600"},
+        queues="methods", log_path=tmp_path / "doomed.log", extra_env=FAST_RECOVERY
     )
     healthy = None
     try:
-        run = baseline_runs_enqueue(task=task, methods=["tfidf-logreg"])[0]
+        # AutoGluon's medium preset takes its whole time limit: long enough to be killed in.
+        run = baseline_runs_enqueue(
+            task=task, methods=["autogluon"], preset="medium", time_limit=20
+        )[0]
         wait_for(
-            lambda: BaselineRun.objects.get(pk=run.pk).status == "training",
-            what="the baseline to start training",
+            lambda: MethodRun.objects.get(pk=run.pk).status == "running",
+            what="the baseline to start running",
         )
-        kill_whole_worker(doomed)
+        kill_whole_worker(doomed)  # the sandbox dies with it (--die-with-parent)
         healthy = start_worker(
-            queues="training", log_path=tmp_path / "healthy.log", extra_env=FAST_RECOVERY
+            queues="methods", log_path=tmp_path / "healthy.log", extra_env=FAST_RECOVERY
         )
         wait_for(
-            lambda: BaselineRun.objects.get(pk=run.pk).status == "submitted",
+            lambda: MethodRun.objects.get(pk=run.pk).status == "submitted",
             what="the run to be taken back and finished",
+            timeout=240,
         )
-        done = BaselineRun.objects.get(pk=run.pk)
+        done = MethodRun.objects.get(pk=run.pk)
         assert done.attempts == 2
+        assert done.environment["sandbox"].startswith("bubblewrap")
         assert Submission.objects.get(pk=done.submission_id).task_id == task.pk
     finally:
         for process in (scoring, healthy):

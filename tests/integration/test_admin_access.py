@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 
-from arena.baselines.models import BaselineRun
+from arena.baselines.services import baseline_version_for
 from arena.competitions import synthetic
 from arena.competitions.models import Competition, Task
 from arena.competitions.services import competition_create, task_create, track_get_or_create
+from arena.methods.models import MethodRun
 from arena.results.admin import scores_visible_to
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.teams.services import team_create
@@ -22,7 +23,7 @@ from tests.integration.helpers import predictions_with_private_errors, submit_sc
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_APPS = ["competitions", "submissions", "teams", "baselines"]
+ADMIN_APPS = ["competitions", "submissions", "teams", "methods"]
 
 
 @pytest.fixture
@@ -67,7 +68,10 @@ def worlds(competition, products, other_competition, alice, bob):
 def _scored(task, user, *, method: str) -> Submission:
     submission = submit_scored(task, user, predictions_with_private_errors(task, wrong_private=7))
     Submission.objects.filter(pk=submission.pk).update(method_name=method)
-    BaselineRun.objects.create(task=task, method=f"run-{method}", preset="fast")
+    version = baseline_version_for(
+        competition=task.competition, method="tfidf-logreg", preset="fast", time_limit=30
+    )
+    MethodRun.objects.create(version=version, task=task)  # a baseline's run, as queued
     submission.refresh_from_db()
     return submission
 
@@ -138,7 +142,7 @@ def _rows(submission):
         submission,
         _public(submission),
         _private(submission),
-        BaselineRun.objects.get(task=task),
+        MethodRun.objects.get(task=task),
     ]
 
 
@@ -234,7 +238,7 @@ def test_scores_and_submissions_cannot_be_changed_or_added(request, who, worlds)
     assert after.status == SubmissionStatus.SCORED and not after.is_final
     assert after.error_message == "" and after.public_details == mine.public_details
 
-    for model in (Score, Submission, BaselineRun):
+    for model in (Score, Submission, MethodRun):
         add = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
         assert client.get(add).status_code == 403, model
 

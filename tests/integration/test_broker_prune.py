@@ -27,15 +27,15 @@ def test_prune_deletes_only_messages_delivered_before_the_retention(tmp_path):
     url = f"arenasqla+sqlite:///{path}?timeout=20"
     with Connection(url) as connection:
         scoring = connection.SimpleQueue("scoring")
-        training = connection.SimpleQueue("training")
+        waiting = connection.SimpleQueue("waiting")
         for number in range(6):
             scoring.put({"n": number})
-        training.put({"n": "waits"})
+        waiting.put({"n": "waits"})
         for _ in range(4):
             scoring.get(timeout=5).ack()
         scoring.close()
-        training.close()
-    assert _rows(path) == [("scoring", 0, 4), ("scoring", 1, 2), ("training", 1, 1)]
+        waiting.close()
+    assert _rows(path) == [("scoring", 0, 4), ("scoring", 1, 2), ("waiting", 1, 1)]
     # Three of the four were delivered an hour ago, on the clock kombu stamps them with.
     an_hour_ago = (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: DTZ005
     with sqlite3.connect(path) as database:
@@ -46,9 +46,9 @@ def test_prune_deletes_only_messages_delivered_before_the_retention(tmp_path):
         )
 
     assert broker_messages_prune(older_than=timedelta(minutes=5), broker_url=url) == 3
-    assert _rows(path) == [("scoring", 0, 1), ("scoring", 1, 2), ("training", 1, 1)]
+    assert _rows(path) == [("scoring", 0, 1), ("scoring", 1, 2), ("waiting", 1, 1)]
     assert broker_messages_prune(older_than=timedelta(0), broker_url=url) == 1
-    assert _rows(path) == [("scoring", 1, 2), ("training", 1, 1)]
+    assert _rows(path) == [("scoring", 1, 2), ("waiting", 1, 1)]
 
     # What waits is still delivered, in order.
     with Connection(url) as connection:

@@ -37,7 +37,7 @@ def test_status_lists_workers_heard_from_lately_and_the_silent_ones(client, make
     now = timezone.now()
     for hostname, queues, seen_ago in (
         ("scoring@a", ["scoring"], 2),
-        ("training@b", ["training"], 25),
+        ("methods@b", ["methods"], 25),
         ("scoring@gone", ["scoring"], 300),  # killed five minutes ago
     ):
         WorkerHeartbeat.objects.create(
@@ -55,11 +55,11 @@ def test_status_lists_workers_heard_from_lately_and_the_silent_ones(client, make
     page = client.get("/status/").content.decode()
 
     assert re.search(r"data-workers>2<", page)
-    assert 'data-worker="scoring@a"' in page and 'data-worker="training@b"' in page
+    assert 'data-worker="scoring@a"' in page and 'data-worker="methods@b"' in page
     assert 'data-worker="scoring@gone"' not in page
     assert 'data-silent-worker="scoring@gone"' in page
     assert re.search(r'data-queue-workers="scoring">1<', page)
-    assert re.search(r'data-queue-workers="training">1<', page)
+    assert re.search(r'data-queue-workers="methods">1<', page)
 
 
 def test_a_queue_without_a_worker_says_so(client, make_user):
@@ -75,10 +75,10 @@ def test_a_queue_without_a_worker_says_so(client, make_user):
 def test_heartbeats_are_renewed_removed_and_forgotten(db):
     started = timezone.now()
     worker_heartbeat_record(
-        hostname="w@h", queues=["training", "scoring"], pid=7, started_at=started
+        hostname="w@h", queues=["methods", "scoring"], pid=7, started_at=started
     )
     first = WorkerHeartbeat.objects.get()
-    assert first.queues == ["scoring", "training"]
+    assert first.queues == ["methods", "scoring"]
     worker_heartbeat_record(hostname="w@h", queues=["scoring"], pid=7, started_at=started)
     assert WorkerHeartbeat.objects.get().seen_at > first.seen_at
 

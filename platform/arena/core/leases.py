@@ -1,6 +1,6 @@
 """Leases on background jobs: a worker that claims a row keeps proving it is alive.
 
-A job row (a submission being scored, a baseline run training) is claimed with a fresh token and
+A job row (a submission being scored, a method run) is claimed with a fresh token and
 a heartbeat time. While the job runs, a daemon thread renews the heartbeat every
 ``JOB_HEARTBEAT_SECONDS``. If the worker dies (``kill -9``, the machine gone, out of memory), the
 heartbeat stops, and once it is older than ``JOB_STALE_SECONDS`` the watchdog, or a redelivered

@@ -27,6 +27,7 @@ from arena.methods.environment import installed_distributions
 from arena.methods.models import MethodRun, MethodVersion
 from arena.methods.sandbox import Limits, SandboxInfo, describe_duration, run_sandboxed
 from arena.methods.selectors import overseer
+from arena.submissions.models import SubmissionOrigin
 from arena.submissions.services import submission_create_for_run
 from arena.teams.models import Membership
 
@@ -87,6 +88,17 @@ def run_request(*, version: MethodVersion, task: Task, user) -> MethodRun:
             version=version, task=task, requested_by=user, enqueued_at=timezone.now()
         )
         transaction.on_commit(lambda: job_send(name=RUN_JOB, args=[run.pk]))
+    return run
+
+
+def run_request_builtin(*, version: MethodVersion, task: Task, requested_by=None) -> MethodRun:
+    """Queues a run Arena itself asks for: a built-in baseline's (``baselines.services``), on a
+    task's import or an organizer's request. No one's permission to check, and no team's
+    allowance counts it."""
+    run = MethodRun.objects.create(
+        version=version, task=task, requested_by=requested_by, enqueued_at=timezone.now()
+    )
+    transaction.on_commit(lambda: job_send(name=RUN_JOB, args=[run.pk]))
     return run
 
 
@@ -205,6 +217,10 @@ def _run_in(*, folder: Path, run: MethodRun) -> dict:
                 if run.reproduces_id
                 else f"Run of {version.method.name} v{version.number} by Arena"
             ),
+            # A baseline team's runs are its entries: on boards like an upload, never ranked.
+            origin=SubmissionOrigin.BASELINE
+            if version.method.team.is_baseline
+            else SubmissionOrigin.RUN,
         )
     except UserFacingError as refused:
         message = f"The predictions were refused: {refused.message}"

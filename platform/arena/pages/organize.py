@@ -75,7 +75,7 @@ def task_manage(request, competition_slug: str, task_slug: str):
         runs = task_data.baselines_queue(
             task=task, preset=request.POST.get("preset") or None, actor=request.user
         )
-        messages.success(request, f"{len(runs)} baseline run(s) queued for training.")
+        messages.success(request, f"{len(runs)} baseline run(s) queued.")
         return redirect("competitions:task_manage", competition.slug, task.slug)
     if request.method == "POST":
         try:

@@ -15,7 +15,7 @@ from arena.celery import app as celery_app
 from arena.core.models import WorkerHeartbeat
 from arena.submissions.models import Submission, SubmissionStatus
 
-QUEUES = ("scoring", "training")
+QUEUES = ("scoring", "methods")
 
 
 @dataclass(frozen=True)

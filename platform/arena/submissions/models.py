@@ -18,18 +18,25 @@ PENDING_STATUSES = (SubmissionStatus.QUEUED, SubmissionStatus.SCORING)
 
 
 class SubmissionOrigin(models.TextChoices):
-    """Where a predictions file came from. Only uploads (a team's own, or a baseline team's)
-    stand on boards, count against quotas and may be finals; a run is a method's predictions
-    made by Arena in its sandbox (docs/METHODS.md), scored on the same path."""
+    """Where a predictions file came from. Uploads and the built-in baselines' runs stand on
+    boards (a baseline team's entries are never ranked); only uploads count against quotas and
+    may be finals. A team's run is its method's predictions made by Arena in its sandbox
+    (docs/METHODS.md), scored on the same path but kept off boards."""
 
     UPLOAD = "upload", "Uploaded"
     RUN = "run", "Run by Arena"
+    # A run of a built-in baseline (baselines/): on boards like an upload, never ranked.
+    BASELINE = "baseline", "Run of a built-in baseline"
+
+
+BOARD_ORIGINS = (SubmissionOrigin.UPLOAD, SubmissionOrigin.BASELINE)
 
 
 def on_boards(*, submission_path: str = "") -> models.Q:
-    """Filters rows to submissions that stand on boards and comparisons: uploads, not runs.
-    ``submission_path`` is the lookup from the filtered model ("submission__" for scores)."""
-    return models.Q(**{f"{submission_path}origin": SubmissionOrigin.UPLOAD})
+    """Filters rows to submissions that stand on boards and comparisons: uploads and the
+    baselines' runs, not teams' runs. ``submission_path`` is the lookup from the filtered model
+    ("submission__" for scores)."""
+    return models.Q(**{f"{submission_path}origin__in": BOARD_ORIGINS})
 
 
 class Submission(models.Model):

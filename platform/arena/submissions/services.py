@@ -266,11 +266,21 @@ def _check_predictions_file(*, task: Task, uploaded_file: UploadedFile) -> str:
 
 
 def submission_create_for_run(
-    *, task: Task, team: Team, requested_by, predictions: Path, method_name: str, comment: str
+    *,
+    task: Task,
+    team: Team,
+    requested_by,
+    predictions: Path,
+    method_name: str,
+    comment: str,
+    origin: str = SubmissionOrigin.RUN,
 ) -> Submission:
     """Queues for scoring the predictions a method wrote in Arena's sandbox (a run, docs/
     METHODS.md): the same checks and scoring as an upload, but no schedule, quota or team
-    membership (a reviewer may ask for a run on any task), and never on a board."""
+    membership (a reviewer may ask for a run on any task). A team's run (``origin`` run) is
+    never on a board; a built-in baseline's (``origin`` baseline) is, never ranked."""
+    if origin not in (SubmissionOrigin.RUN, SubmissionOrigin.BASELINE):
+        raise ValueError(f"a run's origin is run or baseline, not {origin!r}")
     with predictions.open("rb") as handle:
         uploaded = File(handle, name=predictions.name)
         uploaded.size = predictions.stat().st_size
@@ -283,7 +293,7 @@ def submission_create_for_run(
                     task=task,
                     team=team,
                     submitted_by=requested_by,
-                    origin=SubmissionOrigin.RUN,
+                    origin=origin,
                     file_key=key,
                     original_name=predictions.name,
                     size_bytes=uploaded.size,

@@ -125,7 +125,7 @@ def demo_load() -> DemoSummary:
     )
 
     for task in (product_task, matching_task):
-        baseline_runs_enqueue(task=task)  # as an import would; the training worker runs them
+        baseline_runs_enqueue(task=task)  # as an import would; the methods worker runs them
     _demo_entries(
         competition=competition,
         users=users,

@@ -1,18 +1,19 @@
 """A task's data through its life, across apps: import or replace, re-score, baselines, activity.
 
 Each step belongs to its own app (competitions own tasks and their files, submissions own
-scoring, baselines own their runs); this module is the one place that chains them, so that no
-lower app imports a higher one. Pages, the API, management commands and the demo call these.
+scoring, baselines queue runs of the built-in methods); this module is the one place that chains
+them, so that no lower app imports a higher one. Pages, the API, management commands and the
+demo call these.
 """
 
 from pathlib import Path
 
-from arena.baselines.models import BaselineRun
 from arena.baselines.services import baseline_runs_enqueue
 from arena.competitions import importing
 from arena.competitions import services as competition_services
 from arena.competitions.importing import ImportResult
 from arena.competitions.models import Task
+from arena.methods.models import MethodRun
 from arena.submissions.services import submissions_rescore_for_task
 
 
@@ -72,15 +73,15 @@ def task_change_metric(*, task: Task, metric: str, actor=None) -> int:
     )
 
 
-def baselines_queue(*, task: Task, preset: str | None, actor) -> list[BaselineRun]:
+def baselines_queue(*, task: Task, preset: str | None, actor) -> list[MethodRun]:
     """An organizer asks for the baselines to run again (the task's Manage page); noted on the
     activity page."""
-    runs = baseline_runs_enqueue(task=task, preset=preset)
+    runs = baseline_runs_enqueue(task=task, preset=preset, requested_by=actor)
     competition_services.audit_record(
         competition=task.competition,
         actor=actor,
         action="baselines.queued",
         summary=f"{task.title}: {len(runs)} baseline run(s) queued "
-        f"({', '.join(run.method for run in runs)}, preset {runs[0].preset if runs else '-'}).",
+        f"({', '.join(run.version.method.team.name for run in runs)}).",
     )
     return runs

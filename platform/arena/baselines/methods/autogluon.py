@@ -31,6 +31,11 @@ EVAL_METRICS = {
 class AutoGluonMethod:
     name = "autogluon"
     title = "AutoGluon"
+    description = (
+        "AutoGluon's TabularPredictor on the record columns (pictures as colour statistics); "
+        "for matching, on similarities of the two records. fast: LightGBM only; medium: "
+        "AutoGluon's medium_quality preset."
+    )
     presets = ("fast", "medium")
 
     def fit_predict(

@@ -12,6 +12,10 @@ from arena.baselines.methods.base import FitResult, prepare
 class TfidfLogRegMethod:
     name = "tfidf-logreg"
     title = "TF-IDF + logistic regression"
+    description = (
+        "TF-IDF of the text columns, one-hot categories and scaled numbers (pictures as colour "
+        "statistics; for matching, similarities of the two records) into a logistic regression."
+    )
     presets = ("fast", "medium")
 
     def fit_predict(

@@ -1,12 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from arena.baselines.methods import METHODS
-from arena.baselines.services import baseline_run_execute, baseline_runs_enqueue
+from arena.baselines.services import baseline_runs_enqueue
 from arena.competitions.models import Task
+from arena.methods.runs import run_execute
 
 
 class Command(BaseCommand):
-    help = "Queues baseline runs on the training queue (every task, or one, every method or one)."
+    help = (
+        "Queues runs of the built-in baselines on the methods queue (every task, or one, every "
+        "method or one); with --now runs them here, in the sandbox, and waits."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--competition", help="competition slug (default: all)")
@@ -35,7 +39,7 @@ class Command(BaseCommand):
             )
             for run in runs:
                 if now:
-                    outcome = baseline_run_execute(run_id=run.pk)
-                    self.stdout.write(f"{chosen}: {run.method} ({run.preset}) {outcome}")
+                    outcome = run_execute(run_id=run.pk)
+                    self.stdout.write(f"{chosen}: {run.version} {outcome}")
                 else:
-                    self.stdout.write(f"{chosen}: queued {run.method} ({run.preset}) #{run.pk}")
+                    self.stdout.write(f"{chosen}: queued {run.version} (run #{run.pk})")
