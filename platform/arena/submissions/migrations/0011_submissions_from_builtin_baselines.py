@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('submissions', '0009_submissions_know_uploads_from_runs'),
+        ('submissions', '0010_submission_content_hash'),
     ]
 
     operations = [
