@@ -51,5 +51,5 @@ def test_charts_show_on_pages_escape_names_and_hold_no_private_score(
     assert "<svg onload" not in body and "&lt;svg onload" in body
     assert f"{private:.3f}" not in body
     client.force_login(bob)
-    page = client.get(reverse("competitions:task", args=[competition.slug, task.slug]))
+    page = client.get(reverse("competitions:task_mine", args=[competition.slug, task.slug]))
     assert b"Your best public score over time" in page.content

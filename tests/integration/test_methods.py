@@ -32,7 +32,7 @@ def test_method_metadata_is_stored_at_upload_and_suggested_later(
     assert submission.method_name == "LightGBM + TF-IDF"
     assert submission.tags == ["gbdt", "text-features"]
     assert submission.code_url == "https://example.org/repo"
-    page = alice_client.get(reverse("competitions:task", args=[task.competition.slug, task.slug]))
+    page = alice_client.get(reverse("submissions:upload", args=[task.competition.slug, task.slug]))
     assert b'<option value="LightGBM + TF-IDF">' in page.content
 
 

@@ -72,7 +72,7 @@ def test_outsider_bundle_imports_by_command_and_serves_both_formats(
 def test_fruit_split_follows_public_fraction_and_pictures_download(competition, alice_client):
     call_command("import_task", str(BUNDLES / "outsider-fruit"), "--competition", competition.slug)
     task = Task.objects.get(slug="outsider-fruit")
-    page = alice_client.get(reverse("competitions:task", args=[competition.slug, task.slug]))
+    page = alice_client.get(reverse("competitions:task_data", args=[competition.slug, task.slug]))
     assert b"images.zip" in page.content and b"Fruit at the market stall" in page.content
     assert len(fetch(alice_client, task, "images", "zip")) > 0
     from tests.integration.helpers import answers_with_usage

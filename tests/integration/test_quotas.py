@@ -81,11 +81,25 @@ def test_quota_left_and_reset_time_show_by_the_upload_form(
 ):
     task, data = products
     submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
-    page = alice_client.get(reverse("competitions:task", args=[tight.slug, task.slug]))
+    page = alice_client.get(reverse("submissions:upload", args=[tight.slug, task.slug]))
     text = page.content.decode()
     assert "<strong>1</strong> submission left today" in text
     assert "1 of 2 used; resets at" in text and "00:00 UTC" in text
     assert "2 of 3 left in all" in text
+    assert "<fieldset disabled" not in text
+
+
+def test_the_upload_form_is_disabled_with_the_reason_when_the_quota_is_used(
+    tight, alice_client, alice, alice_team, products
+):
+    task, data = products
+    for _ in range(2):
+        submission_create(task=task, user=alice, uploaded_file=csv_upload(data.answers))
+    text = alice_client.get(reverse("submissions:upload", args=[tight.slug, task.slug])).content
+    text = text.decode()
+    assert '<fieldset disabled aria-describedby="upload-refusal">' in text
+    assert 'id="upload-refusal"' in text and "used today" in text
+    assert "<strong>0</strong> submissions left today" in text
 
 
 @pytest.mark.django_db(transaction=True)

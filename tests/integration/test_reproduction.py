@@ -77,7 +77,7 @@ def test_an_upload_that_names_its_version_is_reproduced_or_shows_the_gap(
     task, data = products
     team, version = pushed
     client.force_login(alice)
-    page = client.get(f"/c/{task.competition.slug}/tasks/{task.slug}/").content.decode()
+    page = client.get(f"/c/{task.competition.slug}/tasks/{task.slug}/submit/").content.decode()
     assert f'<option value="{version.pk}">Linear baseline v1' in page
 
     assert upload(client, task, own_predictions, method_version=str(version.pk)).status_code == 302

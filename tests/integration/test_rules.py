@@ -42,9 +42,12 @@ def test_upload_form_is_replaced_by_a_notice_after_the_end(
 ):
     task, _ = products
     move_schedule(competition, start_days=-3, end_days=-1)
-    page = alice_client.get(reverse("competitions:task", args=[competition.slug, task.slug]))
+    page = alice_client.get(reverse("submissions:upload", args=[competition.slug, task.slug]))
     assert b"Uploads are closed" in page.content
     assert b'name="file"' not in page.content
+    assert b"left today" not in page.content  # no quota under "Uploads are closed"
+    mine = alice_client.get(reverse("competitions:task_mine", args=[competition.slug, task.slug]))
+    assert b"left today" not in mine.content
 
 
 # --- teams ----------------------------------------------------------------------------------
@@ -160,6 +163,9 @@ def pages_of(client, competition, task, submission):
     slug, task_slug = competition.slug, task.slug
     urls = [
         reverse("competitions:task", args=[slug, task_slug]),
+        reverse("competitions:task_data", args=[slug, task_slug]),
+        reverse("submissions:upload", args=[slug, task_slug]),
+        reverse("competitions:task_mine", args=[slug, task_slug]),
         reverse("submissions:team_list", args=[slug, task_slug]),
         reverse("submissions:detail", args=[slug, task_slug, submission.pk]),
         reverse("leaderboards:task", args=[slug, task_slug]),

@@ -73,8 +73,9 @@ def test_the_split_cannot_be_computed_from_what_participants_get(bundle, client,
     download = reverse("competitions:download", args=[slug, first.slug, "task", "yaml"])
     manifest = client.get(download).content.decode()
     assert "split_seed" not in manifest and "public_fraction" in manifest
-    page = client.get(reverse("competitions:task", args=[slug, first.slug])).content.decode()
-    assert str(first.split_seed) not in page
+    for tab in ("competitions:task", "competitions:task_data", "submissions:upload"):
+        page = client.get(reverse(tab, args=[slug, first.slug])).content.decode()
+        assert str(first.split_seed) not in page, tab
     manage = reverse("competitions:task_manage", args=[slug, first.slug])
     assert client.get(manage).status_code in (403, 404)
 

@@ -133,7 +133,8 @@ def test_invalid_result_is_shown_on_the_task_page(alice_client, alice_team, prod
         upload_url(task), {"file": csv_upload(data.answers.iloc[5:]), "method_name": "M"}
     )
     score_as_worker(submission_id=Submission.objects.get().pk)
-    page = alice_client.get(reverse("competitions:task", args=[task.competition.slug, task.slug]))
+    mine = reverse("competitions:task_mine", args=[task.competition.slug, task.slug])
+    page = alice_client.get(mine)
     assert b"Invalid" in page.content
     assert b"missing" in page.content.lower()
 

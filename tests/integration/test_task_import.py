@@ -106,7 +106,7 @@ def test_matching_bundle_in_parquet_gets_a_datasheet(match_bundle, alice_client)
     assert [t["name"] for t in task.datasheet["tables"]] == [
         "left", "right", "train_pairs", "test_pairs"
     ]  # fmt: skip
-    page = alice_client.get(reverse("competitions:task", args=["imported", task.slug]))
+    page = alice_client.get(reverse("competitions:task_data", args=["imported", task.slug]))
     assert b"Matches in train_pairs" in page.content
     pairs = pd.read_csv(io.BytesIO(fetch(alice_client, task, "test_pairs", "csv")))
     assert list(pairs.columns) == ["id", "left_id", "right_id"]
@@ -115,7 +115,7 @@ def test_matching_bundle_in_parquet_gets_a_datasheet(match_bundle, alice_client)
 def test_task_page_shows_the_datasheet(cls_bundle, alice_client):
     import_bundle(cls_bundle)
     task = Task.objects.get()
-    page = alice_client.get(reverse("competitions:task", args=["imported", task.slug])).content
+    page = alice_client.get(reverse("competitions:task_data", args=["imported", task.slug])).content
     assert b"Classes in train" in page
     assert b"weight_kg" in page and b"median" in page
     assert b"images.zip" in page
@@ -426,7 +426,7 @@ def test_class_bars_are_drawn_to_scale(cls_bundle, alice_client):
 
     import_bundle(cls_bundle)
     task = Task.objects.get()
-    page = alice_client.get(reverse("competitions:task", args=["imported", task.slug]))
+    page = alice_client.get(reverse("competitions:task_data", args=["imported", task.slug]))
     widths = [float(w) for w in re.findall(r"--share: ([0-9.]+)\"", page.content.decode())]
     assert widths and max(widths) == 100.0
     assert all(0 < width <= 100 for width in widths)

@@ -70,7 +70,7 @@ def test_hostile_team_name_is_escaped_on_pages(client, competition, products, bo
     for url in (
         reverse("leaderboards:task", args=[competition.slug, task.slug]),
         reverse("teams:mine", args=[competition.slug]),
-        reverse("competitions:task", args=[competition.slug, task.slug]),
+        reverse("competitions:task_mine", args=[competition.slug, task.slug]),
     ):
         page = client.get(url).content
         assert b"<script>alert(1)</script>" not in page

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 SAMPLE_ROWS = 5
+SAMPLE_PAIRS = 4
 TOP_VALUES = 3
 MAX_CLASSES_SHOWN = 60
 TEXT_PREVIEW = 80
@@ -90,6 +91,7 @@ def build_datasheet(
     else:
         labels = tables["train_pairs"][label_column].astype(int)
         sheet["match_share"] = _share(int(labels.sum()), len(labels))
+        sheet["pairs"] = sample_pairs(tables=tables, id_column=id_column, label_column=label_column)
         sample = tables["left"]
     head = sample.head(SAMPLE_ROWS)
     sheet["sample"] = {
@@ -98,3 +100,34 @@ def build_datasheet(
         "rows": [[_clip(value) for value in row] for row in head.itertuples(index=False)],
     }
     return sheet
+
+
+def sample_pairs(*, tables: dict[str, pd.DataFrame], id_column: str, label_column: str) -> dict:
+    """A few labelled pairs of train_pairs, matches and non-matches alternating, with their left
+    and right records side by side: {"columns", "pairs": [{"label", "left", "right"}]}."""
+    left = tables["left"].drop_duplicates(id_column).set_index(id_column)
+    right = tables["right"].drop_duplicates(id_column).set_index(id_column)
+    columns = [str(name) for name in left.columns if name in right.columns]
+    pairs = tables["train_pairs"]
+    pairs = pairs[pairs["left_id"].isin(left.index) & pairs["right_id"].isin(right.index)]
+    labels = pairs[label_column].astype(int)
+    matches = pairs[labels == 1].head(SAMPLE_PAIRS // 2)
+    others = pairs[labels == 0].head(SAMPLE_PAIRS - len(matches))
+    chosen = []
+    for index in range(max(len(matches), len(others))):
+        for group in (matches, others):
+            if index < len(group):
+                chosen.append(group.iloc[index])
+    return {
+        "columns": columns,
+        "pairs": [
+            {
+                "label": int(pair[label_column]),
+                "left_id": _clip(pair["left_id"]),
+                "right_id": _clip(pair["right_id"]),
+                "left": [_clip(left.at[pair["left_id"], name]) for name in columns],
+                "right": [_clip(right.at[pair["right_id"], name]) for name in columns],
+            }
+            for pair in chosen
+        ],
+    }

@@ -1,15 +1,11 @@
+from functools import cache
+from pathlib import Path
+
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from arena.competitions import selectors
-from arena.competitions.downloads import DOWNLOAD_FORMATS, task_file_response
-from arena.core.charts import best_over_time_svg
-from arena.pages.panels import panel_with_reproductions
-from arena.results.boards import best_score_history
 from arena.results.visibility import compare_refusal, user_is_reviewer
 from arena.teams.selectors import team_for_user
 
@@ -49,38 +45,18 @@ def _compare_link(*, competition, user) -> dict:
     return {"is_reviewer": True, "compare_closed_because": refusal or ""}
 
 
+DATASETS_STANDARD = Path(settings.REPO_ROOT) / "docs" / "DATASETS.md"
+
+
+@cache
+def _datasets_standard_text() -> str:
+    """docs/DATASETS.md, read once per process (it changes only with a deploy)."""
+    return DATASETS_STANDARD.read_text(encoding="utf-8")
+
+
 @require_GET
-def task_detail(request, competition_slug: str, task_slug: str):
-    competition = selectors.competition_get(slug=competition_slug)
-    task = selectors.task_get(competition=competition, slug=task_slug)
-    team = team_for_user(competition=competition, user=request.user)
-    own_chart = (
-        best_over_time_svg(
-            series=best_score_history(task=task, team_ids={team.pk}),
-            now=timezone.now(),
-            title=f"Your team's best public {task.metric} over time",
-        )
-        if team
-        else ""
-    )
+def datasets_standard(request):
+    """The dataset standard (docs/DATASETS.md) as a page, for organizers writing a bundle."""
     return render(
-        request,
-        "competitions/task_detail.html",
-        {
-            "competition": competition,
-            "task": task,
-            "phase": selectors.competition_phase(competition=competition),
-            "team": team,
-            "formats": list(DOWNLOAD_FORMATS),
-            "own_chart": mark_safe(own_chart),  # noqa: S308 - names escaped by the chart
-            **panel_with_reproductions(task=task, team=team, user=request.user),
-        },
+        request, "competitions/datasets_standard.html", {"text": _datasets_standard_text()}
     )
-
-
-@login_required
-@require_GET
-def task_download(request, competition_slug: str, task_slug: str, table: str, file_format: str):
-    competition = selectors.competition_get(slug=competition_slug)
-    task = selectors.task_get(competition=competition, slug=task_slug)
-    return task_file_response(task=task, table=table, file_format=file_format)

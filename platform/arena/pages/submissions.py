@@ -53,7 +53,7 @@ def _viewable_submission(request, competition_slug: str, task_slug: str, submiss
 def submission_upload(request, competition_slug: str, task_slug: str):
     competition = competition_get(slug=competition_slug)
     task = task_get(competition=competition, slug=task_slug)
-    task_url = reverse("competitions:task", args=[competition.slug, task.slug])
+    task_url = reverse("submissions:upload", args=[competition.slug, task.slug])
     form = SubmissionUploadForm(request.POST, request.FILES)
     error = None
     submission = None
@@ -140,7 +140,7 @@ def submission_final(request, competition_slug: str, task_slug: str, submission_
         messages.error(request, refusal.message)
     if request.headers.get("HX-Request"):
         return _render_panel(request, competition=competition, task=task)
-    task_url = reverse("competitions:task", args=[competition.slug, task.slug])
+    task_url = reverse("competitions:task_mine", args=[competition.slug, task.slug])
     return redirect(task_url + "#submissions")
 
 

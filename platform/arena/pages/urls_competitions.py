@@ -2,13 +2,22 @@ from django.urls import path
 
 from arena.pages import competitions as views
 from arena.pages import organize as views_organize
+from arena.pages import tasks as views_tasks
 
 app_name = "competitions"
 
+TASK = "c/<slug:competition_slug>/tasks/<slug:task_slug>/"
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("datasets-standard/", views.datasets_standard, name="datasets_standard"),
     path("c/<slug:competition_slug>/", views.competition_detail, name="detail"),
-    path("c/<slug:competition_slug>/tasks/<slug:task_slug>/", views.task_detail, name="task"),
+    # The task's tabs, each its own URL: Submit is submissions:upload (the tab on GET, the
+    # upload on POST), Leaderboard is leaderboards:task.
+    path(TASK, views_tasks.task_detail, name="task"),
+    path(TASK + "data/", views_tasks.task_data, name="task_data"),
+    path(TASK + "mine/", views_tasks.task_my_submissions, name="task_mine"),
+    path(TASK + "quota/", views_tasks.task_quota, name="task_quota"),
     path(
         "c/<slug:competition_slug>/organize/import/",
         views_organize.task_import,
@@ -25,8 +34,10 @@ urlpatterns = [
         name="task_manage",
     ),
     path(
-        "c/<slug:competition_slug>/tasks/<slug:task_slug>/data/<slug:table>.<slug:file_format>",
-        views.task_download,
+        TASK + "data/<slug:table>.<slug:file_format>",
+        views_tasks.task_download,
         name="download",
     ),
+    path(TASK + "everything.<slug:file_format>.zip", views_tasks.task_download_all, name="bundle"),
+    path(TASK + "thumbnails/<path:name>", views_tasks.task_thumbnail, name="thumbnail"),
 ]

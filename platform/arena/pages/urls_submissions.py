@@ -1,13 +1,14 @@
 from django.urls import path
 
 from arena.pages import submissions as views
+from arena.pages import tasks as views_tasks
 
 app_name = "submissions"
 
 urlpatterns = [
     path(
         "c/<slug:competition_slug>/tasks/<slug:task_slug>/submit/",
-        views.submission_upload,
+        views_tasks.task_submit,
         name="upload",
     ),
     path(

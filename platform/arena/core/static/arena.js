@@ -20,13 +20,23 @@
     table.querySelectorAll("th[aria-sort]").forEach((other) => other.removeAttribute("aria-sort"));
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     const body = table.tBodies[0];
-    const rows = Array.from(body.rows);
+    // A row's detail rows (<tr class="detail-row">: an invalid file's problems) move with it.
+    const rows = Array.from(body.rows).filter((row) => !row.classList.contains("detail-row"));
+    const details = new Map(rows.map((row) => {
+      const attached = [];
+      for (let next = row.nextElementSibling; next && next.classList.contains("detail-row");
+        next = next.nextElementSibling) attached.push(next);
+      return [row, attached];
+    }));
     rows.sort((a, b) => {
       const x = cellValue(a, index, kind);
       const y = cellValue(b, index, kind);
       return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
     });
-    rows.forEach((row) => body.appendChild(row));
+    rows.forEach((row) => {
+      body.appendChild(row);
+      details.get(row).forEach((detail) => body.appendChild(detail));
+    });
   }
   function initSortable(root) {
     root.querySelectorAll("table.sortable th[data-sort]").forEach((th) => {
@@ -141,6 +151,14 @@
         } else if (request.status === 200 && body.ok) {
           status.textContent = `Submission #${body.submission} is queued for scoring.`;
           status.className = "ok";
+          status.dataset.submission = body.submission; // followed until it leaves the queue
+          if (body.warning) {
+            const warning = document.createElement("span");
+            warning.className = "warning-text";
+            warning.dataset.uploadWarning = "";
+            warning.textContent = " " + body.warning;
+            status.appendChild(warning);
+          }
           form.reset();
           delete form.dataset.idempotencyKey;
           document.body.dispatchEvent(new Event("submissions-changed"));
@@ -169,7 +187,53 @@
       progress.value = 0;
       status.textContent = "Uploading…";
       status.className = "";
+      delete status.dataset.submission;
       request.send(new FormData(form));
+    });
+  }
+
+  // The upload's "queued" line follows its row in the polled list: once the row has left the
+  // queue it says how the submission ended instead of "queued" forever.
+  function followUploadStatus(root) {
+    const status = document.querySelector("[data-upload-status][data-submission]");
+    if (!status || !root.querySelector) return;
+    const row = document.querySelector(
+      `#submissions tr[data-submission="${status.dataset.submission}"]`);
+    if (!row || row.dataset.status === "queued" || row.dataset.status === "scoring") return;
+    const label = row.querySelector(".badge");
+    const warning = status.querySelector("[data-upload-warning]");
+    status.textContent = `Submission #${status.dataset.submission}: ` +
+      `${label ? label.textContent.trim().toLowerCase() : row.dataset.status}` +
+      (row.dataset.status === "scored" ? "." : "; see the problems in the list below.");
+    status.className = row.dataset.status === "scored" ? "ok" : "error-text";
+    if (warning) status.appendChild(warning);
+    delete status.dataset.submission;
+  }
+
+  // Copy buttons: <button data-copy="#element"> copies the element's text (or value).
+  function initCopy(root) {
+    root.querySelectorAll("button[data-copy]").forEach((button) => {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.hidden = false; // shown only where the script runs
+      button.addEventListener("click", async () => {
+        const source = document.querySelector(button.dataset.copy);
+        if (!source) return;
+        const text = (source.value ?? source.textContent).trim();
+        const original = button.textContent;
+        try {
+          await navigator.clipboard.writeText(text);
+          button.textContent = "Copied";
+        } catch (e) {
+          // No clipboard access (plain HTTP): select the text for Ctrl+C instead.
+          const range = document.createRange();
+          range.selectNodeContents(source);
+          window.getSelection().removeAllRanges();
+          window.getSelection().addRange(range);
+          button.textContent = "Press Ctrl+C";
+        }
+        setTimeout(() => { button.textContent = original; }, 2000);
+      });
     });
   }
 
@@ -196,6 +260,8 @@
     initTimes(root);
     initUpload(root);
     initActions(root);
+    initCopy(root);
+    followUploadStatus(root);
   }
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:afterSettle", (event) => init(event.target));
