@@ -25,8 +25,15 @@ from arena.core.errors import UserFacingError
 from arena.core.jobs import job_send
 from arena.methods.environment import installed_distributions
 from arena.methods.models import MethodRun, MethodVersion
-from arena.methods.sandbox import Limits, SandboxInfo, describe_duration, run_sandboxed
+from arena.methods.sandbox import (
+    Limits,
+    SandboxInfo,
+    SandboxUnavailable,
+    describe_duration,
+    run_sandboxed,
+)
 from arena.methods.selectors import overseer
+from arena.methods.trusted import run_trusted
 from arena.submissions.models import SubmissionOrigin
 from arena.submissions.services import submission_create_for_run
 from arena.teams.models import Membership
@@ -176,15 +183,23 @@ def _run_in(*, folder: Path, run: MethodRun) -> dict:
         archive.extractall(code_dir)  # our own normalized zip (methods.services)
     work_dir = folder / "work"
     work_dir.mkdir()
-    outcome = run_sandboxed(
-        command=version.manifest["command"],
-        code_dir=code_dir,
-        task_dir=task_dir,
-        work_dir=work_dir,
-        limits=_limits(version=version),
-        env={"ARENA_TASK_KIND": str(task.kind)},
-        seed=run.pk,
-    )
+    arguments = {
+        "command": version.manifest["command"],
+        "code_dir": code_dir,
+        "task_dir": task_dir,
+        "work_dir": work_dir,
+        "limits": _limits(version=version),
+        "env": {"ARENA_TASK_KIND": str(task.kind)},
+        "seed": run.pk,
+    }
+    try:
+        outcome = run_sandboxed(**arguments)
+    except SandboxUnavailable:
+        if not version.method.team.is_baseline:
+            raise  # a team's method runs in the sandbox or not at all
+        # Arena's own baselines still run where the host cannot sandbox (a demo as a user).
+        logger.warning("no sandbox on this host: built-in run %s runs as a plain process", run.pk)
+        outcome = run_trusted(**arguments)
     fields = {
         "exit_code": outcome.exit_code,
         "stopped_by": str(outcome.stop.limit) if outcome.stop else "",
