@@ -205,8 +205,10 @@ def test_bad_methods_end_with_a_reason_and_touch_nothing(
     client, celery_worker_process, methods_worker_process, live_server, products, competition,
     alice,
 ):  # fmt: skip
-    """Through a real `methods` worker: memory, processes, network, secrets and a wrong file
-    each end their run with what happened; the worker goes on with the next run."""
+    """Through a real `methods` worker: memory, processes, network, secrets, a gigabyte of
+    output, 50 GB of files, writes outside /work and a wrong file each end their run with what
+    happened; the worker goes on with the next run. (Sleeping for ever meets the wall limit of
+    at least a minute: tests/unit/test_sandbox.py runs it with a shorter one.)"""
     task, data = products
     secret_file = Path(settings.PRIVATE_FILES_ROOT) / task.answers_path
     assert secret_file.is_file()
@@ -235,6 +237,24 @@ def test_bad_methods_end_with_a_reason_and_touch_nothing(
             "    print(path, 'SEEN' if os.path.exists(path) else 'absent')\n"
             "print('ENV', sorted(os.environ))\n"
             "raise SystemExit(4)\n",
+            "exit",
+        ),
+        "Printer": (
+            "import sys\nline = 'x' * 1_000_000 + '\\n'\n"
+            "for _ in range(1024):\n    sys.stdout.write(line)\nprint('THE END')\n",
+            "no predictions",
+        ),
+        "Filler": (
+            "chunk = b'0' * 2**20\nwith open('/work/filler.bin', 'wb') as out:\n"
+            "    for _ in range(50 * 1024):\n        out.write(chunk)\n",
+            "output",
+        ),
+        "Scribbler": (
+            f"home = {str(settings.ARENA_HOME)!r}\n"
+            "for path in ('/method/x', '/task/x', '/usr/x', '/venv/x', home + '/x'):\n"
+            "    try:\n        open(path, 'w').write('x')\n        print('WROTE', path)\n"
+            "    except OSError as error:\n        print('refused', path, error.strerror)\n"
+            "raise SystemExit(5)\n",
             "exit",
         ),
         "Wrong ids": (
@@ -273,10 +293,20 @@ def test_bad_methods_end_with_a_reason_and_touch_nothing(
     snoop = ended["Snoop"].stdout_tail
     assert "SEEN" not in snoop and snoop.count("absent") == 3
     assert "SECRET_KEY" not in snoop and "DATABASE_URL" not in snoop and "ARENA_SEED" in snoop
+    printer = ended["Printer"]
+    assert printer.stdout_tail.endswith("THE END\n") and len(printer.stdout_tail) <= 64 * 1024
+    assert "without writing /work/predictions" in printer.message
+    assert (
+        ended["Filler"].stopped_by == "output"
+        and "wrote more than 1 GiB" in ended["Filler"].message
+    )
+    scribbler = ended["Scribbler"].stdout_tail
+    assert "WROTE" not in scribbler and scribbler.count("refused") == 5
+    assert not (Path(settings.ARENA_HOME) / "x").exists()
     wrong = ended["Wrong ids"]
     assert wrong.status == MethodRun.Status.SUBMITTED and wrong.submission.status == "invalid"
     assert wrong.submission.error_message
-    for name in ("Hog", "Forker", "Caller", "Snoop"):
+    for name in ("Hog", "Forker", "Caller", "Snoop", "Printer", "Filler", "Scribbler"):
         assert ended[name].status == MethodRun.Status.FAILED and ended[name].submission is None
     assert not any(Path(settings.METHOD_RUNS_DIR).iterdir())
 
