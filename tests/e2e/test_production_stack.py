@@ -110,7 +110,7 @@ def test_upload_through_gunicorn_is_scored_once(production_stack, products, comp
         f"{base}/accounts/login/",
         {"username": "alice", "password": "correct-horse-battery-staple"},
     )
-    page = web.get(f"{base}/c/{competition.slug}/tasks/{task.slug}/")
+    page = web.get(f"{base}/c/{competition.slug}/tasks/{task.slug}/mine/")
     assert page.status_code == 200 and "Alpha" in page.text
     css = re.search(r'href="(/static/arena\.[0-9a-f]{12}\.css)"', page.text)
     assert css, "hashed static file names in production"

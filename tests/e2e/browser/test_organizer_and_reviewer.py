@@ -34,6 +34,7 @@ def test_organizer_imports_a_zipped_bundle(live_server, competition, make_user, 
     page.get_by_role("button", name="Check and import").click()
     page.wait_for_url(f"{live_server.url}/c/{competition.slug}/tasks/**", timeout=60_000)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Synthetic products")
+    page.get_by_role("link", name="Data", exact=True).click()
     expect(page.locator("#data")).to_contain_text("sample_submission")
 
 

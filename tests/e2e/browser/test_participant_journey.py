@@ -45,6 +45,7 @@ def test_participant_journey(
     expect(members).to_contain_text("finn")
 
     page.goto(f"{base}/c/{competition.slug}/tasks/{task.slug}/")
+    page.get_by_role("link", name="Data", exact=True).click()
     with page.expect_download() as download:
         page.locator("a[href$='/data/test.parquet']").first.click()
     test = pd.read_parquet(download.value.path())
@@ -54,15 +55,19 @@ def test_participant_journey(
     predictions_with_private_errors(task, wrong_private=3).to_csv(good, index=False)
     bad = tmp_path / "bad.csv"
     predictions_with_private_errors(task, wrong_private=0).iloc[5:].to_csv(bad, index=False)
+    page.get_by_role("link", name="Submit", exact=True).click()
     rows = page.locator("#submissions tr[data-submission]")
     for count, path in enumerate((good, bad), start=1):
+        page.locator("#id_method_name").fill("Exact answers")  # the form resets after each
         page.locator("#id_file").set_input_files(str(path))
         page.get_by_role("button", name="Upload and score").click()
         expect(rows).to_have_count(count, timeout=20_000)
     # The page polls: both rows leave "queued" without a reload.
     expect(page.locator("#submissions tr[data-status=scored]")).to_have_count(1, timeout=60_000)
     expect(page.locator("#submissions tr[data-status=invalid]")).to_have_count(1, timeout=60_000)
-    expect(page.locator("#submissions tr[data-status=invalid]")).to_contain_text("missing")
+    # The problems read in a full-width row under it; the upload's line no longer says queued.
+    expect(page.locator("#submissions tr.detail-row")).to_contain_text("missing")
+    expect(page.locator("[data-upload-status]")).to_contain_text("invalid; see the problems")
     expect(page.locator("[data-quota]")).to_contain_text("left today")
 
     page.goto(f"{base}/c/{competition.slug}/tasks/{task.slug}/leaderboard/")
@@ -92,7 +97,7 @@ def test_pages_fit_a_narrow_screen_and_forms_are_labelled(
         page.goto(live_server.url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} is {overflow}px wider than a 375px screen"
-    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/")
+    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/submit/")
     unlabelled = page.evaluate(
         """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
              .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))

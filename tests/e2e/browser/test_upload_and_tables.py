@@ -22,7 +22,7 @@ def test_a_dropped_file_uploads_with_progress(live_server, products, competition
     team_create(competition=competition, user=alice, name="Alpha")
     page = new_page()
     log_in(page, live_server.url, "alice")
-    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/")
+    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/submit/")
     content = predictions_with_private_errors(task, wrong_private=0).to_csv(index=False)
     # Drop a file on the zone as a browser does: a drop event carrying a DataTransfer.
     page.evaluate(
@@ -35,6 +35,7 @@ def test_a_dropped_file_uploads_with_progress(live_server, products, competition
         content,
     )
     assert page.evaluate("document.querySelector('#id_file').files[0].name") == "dropped.csv"
+    page.locator("#id_method_name").fill("Exact answers")
     page.get_by_role("button", name="Upload and score").click()
     expect(page.locator("#submissions tr[data-submission]")).to_contain_text("dropped.csv")
     assert page.evaluate("document.querySelector('form[data-upload] progress').value") == 100
@@ -73,7 +74,8 @@ def test_the_page_refuses_a_too_big_file_and_keys_its_uploads(
     team_create(competition=competition, user=alice, name="Alpha")
     page = new_page()
     log_in(page, live_server.url, "alice")
-    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/")
+    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/submit/")
+    page.locator("#id_method_name").fill("Exact answers")
     posts = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
     page.set_input_files(

@@ -1,0 +1,101 @@
+"""Every participant page at a phone's, a tablet's and a desktop's size (issue 19): nothing
+scrolls the whole document sideways (wide tables scroll inside their card), and each page's
+primary action is on the first screen without scrolling. A screenshot of each page at each
+size goes to $ARENA_ARTIFACTS (or a temporary folder), printed by the test."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from arena.competitions.models import Task
+from arena.competitions.synthetic import write_classification_bundle
+from arena.submissions.services import submission_create, submission_score
+from arena.teams.services import team_create
+from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"phone": (390, 844), "tablet": (768, 1024), "desktop": (1280, 800)}
+
+
+@pytest.fixture
+def artifacts(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("ARENA_ARTIFACTS") or tmp_path_factory.mktemp("layouts"))
+    folder = folder / "layouts"
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"layout screenshots in {folder}")
+    return folder
+
+
+@pytest.fixture
+def pages(tmp_path, competition, products, offers, alice):
+    """The pages to check, each with the element that is its primary action."""
+    task, data = products
+    match_task, _ = offers
+    bundle = write_classification_bundle(root=tmp_path / "img", rows=40, seed=5, images=True)
+    call_command(
+        "import_task", str(bundle), "--competition", competition.slug, stdout=io.StringIO()
+    )
+    image_task = Task.objects.get(competition=competition, has_images=True)
+    team_create(competition=competition, user=alice, name="Alpha")
+    scored = submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=3))
+    invalid = submission_create(
+        task=task,
+        user=alice,
+        uploaded_file=csv_upload(data.answers.iloc[5:], name="a-file-with-a-long-name.csv"),
+    )
+    submission_score(submission_id=invalid.pk)
+    c, t = competition.slug, task.slug
+    return {
+        "competition": (f"/c/{c}/", "main table thead"),
+        "overview": (f"/c/{c}/tasks/{t}/", "text=Submit predictions"),
+        "data-images": (f"/c/{c}/tasks/{image_task.slug}/data/", "text=Download all (CSV)"),
+        "data-pairs": (f"/c/{c}/tasks/{match_task.slug}/data/", "text=Download all (CSV)"),
+        "submit": (f"/c/{c}/tasks/{t}/submit/", "button:has-text('Upload and score')"),
+        "leaderboard": (f"/c/{c}/tasks/{t}/leaderboard/", "#leaderboard thead"),
+        "track": (f"/c/{c}/tracks/{task.track.slug}/leaderboard/", "main table thead"),
+        "mine": (f"/c/{c}/tasks/{t}/mine/", "#submissions table thead"),
+        "submission": (f"/c/{c}/tasks/{t}/submissions/{scored.pk}/", "main h1"),
+        "team": (f"/c/{c}/team/", "#invite-code"),
+    }
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_pages_fit_the_screen_and_show_their_primary_action(
+    size, live_server, pages, new_page, artifacts
+):
+    width, height = SIZES[size]
+    page = new_page(width=width, height=height)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("banner")).to_contain_text("alice")
+    problems = []
+    for name, (path, primary) in pages.items():
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")  # thumbnails and styles in place
+        page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{name}: the document is {overflow}px wider than {width}px")
+        box = page.locator(primary).first.bounding_box()
+        if box is None or box["y"] < 0 or box["y"] + box["height"] > height:
+            problems.append(f"{name}: {primary} is not on the first screen ({box})")
+        elif box["x"] < 0 or box["x"] + min(box["width"], 40) > width:
+            problems.append(f"{name}: {primary} is off the side of the screen ({box})")
+    assert not problems, "\n".join(problems)
+    # The invalid file's problems read in a full-width row, not a narrow status cell.
+    page.goto(live_server.url + pages["mine"][0])
+    detail = page.locator("tr.detail-row .detail").first
+    expect(detail).to_contain_text("missing")
+    assert detail.bounding_box()["width"] >= min(width - 80, 500)
+    # Thumbnails arrive as images the browser decoded.
+    page.goto(live_server.url + pages["data-images"][0])
+    thumbs = page.locator("img.thumb")
+    expect(thumbs.first).to_be_visible()
+    assert thumbs.first.evaluate("img => img.complete && img.naturalWidth > 0")
