@@ -141,6 +141,11 @@ def _limits(*, version: MethodVersion) -> Limits:
     )
 
 
+def run_wall_limit_seconds(*, version: MethodVersion) -> int:
+    """The wall time a run of ``version`` is stopped at: the limit pages show beside its time."""
+    return int(_limits(version=version).wall_seconds)
+
+
 def _environment(info: SandboxInfo) -> dict:
     """What the run ran in, kept with it: Python, the sandbox and how each limit was held."""
     return {

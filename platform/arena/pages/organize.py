@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from arena.baselines.selectors import baseline_runs_for_task
 from arena.competitions import selectors
@@ -97,10 +97,32 @@ def task_manage(request, competition_slug: str, task_slug: str):
             "task": task,
             "metrics": METRICS[task.kind],
             "pending": task.submissions.filter(status__in=["queued", "scoring"]).count(),
-            "baseline_runs": baseline_runs_for_task(task=task),
+            **_baselines(task=task),
             "changes": rank_changes(task=task, from_version=task.version - 1)
             if task.version > 1
             else [],
+        },
+    )
+
+
+def _baselines(*, task) -> dict:
+    runs = baseline_runs_for_task(task=task)
+    return {"baseline_runs": runs, "baseline_polling": any(run.is_active for run in runs)}
+
+
+@login_required
+@require_GET
+def task_manage_baselines(request, competition_slug: str, task_slug: str):
+    """The Manage page's baseline runs as an HTML fragment, polled while any is under way."""
+    competition = selectors.competition_for_organizer(slug=competition_slug, user=request.user)
+    task = selectors.task_get(competition=competition, slug=task_slug)
+    return render(
+        request,
+        "competitions/_baseline_runs.html",
+        {
+            "competition": competition,
+            "task": task,
+            **_baselines(task=task),
         },
     )
 

@@ -34,6 +34,11 @@ urlpatterns = [
         name="task_manage",
     ),
     path(
+        "c/<slug:competition_slug>/organize/tasks/<slug:task_slug>/baselines/",
+        views_organize.task_manage_baselines,
+        name="task_manage_baselines",
+    ),
+    path(
         TASK + "data/<slug:table>.<slug:file_format>",
         views_tasks.task_download,
         name="download",

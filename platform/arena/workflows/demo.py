@@ -10,17 +10,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from arena.baselines.services import baseline_runs_enqueue
+from arena.baselines.services import baseline_runs_enqueue_for_tasks
+from arena.competitions import importing, synthetic
 from arena.competitions import services as competition_services
-from arena.competitions import synthetic
-from arena.competitions.models import Competition, TaskKind
+from arena.competitions.models import Competition, Task, TaskKind
 from arena.competitions.recipes import RECIPES
 from arena.core import files
 from arena.core.files import frame_to_csv_bytes
+from arena.methods.models import MethodRun
 from arena.submissions import services as submission_services
 from arena.teams import services as team_services
 from arena.teams.models import Team
-from arena.workflows.task_data import task_import
 
 DEMO_SLUG = "arena-demo"
 DEMO_METHODS = {"alice": "Gradient boosting", "charlie": "Random forest"}
@@ -124,8 +124,6 @@ def demo_load() -> DemoSummary:
         licence="CC0",
     )
 
-    for task in (product_task, matching_task):
-        baseline_runs_enqueue(task=task)  # as an import would; the methods worker runs them
     _demo_entries(
         competition=competition,
         users=users,
@@ -182,13 +180,35 @@ def demo_builtin_tasks(*, competition: Competition, bundles_dir: Path, log) -> l
             if not (bundle / "task.yaml").is_file():
                 log(f"  building {slug}...")
                 recipe.build(root=bundles_dir, cache=bundles_dir / ".cache")
-            result = task_import(bundle_dir=bundle, competition_slug=competition.slug)
+            # Imported without queueing baselines: demo_baselines_enqueue queues them all at
+            # the end, smallest task first.
+            result = importing.task_import(
+                bundle_dir=bundle, competition_slug=competition.slug, rescore=_no_rescore
+            )
         except Exception as error:  # a demo without one task is still a demo
             log(f"  skipped {slug}: {error}")
             continue
         log(f"  imported {slug} ({result.task.test_rows} test rows)")
         imported.append(result.task)
     return imported
+
+
+def _no_rescore(task: Task) -> int:
+    return 0  # the demo imports new tasks only: nothing to re-score
+
+
+def demo_baselines_enqueue(*, competition: Competition) -> list[MethodRun]:
+    """Queues the built-in baselines on every task of the demo that has none yet, as imports
+    would, but all at once and smallest task first, so the boards fill within minutes of
+    `make demo` (its preset and time limit: BASELINE_PRESET, BASELINE_TIME_LIMIT, which
+    scripts/demo.sh sets short)."""
+    if not competition.run_baselines_on_import:
+        return []
+    done = MethodRun.objects.filter(
+        task__competition=competition, version__method__team__is_baseline=True
+    ).values("task_id")
+    tasks = list(competition.tasks.exclude(pk__in=done).select_related("competition"))
+    return baseline_runs_enqueue_for_tasks(tasks=tasks)
 
 
 def demo_builtin_entries(*, competition: Competition) -> None:

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from arena.workflows.demo import demo_builtin_entries, demo_builtin_tasks, demo_load
+from arena.workflows.demo import (
+    demo_baselines_enqueue,
+    demo_builtin_entries,
+    demo_builtin_tasks,
+    demo_load,
+)
 
 
 class Command(BaseCommand):
@@ -24,6 +29,13 @@ class Command(BaseCommand):
                 log=self.stdout.write,
             )
             demo_builtin_entries(competition=summary.competition)
+        runs = demo_baselines_enqueue(competition=summary.competition)
+        if runs:
+            self.stdout.write(
+                f"{len(runs)} baseline run(s) queued, smallest task first "
+                f"(preset {settings.BASELINE_PRESET}, {settings.BASELINE_TIME_LIMIT} s of training "
+                "each); follow them on each task's Manage page."
+            )
         self.stdout.write("Demo accounts (username / password):")
         for username, password, is_organizer in summary.accounts:
             role = "organizer, admin" if is_organizer else "participant"
