@@ -39,7 +39,7 @@ def test_upload_is_scored_while_a_baseline_trains(
     answers = (bundle / "answers.csv").read_bytes()
     response = web.post(
         f"{task_url}submit/",
-        data={"csrfmiddlewaretoken": csrf_token(web, task_url)},
+        data={"csrfmiddlewaretoken": csrf_token(web, task_url), "method_name": "Answers"},
         files={"file": ("preds.csv", answers, "text/csv")},
         headers={"Accept": "application/json"},
     )

@@ -184,6 +184,7 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path):
                 answer = requests.post(
                     url,
                     headers={"Authorization": f"Token {token}", "Idempotency-Key": key},
+                    data={"method_name": "Answers"},
                     files={"file": ("a.csv", answers.read_bytes(), "text/csv")},
                     timeout=30,
                 )

@@ -107,7 +107,7 @@ def test_upload_while_the_broker_is_down_is_kept_and_scored_when_it_is_back(
         frame = predictions_with_private_errors(task, wrong_private=1)
         upload = session.post(
             f"{page}submit/",
-            data={"csrfmiddlewaretoken": token},
+            data={"csrfmiddlewaretoken": token, "method_name": "Almost right"},
             files={"file": ("p.csv", frame.to_csv(index=False).encode(), "text/csv")},
             headers={"Accept": "application/json", "Referer": page},
         )

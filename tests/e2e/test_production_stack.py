@@ -120,7 +120,7 @@ def test_upload_through_gunicorn_is_scored_once(production_stack, products, comp
     frame = predictions_with_private_errors(task, wrong_private=2)
     upload = web.post(
         f"{base}/c/{competition.slug}/tasks/{task.slug}/submit/",
-        data={"csrfmiddlewaretoken": token, "comment": "through gunicorn"},
+        data={"csrfmiddlewaretoken": token, "comment": "through gunicorn", "method_name": "M"},
         files={"file": ("p.csv", frame.to_csv(index=False).encode(), "text/csv")},
         headers={"Accept": "application/json", "Referer": page.url},
     )

@@ -103,10 +103,14 @@ def test_a_full_disk_answers_507_and_leaves_nothing(participant, alice, tmp_path
         _, key = api_token_create(user=alice, name="disk")
         api_url = f"{base}/api/competitions/{task.competition.slug}/tasks/{task.slug}/submissions/"
         token = {"Authorization": f"Token {key}"}
+        named = {"method_name": "Filler"}
 
         # 3 MB: spooled to a temporary file, then copied into the tmpfs until it is full.
         big = requests.post(
-            api_url, headers=token, files={"file": ("big.csv", _predictions(3), "text/csv")}
+            api_url,
+            headers=token,
+            data=named,
+            files={"file": ("big.csv", _predictions(3), "text/csv")},
         )
         assert big.status_code == 507, big.text
         assert big.json()["error"]["code"] == "storage_full"
@@ -117,7 +121,10 @@ def test_a_full_disk_answers_507_and_leaves_nothing(participant, alice, tmp_path
         with pytest.raises(OSError), filler.open("wb") as handle:
             handle.write(b"\0" * 2 * 1024 * 1024)
         small = requests.post(
-            api_url, headers=token, files={"file": ("small.csv", _predictions(0.01), "text/csv")}
+            api_url,
+            headers=token,
+            data=named,
+            files={"file": ("small.csv", _predictions(0.01), "text/csv")},
         )
         assert small.status_code == 507, small.text
         assert small.headers["Content-Type"] == "application/json"
@@ -125,7 +132,7 @@ def test_a_full_disk_answers_507_and_leaves_nothing(participant, alice, tmp_path
         # The page: JSON for its upload script, a page for a plain form post.
         web = logged_in_as_alice(base)
         task_url = f"{base}/c/{task.competition.slug}/tasks/{task.slug}/"
-        form = {"csrfmiddlewaretoken": csrf_token(web, task_url)}
+        form = {"csrfmiddlewaretoken": csrf_token(web, task_url), **named}
         upload = {"file": ("page.csv", _predictions(0.01), "text/csv")}
         scripted = web.post(
             f"{task_url}submit/", data=form, files=upload, headers={"Accept": "application/json"}

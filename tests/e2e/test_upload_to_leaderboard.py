@@ -47,7 +47,7 @@ def test_new_user_uploads_and_sees_the_score_on_the_leaderboard(
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     upload = web.post(
         f"{task_url}submit/",
-        data={"csrfmiddlewaretoken": token, "comment": "exact answers"},
+        data={"csrfmiddlewaretoken": token, "comment": "exact answers", "method_name": "Oracle"},
         files={"file": ("preds.csv", predictions.to_csv(index=False).encode(), "text/csv")},
         headers={"Accept": "application/json"},
     )
@@ -66,7 +66,7 @@ def test_new_user_uploads_and_sees_the_score_on_the_leaderboard(
     # A wrong file (missing ids) ends as invalid, with a message, and changes nothing else.
     response = web.post(
         f"{task_url}submit/",
-        data={"csrfmiddlewaretoken": token},
+        data={"csrfmiddlewaretoken": token, "method_name": "Oracle"},
         files={
             "file": ("short.csv", predictions.iloc[3:].to_csv(index=False).encode(), "text/csv")
         },
