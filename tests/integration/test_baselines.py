@@ -46,7 +46,7 @@ def bundles(tmp_path_factory):
 
 
 @pytest.mark.parametrize("kind", ["classification", "matching"])
-@pytest.mark.parametrize("method", ["autogluon", "tfidf-logreg"])
+@pytest.mark.parametrize("method", ["autogluon", "tfidf-logreg", "embedding-logreg"])
 def test_each_method_writes_valid_predictions(bundles, kind, method, tmp_path):
     out = tmp_path / "predictions.csv"
     summary = run_baseline(bundle_dir=bundles[kind], out_file=out, method=method, preset="fast")
@@ -93,8 +93,9 @@ def test_a_baseline_runs_in_the_sandbox_and_stands_on_the_board_unranked(
     assert {run.version.method.name for run in runs} == {
         "AutoGluon",
         "TF-IDF + logistic regression",
+        "Embeddings + logistic regression",
     }  # on import, one per built-in method
-    assert len(callbacks) == 2  # one message each on the methods queue, sent after commit
+    assert len(callbacks) == 3  # one message each on the methods queue, sent after commit
     for run in runs:
         assert run.version.method.team.is_baseline
         assert run.requested_by is None  # Arena asked, on the import
@@ -106,10 +107,16 @@ def test_a_baseline_runs_in_the_sandbox_and_stands_on_the_board_unranked(
         assert run.submission.origin == SubmissionOrigin.BASELINE
         assert run.submission.team == run.version.method.team
         assert submission_score(submission_id=run.submission.pk) == "scored"
+    # The text's embeddings are computed by the first run and kept for the others (run_cache).
+    first, *others = runs
+    assert "[embeddings] embeddings of the text (all-MiniLM-L6-v2" in first.stdout_tail
+    assert "computed in" in first.stdout_tail
+    assert all("read from the cache /task/cache/" in run.stdout_tail for run in others)
     rows = leaderboard_for_task(task=task)
     assert {row.team_name for row in rows} == {
         "AutoGluon (fast)",
         "TF-IDF + logistic regression (fast)",
+        "Embeddings + logistic regression (fast)",
     }
     assert all(row.rank is None and row.is_baseline for row in rows)
 
@@ -119,10 +126,10 @@ def test_baselines_count_against_no_allowance(bundles):
     task = task_import(bundle_dir=bundles["matching"], competition_slug="cup").task
     runs = [
         run
-        for _ in range(12)  # 24 runs of the two methods: more than a team's 20 a day
+        for _ in range(7)  # 21 runs of the three methods: more than a team's 20 a day
         for run in baseline_runs_enqueue(task=task, preset="fast")
     ]
-    assert len(runs) == 24 and len({run.version_id for run in runs}) == 2
+    assert len(runs) == 21 and len({run.version_id for run in runs}) == 3
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 """Run a baseline on a task bundle:
 
-    python -m arena.baselines BUNDLE_DIR OUT_FILE [--method autogluon|tfidf-logreg]
-                              [--preset fast|medium] [--time-limit SECONDS]
+    python -m arena.baselines BUNDLE_DIR OUT_FILE
+        [--method autogluon|tfidf-logreg|embedding-logreg] [--preset fast|medium]
+        [--time-limit SECONDS] [--no-embeddings] [--cache DIR]
 
 (with platform/ on PYTHONPATH, as `make` sets it). Writes predictions as CSV and prints a summary.
 """
@@ -22,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", choices=sorted(METHODS), default="autogluon")
     parser.add_argument("--preset", choices=["fast", "medium"], default="fast")
     parser.add_argument("--time-limit", type=int, default=None)
+    parser.add_argument(
+        "--no-embeddings", action="store_true", help="leave the text's sentence embeddings out"
+    )
+    parser.add_argument(
+        "--cache", default=None, help="a folder where the embeddings are looked for and kept"
+    )
     args = parser.parse_args(argv)
     summary = run_baseline(
         bundle_dir=args.bundle_dir,
@@ -29,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         method=args.method,
         preset=args.preset,
         time_limit=args.time_limit,
+        embeddings=not args.no_embeddings,
+        cache_dir=args.cache,
     )
     print(json.dumps(asdict(summary)))
     return 0

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from arena.baselines.embeddings import Embeddings
+
 HISTOGRAM_BINS = 4
 
 
@@ -90,6 +92,13 @@ def _edit_ratio(left: pd.Series, right: pd.Series) -> np.ndarray:
     return cpdist(a, b, scorer=fuzz.ratio, workers=-1) / 100.0
 
 
+def _embedding_cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # Unit vectors, or zeros for empty text: then the similarity is unknown, not 0.
+    cosine = (a * b).sum(axis=1)
+    present = (np.abs(a).sum(axis=1) > 0) & (np.abs(b).sum(axis=1) > 0)
+    return np.where(present, cosine, np.nan)
+
+
 def _relative_difference(left: pd.Series, right: pd.Series) -> np.ndarray:
     a, b = left.to_numpy(dtype=float), right.to_numpy(dtype=float)
     scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-9)
@@ -103,8 +112,10 @@ def pair_features(
     right: pd.DataFrame,
     columns: dict[str, str],
     id_column: str = "id",
+    embeddings: Embeddings | None = None,
 ) -> pd.DataFrame:
-    """Similarity features per attribute for each (left_id, right_id) pair."""
+    """Similarity features per attribute for each (left_id, right_id) pair; with
+    ``embeddings``, the cosine of the two records' embeddings of each text attribute too."""
     a = left.set_index(id_column).reindex(pairs["left_id"].to_numpy())
     b = right.set_index(id_column).reindex(pairs["right_id"].to_numpy())
     features: dict[str, np.ndarray] = {}
@@ -124,4 +135,9 @@ def pair_features(
         features[f"{name}_edit"] = _edit_ratio(x, y)
         if column_type == "text":
             features[f"{name}_tfidf"] = _tfidf_cosine(x, y)
+        if column_type == "text" and embeddings is not None:
+            features[f"{name}_embcos"] = _embedding_cosine(
+                embeddings.lookup(table="left", column=name, ids=pairs["left_id"]),
+                embeddings.lookup(table="right", column=name, ids=pairs["right_id"]),
+            )
     return pd.DataFrame(features, index=pairs.index)

@@ -6,7 +6,9 @@ sandbox like any team's method. It is copied into the package beside the runner'
     python main.py --method autogluon --preset fast --time-limit 300
 
 Reads ``/task`` and writes ``/work/predictions.csv``; outside the sandbox ``ARENA_TASK_DIR``
-and ``ARENA_WORK_DIR`` point elsewhere.
+and ``ARENA_WORK_DIR`` point elsewhere. The text's embeddings are read from ``/task/cache/``
+when the platform put them there, else computed and left in ``/work/cache/``, where the
+platform keeps them for the task's next built-in runs (docs/METHODS.md).
 """
 
 import os
@@ -21,7 +23,8 @@ def run(argv: list[str]) -> int:
     os.environ.setdefault("LOKY_MAX_CPU_COUNT", os.environ.get("OMP_NUM_THREADS", "1"))
     task_dir = os.environ.get("ARENA_TASK_DIR", "/task")
     work_dir = os.environ.get("ARENA_WORK_DIR", "/work")
-    return main([task_dir, os.path.join(work_dir, "predictions.csv"), *argv])
+    cache = ["--cache", os.path.join(work_dir, "cache")]
+    return main([task_dir, os.path.join(work_dir, "predictions.csv"), *cache, *argv])
 
 
 if __name__ == "__main__":

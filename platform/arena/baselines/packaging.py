@@ -27,13 +27,15 @@ RUNNER_MODULES = (
     "runner.py",
     "data.py",
     "features.py",
+    "embeddings.py",
     "methods/__init__.py",
     "methods/base.py",
     "methods/autogluon.py",
     "methods/tfidf_logreg.py",
+    "methods/embedding_logreg.py",
 )
 ARENA_INIT = '"""Only the parts of Arena a built-in baseline runs (see arena/baselines)."""\n'
-MEMORY_GB = {"autogluon": 8, "tfidf-logreg": 4}
+MEMORY_GB = {"autogluon": 8, "tfidf-logreg": 4, "embedding-logreg": 4}
 CPUS = 2
 
 

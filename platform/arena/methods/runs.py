@@ -25,6 +25,7 @@ from arena.core.errors import UserFacingError
 from arena.core.jobs import job_send
 from arena.methods.environment import installed_distributions
 from arena.methods.models import MethodRun, MethodVersion
+from arena.methods.run_cache import run_cache_keep, run_cache_materialize
 from arena.methods.sandbox import (
     Limits,
     SandboxInfo,
@@ -182,6 +183,9 @@ def _run_in(*, folder: Path, run: MethodRun) -> dict:
     """Runs the method in `folder` and returns the fields that end the run."""
     version, task = run.version, run.task
     task_dir = materialize_public_bundle(task=task, folder=folder / "task")
+    builtin = version.method.team.is_baseline
+    if builtin:  # the embeddings an earlier built-in run left (run_cache)
+        run_cache_materialize(task=task, folder=task_dir / "cache")
     code_dir = folder / "method"
     stored = files.private_storage().open(version.archive_key, "rb")
     with stored, zipfile.ZipFile(stored) as archive:
@@ -215,6 +219,8 @@ def _run_in(*, folder: Path, run: MethodRun) -> dict:
         "environment": _environment(outcome.environment),
         "finished_at": timezone.now(),
     }
+    if builtin and outcome.succeeded:
+        run_cache_keep(task=task, folder=work_dir / "cache")
     predictions = next(
         (work_dir / name for name in PREDICTION_FILES if (work_dir / name).is_file()), None
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from arena.baselines.data import PublicData
+from arena.baselines.embeddings import Embeddings
 from arena.baselines.methods.base import FitResult, folder_bytes, prepare
 
 
@@ -30,10 +31,13 @@ EVAL_METRICS = {
 
 class AutoGluonMethod:
     name = "autogluon"
+    uses_embeddings = True
     title = "AutoGluon"
     description = (
-        "AutoGluon's TabularPredictor on the record columns (pictures as colour statistics); "
-        "for matching, on similarities of the two records. fast: LightGBM only; medium: "
+        "AutoGluon's TabularPredictor on the record columns (pictures as colour statistics), "
+        "with the text's sentence embeddings (all-MiniLM-L6-v2) as numeric columns beside its "
+        "own n-grams; for matching, on similarities of the two records (the embeddings' "
+        "cosines too). fast: LightGBM only; medium: "
         "AutoGluon's medium_quality preset."
     )
     presets = ("fast", "medium")
@@ -46,11 +50,12 @@ class AutoGluonMethod:
         time_limit: int | None,
         workdir: Path,
         progress=lambda stage: None,
+        embeddings: Embeddings | None = None,
     ) -> FitResult:
         """``fast``: LightGBM only, seconds. ``medium``: AutoGluon's medium_quality preset."""
         from autogluon.tabular import TabularPredictor
 
-        prepared = prepare(data=data)
+        prepared = prepare(data=data, embeddings=embeddings)
         label = "__label__"
         train = prepared.train.copy()
         train[label] = prepared.labels.to_numpy()

