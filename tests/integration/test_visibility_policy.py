@@ -549,7 +549,7 @@ SURFACES = {
         track_csv_row(PUBLIC),
     ),
     "competition_page": Surface(lambda w: f"/c/{SLUG}/", none, none),
-    "task_page": Surface(lambda w: task_path(w), own_cell(PRIVATE), own_cell(PUBLIC)),
+    "task_page": Surface(lambda w: task_path(w, "mine/"), own_cell(PRIVATE), own_cell(PUBLIC)),
     "submission_list": Surface(
         lambda w: task_path(w, "submissions/"), own_cell(PRIVATE), own_cell(PUBLIC)
     ),
