@@ -210,3 +210,66 @@ def gadgets(competition, products):
         kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
         answers=data.answers, public_fraction=0.5,
     )  # fmt: skip
+
+
+class MailServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what arrives. ``messages`` holds
+    ``email.message.EmailMessage`` objects; ``wait_for(n)`` blocks until n have arrived."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.messages: list = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 10):
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout):
+                raise AssertionError(f"{len(self.messages)} of {count} e-mails arrived")
+        return self.messages[count - 1]
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def mail_server(settings):
+    """Starts a real SMTP server on a free loopback port and points Django's SMTP backend at
+    it for the test (pytest-django would otherwise swap in the in-memory backend)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = MailServer()
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.DEFAULT_FROM_EMAIL = "Arena <arena@example.org>"
+    try:
+        yield server
+    finally:
+        controller.stop()
