@@ -133,17 +133,19 @@ def test_matching_compares_the_records_embeddings_per_text_attribute(model, tmp_
     manifest = {
         "kind": "matching",
         "metric": "f1",
-        "columns": {"name": "text", "maker": "text", "price": "numeric"},
+        "columns": {"name": "text", "maker": "text", "sku": "text", "price": "numeric"},
         "public_fraction": 0.5,
     }
     (root / "task.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
     pd.DataFrame(
         {"id": ["a1", "a2", "a3"], "name": ["Red apple juice", "Laptop stand", None],
-         "maker": ["Orchard", "", "Acme"], "price": [3.0, 20.0, 5.0]}
+         "maker": ["Orchard", "", "Acme"], "sku": ["1001", "1002", "A-17"],
+         "price": [3.0, 20.0, 5.0]}
     ).to_csv(root / "left.csv", index=False)  # fmt: skip
     pd.DataFrame(
         {"id": ["b1", "b2", "b3"], "name": ["Apple juice, red", "Stock market news", "Anvil"],
-         "maker": ["Orchard Inc", "Acme", "Acme"], "price": [3.1, 1.0, 5.0]}
+         "maker": ["Orchard Inc", "Acme", "Acme"], "sku": ["1001", "2002", "A-17"],
+         "price": [3.1, 1.0, 5.0]}
     ).to_csv(root / "right.csv", index=False)  # fmt: skip
     pd.DataFrame(
         {"id": ["p1", "p2", "p3", "p4"], "left_id": ["a1", "a1", "a2", "a3"],
@@ -154,10 +156,14 @@ def test_matching_compares_the_records_embeddings_per_text_attribute(model, tmp_
     )
     data = read_public_data(root=root)
     assert set(text_sources(data=data)) == {
-        ("left", "name"), ("left", "maker"), ("right", "name"), ("right", "maker"),
-    }  # fmt: skip
+        ("left", "name"),
+        ("left", "maker"),
+        ("right", "name"),
+        ("right", "maker"),
+    }  # fmt: skip  (the codes of "sku" are mostly without letters: not embedded)
     embeddings, _ = task_embeddings(data=data)
     prepared = prepare(data=data, embeddings=embeddings)
+    assert "sku_edit" in prepared.numeric
     assert prepared.embedding == ["name_embcos", "maker_embcos"]
     cosines = prepared.train["name_embcos"]
     assert cosines[0] > 0.8 and cosines[0] > cosines[1] + 0.3  # the same juice, not the news
@@ -176,7 +182,7 @@ def test_a_task_without_text_columns_skips_the_embeddings(tmp_path):
     )  # fmt: skip
     data = read_public_data(root=root)
     assert text_sources(data=data) == {}
-    assert task_embeddings(data=data) == (None, "no text columns: no embeddings")
+    assert task_embeddings(data=data) == (None, "no text columns (with words): no embeddings")
     summary = run_baseline(bundle_dir=root, out_file=tmp_path / "p.csv", method="embedding-logreg")
-    assert summary.embeddings == "no text columns: no embeddings"
+    assert summary.embeddings == "no text columns (with words): no embeddings"
     assert list(pd.read_csv(tmp_path / "p.csv")["label"]) == ["a", "b"]

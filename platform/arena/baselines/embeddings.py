@@ -11,6 +11,8 @@ What is embedded, from public tables only:
 - matching: each text attribute of each record of ``left`` and ``right``, on its own, so that
   a pair's two embeddings can be compared attribute by attribute.
 
+A text column whose values are mostly without letters (dates, numbers, codes) is left out.
+
 Empty or missing text gets a zero vector (and is not sent to the model); the same text is
 embedded once. The vectors are the same for every method, so they are cached as one Parquet
 file named by a fingerprint of the model and the texts (``embeddings-<fingerprint>.parquet``):
@@ -46,6 +48,10 @@ class Embeddings:
     cached: bool = False
     notes: list[str] = field(default_factory=list)
 
+    def has(self, *, column: str) -> bool:
+        """Whether ``column`` was embedded (text with words)."""
+        return any(embedded == column for _, embedded in self.vectors)
+
     def lookup(self, *, table: str, column: str, ids: pd.Series) -> np.ndarray:
         """The (len(ids), 384) vectors of ``ids`` in ``table``; unknown ids get zeros."""
         frame = self.vectors[(table, column)]
@@ -63,34 +69,52 @@ def _clean(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _has_words(values: list[pd.Series]) -> bool:
+    """At least half the distinct non-empty values hold a letter: a sentence model reads
+    words, and a column of digits (a date, a number, a code) gains nothing from it."""
+    distinct = {_clean(value) for series in values for value in series} - {""}
+    wordy = sum(any(character.isalpha() for character in value) for value in distinct)
+    return bool(distinct) and wordy * 2 >= len(distinct)
+
+
+def text_columns(*, data: PublicData) -> list[str]:
+    """The text columns worth embedding (see ``_has_words``)."""
+    tables = ("train", "test") if data.kind == "classification" else ("left", "right")
+    return [
+        column
+        for column in data.feature_columns("text")
+        if _has_words([data.tables[table][column] for table in tables])
+    ]
+
+
 def text_sources(*, data: PublicData) -> dict[tuple[str, str], tuple[list[str], list[str]]]:
     """What to embed: (table, column) -> (ids as strings, texts; "" for empty or missing).
-    Empty when the task has no text columns."""
-    text_columns = data.feature_columns("text")
-    if not text_columns:
+    Empty when the task has no text columns (or none with words)."""
+    text_columns_ = text_columns(data=data)
+    if not text_columns_:
         return {}
     sources = {}
     if data.kind == "classification":
         for table in ("train", "test"):
             frame = data.tables[table]
             ids = frame[data.id_column].astype(str).tolist()
-            if len(text_columns) == 1:
-                texts = [_clean(value) for value in frame[text_columns[0]]]
+            if len(text_columns_) == 1:
+                texts = [_clean(value) for value in frame[text_columns_[0]]]
             else:
                 texts = [
                     " | ".join(
                         f"{name}: {_clean(value)}"
-                        for name, value in zip(text_columns, row, strict=True)
+                        for name, value in zip(text_columns_, row, strict=True)
                         if _clean(value)
                     )
-                    for row in frame[text_columns].itertuples(index=False)
+                    for row in frame[text_columns_].itertuples(index=False)
                 ]
             sources[(table, JOINED)] = (ids, texts)
         return sources
     for table in ("left", "right"):
         frame = data.tables[table]
         ids = frame[data.id_column].astype(str).tolist()
-        for column in text_columns:
+        for column in text_columns_:
             sources[(table, column)] = (ids, [_clean(value) for value in frame[column]])
     return sources
 
@@ -198,7 +222,7 @@ def task_embeddings(
     columns or the ``embeddings`` extra is not installed, with the reason."""
     sources = text_sources(data=data)
     if not sources:
-        return None, "no text columns: no embeddings"
+        return None, "no text columns (with words): no embeddings"
     started = time.perf_counter()
     key = fingerprint(sources)
     name = cache_name(key)
@@ -218,24 +242,26 @@ def task_embeddings(
             f"embeddings skipped: the optional 'embeddings' extra is not installed ({missing}); "
             "pip install -e '.[embeddings]' adds them"
         )
-    total = sum(len(set(texts) - {""}) for _, texts in sources.values())
+    everything = [text for _, texts in sources.values() for text in texts]
+    total = len(set(everything) - {""})
     say(f"embedding {total} distinct texts ({len(sources)} table columns) with {MODEL}")
-    vectors: dict[tuple[str, str], pd.DataFrame] = {}
-    done_before = 0
     reported = [0.0]
 
     def report(done: int, of: int) -> None:
-        overall = done_before + done
-        share = overall / max(total, 1)
-        if share >= reported[0] + 0.1 or overall == total:
+        share = done / max(of, 1)
+        if share >= reported[0] + 0.1 or done == of:
             reported[0] = share
             elapsed = time.perf_counter() - started
-            say(f"{overall}/{total} texts ({share:.0%}) in {elapsed:.0f} s")
+            say(f"{done}/{of} texts ({share:.0%}) in {elapsed:.0f} s")
 
-    for (table, column), (ids, texts) in sources.items():
-        matrix = embed_texts(texts=texts, model=model, progress=report)
-        vectors[(table, column)] = pd.DataFrame(matrix, index=pd.Index(ids))
-        done_before += len(set(texts) - {""})
+    # Every distinct text once, whichever table and column it is in (left and right, train
+    # and test share many).
+    matrix = embed_texts(texts=everything, model=model, progress=report)
+    vectors: dict[tuple[str, str], pd.DataFrame] = {}
+    start = 0
+    for key_, (ids, texts) in sources.items():
+        vectors[key_] = pd.DataFrame(matrix[start : start + len(texts)], index=pd.Index(ids))
+        start += len(texts)
     seconds = time.perf_counter() - started
     if save_dir is not None:
         save_dir = Path(save_dir)

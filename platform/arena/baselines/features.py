@@ -135,7 +135,7 @@ def pair_features(
         features[f"{name}_edit"] = _edit_ratio(x, y)
         if column_type == "text":
             features[f"{name}_tfidf"] = _tfidf_cosine(x, y)
-        if column_type == "text" and embeddings is not None:
+        if column_type == "text" and embeddings is not None and embeddings.has(column=name):
             features[f"{name}_embcos"] = _embedding_cosine(
                 embeddings.lookup(table="left", column=name, ids=pairs["left_id"]),
                 embeddings.lookup(table="right", column=name, ids=pairs["right_id"]),
