@@ -36,7 +36,7 @@ def probe(task, data) -> tuple[pd.DataFrame, dict[str, str]]:
 def upload_probe(client, task, data) -> Submission:
     frame, _ = probe(task, data)
     url = reverse("submissions:upload", args=[task.competition.slug, task.slug])
-    assert client.post(url, {"file": csv_upload(frame)}).status_code == 302
+    assert client.post(url, {"file": csv_upload(frame), "method_name": "M"}).status_code == 302
     submission = Submission.objects.get()
     score_submission.apply(args=[submission.pk])
     submission.refresh_from_db()

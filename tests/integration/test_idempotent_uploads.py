@@ -27,7 +27,7 @@ def post(api, task, data, *, key: str | None, comment: str = "first"):
     headers = {"Idempotency-Key": key} if key else {}
     return api.post(
         f"/api/competitions/{task.competition.slug}/tasks/{task.slug}/submissions/",
-        {"file": csv_upload(data.answers), "comment": comment},
+        {"file": csv_upload(data.answers), "comment": comment, "method_name": "Answers"},
         format="multipart",
         headers=headers,
     )
@@ -63,7 +63,7 @@ def test_keys_are_checked_and_bound_to_one_task(api, alice_team, products, offer
     matching, matching_data = offers
     response = api.post(
         f"/api/competitions/{matching.competition.slug}/tasks/{matching.slug}/submissions/",
-        {"file": csv_upload(matching_data.answers)},
+        {"file": csv_upload(matching_data.answers), "method_name": "Answers"},
         format="multipart",
         headers={"Idempotency-Key": "k1"},
     )
@@ -78,7 +78,7 @@ def test_the_upload_form_honours_the_key(client, alice, alice_team, products):
     answers = [
         client.post(
             url,
-            {"file": csv_upload(data.answers)},
+            {"file": csv_upload(data.answers), "method_name": "Answers"},
             headers={"accept": "application/json", "Idempotency-Key": "browser-key-7"},
         ).json()
         for _ in range(2)

@@ -12,7 +12,7 @@ from tests.integration.helpers import csv_upload, score_as_worker
 def _upload(client, task, frame):
     return client.post(
         reverse("submissions:upload", args=[task.competition.slug, task.slug]),
-        {"file": csv_upload(frame)},
+        {"file": csv_upload(frame), "method_name": "M"},
         HTTP_ACCEPT="application/json",
     )
 
