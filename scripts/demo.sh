@@ -28,6 +28,16 @@ if ! command -v bwrap >/dev/null && [ "$(id -u)" = 0 ]; then
     >/dev/null) || echo "  (not installed; methods cannot be run on this machine)"
 fi
 
+# The built-in baselines of every task on the boards within minutes (docs/BENCHMARKS.md): the
+# fast preset with a short training budget (both are in each baseline's version, so a longer
+# budget set here makes new versions), and one run per core side by side, each on one CPU,
+# which finishes two runs in the time one run on two CPUs takes.
+export BASELINE_PRESET="${BASELINE_PRESET:-fast}"
+export BASELINE_TIME_LIMIT="${BASELINE_TIME_LIMIT:-10}"
+export METHOD_MAX_CPUS="${METHOD_MAX_CPUS:-1}"
+CORES="$(nproc 2>/dev/null || echo 2)"
+METHOD_WORKERS="${METHOD_WORKERS:-$((CORES < 4 ? CORES : 4))}"
+
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo
 $PY manage.py sweep_upload_temp -v 0
@@ -44,13 +54,13 @@ stop() {
 trap stop INT TERM EXIT
 
 # Two workers, scoring and methods, so a baseline or a team's method running in its sandbox
-# never delays a score; and beat on its own, so the watchdog that takes back the jobs
-# of a killed worker does not die with that worker.
+# never delays a score (the methods worker runs METHOD_WORKERS at once); and beat on its own, so
+# the watchdog that takes back the jobs of a killed worker does not die with that worker.
 .venv/bin/celery -A arena worker -Q scoring -c 1 -l warning -n "scoring@%h" &
 pids+=($!)
 .venv/bin/celery -A arena beat -l warning --schedule "$ARENA_HOME/celerybeat-schedule" &
 pids+=($!)
-.venv/bin/celery -A arena worker -Q methods -c 1 -l warning -n "methods@%h" &
+.venv/bin/celery -A arena worker -Q methods -c "$METHOD_WORKERS" -l warning -n "methods@%h" &
 pids+=($!)
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 pids+=($!)
