@@ -248,7 +248,7 @@ class MailServer:
 
 
 @pytest.fixture
-def mail_server(settings):
+def mail_server(settings, db):
     """Starts a real SMTP server on a free loopback port and points Django's SMTP backend at
     it for the test (pytest-django would otherwise swap in the in-memory backend)."""
     import socket

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "arena.accounts.context_processors.email_status",
             ],
         },
     },
@@ -221,6 +222,34 @@ CACHES = {
     }
 }
 LOGIN_REDIRECT_URL = "competitions:home"
+
+# E-mail through Django's mail framework (accounts/mail.py): a real SMTP server in production.
+# With no EMAIL_HOST, messages are written to the log (the console backend), so a demo needs no
+# server; EMAIL_BACKEND picks any other backend (the file backend with EMAIL_FILE_PATH).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587 if env_bool("EMAIL_USE_TLS", False) else 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+# A slow mail server must not hold a web request or a worker for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(ARENA_HOME / "mail"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Arena <arena@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails sent by workers (no request to take the host from), without a trailing slash.
+SITE_URL = (env_str("SITE_URL", "http://localhost:8000") or "").rstrip("/")
+# How long an e-mail verification link stays valid; password reset links: PASSWORD_RESET_TIMEOUT.
+EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 86400)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 86400)
 LOGOUT_REDIRECT_URL = "competitions:home"
 
 LANGUAGE_CODE = "en-us"
@@ -385,6 +414,13 @@ WORKER_ALIVE_SECONDS = env_int("WORKER_ALIVE_SECONDS", 30)
 # BROKER_MESSAGE_RETENTION_SECONDS ago, every BROKER_PRUNE_INTERVAL_SECONDS (a no-op on Redis).
 BROKER_MESSAGE_RETENTION_SECONDS = env_int("BROKER_MESSAGE_RETENTION_SECONDS", 300)
 BROKER_PRUNE_INTERVAL_SECONDS = env_int("BROKER_PRUNE_INTERVAL_SECONDS", 300)
+# Participants who asked for it hear once that a competition's private results are out
+# (results/notifications.py); beat looks every REVEAL_MAIL_INTERVAL_SECONDS.
+REVEAL_MAIL_INTERVAL_SECONDS = env_int("REVEAL_MAIL_INTERVAL_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["mail-results-revealed"] = {
+    "task": "arena.results.tasks.mail_results_revealed",
+    "schedule": float(REVEAL_MAIL_INTERVAL_SECONDS),
+}
 CELERY_BEAT_SCHEDULE["prune-broker-messages"] = {
     "task": "arena.core.tasks.prune_broker_messages",
     "schedule": float(BROKER_PRUNE_INTERVAL_SECONDS),

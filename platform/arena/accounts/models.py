@@ -1,6 +1,7 @@
 """What the login and sign-up throttles count (accounts/selectors.py reads them in sliding
 windows; rows older than the window are deleted as new ones arrive)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -40,3 +41,50 @@ class SignUpRecord(models.Model):
 
     def __str__(self) -> str:
         return f"sign-up from {self.address} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Profile(models.Model):
+    """A user's e-mail standing and which notices they want (accounts/mail.py reads both).
+
+    Nothing but the verification itself is sent to an address until it is verified; the address
+    verified is kept, so changing ``User.email`` needs a new verification."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="arena_profile"
+    )
+    verified_email = models.EmailField(blank=True, default="")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # Opt-in notices; invitations are asked for by a person, so they come unless turned off.
+    notify_team_invitations = models.BooleanField(
+        default=True,
+        verbose_name="Team invitations",
+        help_text="A team owner invites you by your e-mail address.",
+    )
+    notify_submission_results = models.BooleanField(
+        default=False,
+        verbose_name="Submission scored or refused",
+        help_text="When one of your uploads is scored, or refused with the reason.",
+    )
+    notify_results_revealed = models.BooleanField(
+        default=False,
+        verbose_name="Private results revealed",
+        help_text="Once per competition you take part in, when its private results are out.",
+    )
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+class SentMail(models.Model):
+    """One notice sent to one user, by a key naming what it was about (``submission:12``,
+    ``revealed:3``, ``invitation:7``): the row is written before sending, so each is sent once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="sent_mail_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.user_id}"

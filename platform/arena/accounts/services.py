@@ -6,18 +6,23 @@ and each count is a true sliding window; accounts/selectors.py decides from them
 accounts/backends.py applies that decision to every password check.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from arena.accounts.devices import LoginClient
+from arena.accounts.mail import NOTICE_KINDS, mail_send, profile_for
 from arena.accounts.models import LoginFailure, SignUpRecord
 from arena.accounts.selectors import signup_retry_seconds
 from arena.core.errors import UserFacingError
+
+logger = logging.getLogger(__name__)
 
 
 class TooManyAttempts(UserFacingError):
@@ -78,3 +83,83 @@ def duration_text(seconds: int) -> str:
     """A wait as "12 minutes", rounded up: never tell someone to come back too early."""
     minutes = max(1, -(-seconds // 60))
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+VERIFY_SALT = "arena.accounts.verify-email"
+
+
+def email_verification_token(*, user) -> str:
+    """A signed, timestamped token naming the user and the address to verify."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_SALT, compress=True)
+
+
+def email_verification_send(*, user, link_for) -> bool:
+    """E-mails ``user`` a link to verify their address: the one message sent to an address
+    nobody verified. ``link_for(token)`` makes the absolute link. False (logged) when the server
+    refused it, so the page can say to try again."""
+    if not user.email:
+        return False
+    token = email_verification_token(user=user)
+    try:
+        mail_send(
+            to=user.email,
+            template="verify",
+            context={"user": user, "link": link_for(token), "days": _verify_days()},
+        )
+    except Exception:
+        logger.exception("could not send the verification e-mail of user %s", user.pk)
+        return False
+    return True
+
+
+def _verify_days() -> int:
+    return max(1, settings.EMAIL_VERIFICATION_MAX_AGE_SECONDS // 86400)
+
+
+def email_verify(*, token: str):
+    """Marks the address a verification token names as verified; returns the user. Raises
+    ``UserFacingError`` for a link that is broken, expired, or for an address changed since."""
+    try:
+        data = signing.loads(
+            token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE_SECONDS
+        )
+    except signing.SignatureExpired:
+        raise UserFacingError(
+            f"This link has expired (links last {_verify_days()} days). Send yourself a new "
+            "one from your account settings."
+        ) from None
+    except signing.BadSignature:
+        raise UserFacingError(
+            "This verification link is not valid; copy the whole link from the e-mail, or "
+            "send yourself a new one from your account settings."
+        ) from None
+    user = get_user_model().objects.filter(pk=data.get("user")).first()
+    if user is None or (user.email or "").lower() != str(data.get("email", "")).lower():
+        raise UserFacingError(
+            "This link is for an e-mail address the account no longer has. Send yourself a new "
+            "one from your account settings."
+        )
+    profile = profile_for(user=user)
+    profile.verified_email = user.email
+    profile.verified_at = timezone.now()
+    profile.save(update_fields=["verified_email", "verified_at"])
+    return user
+
+
+def email_change(*, user, email: str) -> bool:
+    """Sets the user's address (validated by the form); True when it changed, so it needs a new
+    verification (the old one no longer applies: it names the old address)."""
+    if (user.email or "").lower() == email.lower():
+        return False
+    user.email = email
+    user.save(update_fields=["email"])
+    return True
+
+
+def notice_preferences_update(*, user, choices: dict[str, bool]) -> None:
+    """Saves which notices the user wants (``Profile.notify_*`` fields)."""
+    profile = profile_for(user=user)
+    for kind in NOTICE_KINDS:
+        if kind in choices:
+            setattr(profile, kind, bool(choices[kind]))
+    profile.save(update_fields=[kind for kind in NOTICE_KINDS if kind in choices])
