@@ -36,6 +36,7 @@ from arena.submissions.models import (
     SubmissionStatus,
     on_boards,
 )
+from arena.submissions.notifications import MAIL_SUBMISSION_RESULT
 from arena.submissions.selectors import quota_for
 from arena.teams.models import Membership, Team
 from arena.teams.selectors import team_for_user
@@ -559,6 +560,7 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
             status=SubmissionStatus.INVALID,
             messages=messages,
         )
+        _mail_result(submission=submission)
         return SubmissionStatus.INVALID
     except MemoryError:
         # Caps on rows and decoded size come first; this is the last line behind them.
@@ -571,12 +573,14 @@ def _score_claimed(*, submission_id: int, token: str) -> str | None:
                 "scoring job may use. Send one row per test id with only the required columns."
             ],
         )
+        _mail_result(submission=submission)
         return SubmissionStatus.INVALID
 
     recorded = _record_scores(submission=submission, task=task, report=report, token=token)
     if not recorded:
         return None
     _follow_up(task_id=task.pk)
+    _mail_result(submission=submission)
     return SubmissionStatus.SCORED
 
 
@@ -589,6 +593,13 @@ def _follow_up(*, task_id: int) -> None:
     """Asks workers to refresh what boards show for the task; a broker outage only delays it."""
     for name in FOLLOW_UP_TASKS:
         job_send(name=name, args=[task_id])
+
+
+def _mail_result(*, submission: Submission) -> None:
+    """Asks for the uploader's e-mail about the outcome (submissions/notifications.py); a job of
+    its own, so mail never delays or fails scoring. Only uploads by a person get one."""
+    if submission.origin == SubmissionOrigin.UPLOAD and submission.submitted_by_id:
+        job_send(name=MAIL_SUBMISSION_RESULT, args=[submission.pk])
 
 
 def _record_scores(*, submission: Submission, task: Task, report, token: str) -> bool:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from arena.submissions import services
+from arena.submissions import notifications, services
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +39,9 @@ def requeue_stale_submissions() -> int:
         queued_longer_than=timedelta(seconds=settings.WATCHDOG_QUEUED_SECONDS)
     )
     return len(requeued)
+
+
+@shared_task(ignore_result=True, soft_time_limit=60)
+def mail_submission_result(submission_id: int) -> bool:
+    """After a submission was scored or refused: its uploader's e-mail, if they asked for it."""
+    return notifications.submission_result_mail(submission_id=submission_id)

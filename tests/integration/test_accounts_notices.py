@@ -1,0 +1,76 @@
+"""Notice e-mails, each sent only to a verified address of a user who opted in, once; read from
+a real SMTP server on loopback. Jobs run here as a worker would run them."""
+
+import pytest
+from django.urls import reverse
+
+from arena.accounts.services import email_verification_token, email_verify
+from arena.submissions.services import submission_create, submission_score
+from arena.submissions.tasks import mail_submission_result
+from tests.integration.helpers import csv_upload
+
+
+def _verify(user, email):
+    user.email = email
+    user.save()
+    email_verify(token=email_verification_token(user=user))
+
+
+def _opt_in(client, **choices):
+    data = {"action": "notices"} | {f"notices-{kind}": "on" for kind, on in choices.items() if on}
+    response = client.post(reverse("accounts:settings"), data, follow=True)
+    assert b"choices are saved" in response.content
+
+
+@pytest.fixture
+def uploaded(alice, alice_team, products):
+    def upload(frame):
+        task, _ = products
+        submission = submission_create(task=task, user=alice, uploaded_file=csv_upload(frame))
+        submission_score(submission_id=submission.pk)  # the scoring job...
+        mail_submission_result.apply(args=[submission.pk])  # ...and the mail job it sends
+        return submission
+
+    return upload
+
+
+def test_scored_mail_goes_to_a_verified_user_who_opted_in_once(
+    alice, alice_client, uploaded, products, mail_server
+):
+    _verify(alice, "alice@example.org")
+    _opt_in(alice_client, notify_submission_results=True)
+    submission = uploaded(products[1].answers)
+    message = mail_server.wait_for(1)
+    assert message["To"] == "alice@example.org"
+    assert message["Subject"].startswith("Scored: predictions.csv on Products")
+    body = mail_server.body(message)
+    assert "macro_f1 on the public rows: 1.0000" in body
+    assert f"/submissions/{submission.pk}/" in body
+    # A repeated job (a redelivered message) sends nothing more.
+    mail_submission_result.apply(args=[submission.pk])
+    assert len(mail_server.messages) == 1
+
+
+def test_a_refused_upload_mails_the_reason(alice, alice_client, uploaded, products, mail_server):
+    _verify(alice, "alice@example.org")
+    _opt_in(alice_client, notify_submission_results=True)
+    uploaded(products[1].answers.head(10))
+    message = mail_server.wait_for(1)
+    assert message["Subject"].startswith("Refused: predictions.csv")
+    assert "does not count against your quota" in mail_server.body(message)
+    assert "missing" in mail_server.body(message).lower()
+
+
+def test_no_scored_mail_without_opting_in_or_verifying(
+    alice, alice_client, uploaded, products, mail_server
+):
+    _verify(alice, "alice@example.org")
+    uploaded(products[1].answers)  # opted out: the default
+    _opt_in(alice_client, notify_submission_results=True)
+    _opt_in(alice_client, notify_submission_results=False)  # and out again
+    uploaded(products[1].answers)
+    alice.email = "new-alice@example.org"  # a new address, not verified yet
+    alice.save()
+    _opt_in(alice_client, notify_submission_results=True)
+    uploaded(products[1].answers)
+    assert mail_server.messages == []
