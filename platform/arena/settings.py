@@ -417,6 +417,8 @@ BROKER_PRUNE_INTERVAL_SECONDS = env_int("BROKER_PRUNE_INTERVAL_SECONDS", 300)
 # Participants who asked for it hear once that a competition's private results are out
 # (results/notifications.py); beat looks every REVEAL_MAIL_INTERVAL_SECONDS.
 REVEAL_MAIL_INTERVAL_SECONDS = env_int("REVEAL_MAIL_INTERVAL_SECONDS", 300)
+# Competitions revealed longer ago than this are not looked at any more.
+REVEAL_MAIL_WINDOW_DAYS = env_int("REVEAL_MAIL_WINDOW_DAYS", 7)
 CELERY_BEAT_SCHEDULE["mail-results-revealed"] = {
     "task": "arena.results.tasks.mail_results_revealed",
     "schedule": float(REVEAL_MAIL_INTERVAL_SECONDS),

@@ -1,12 +1,22 @@
 """Notice e-mails, each sent only to a verified address of a user who opted in, once; read from
 a real SMTP server on loopback. Jobs run here as a worker would run them."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from arena.accounts.services import email_verification_token, email_verify
+from arena.accounts.services import (
+    email_verification_token,
+    email_verify,
+    notice_preferences_update,
+)
+from arena.competitions.models import Competition
+from arena.results.tasks import mail_results_revealed
 from arena.submissions.services import submission_create, submission_score
 from arena.submissions.tasks import mail_submission_result
+from arena.teams.services import team_create, team_join
 from tests.integration.helpers import csv_upload
 
 
@@ -74,3 +84,33 @@ def test_no_scored_mail_without_opting_in_or_verifying(
     _opt_in(alice_client, notify_submission_results=True)
     uploaded(products[1].answers)
     assert mail_server.messages == []
+
+
+def test_the_reveal_mail_goes_once_to_each_participant_who_asked(
+    alice, bob, charlie, alice_team, competition, mail_server
+):
+    for user in (alice, bob, charlie):
+        _verify(user, f"{user.username}@example.org")
+    team_join(competition=competition, user=bob, invite_code=alice_team.invite_code)
+    team_create(competition=competition, user=charlie, name="Charlie's")
+    notice_preferences_update(user=alice, choices={"notify_results_revealed": True})
+    notice_preferences_update(user=charlie, choices={"notify_results_revealed": True})
+    # bob did not ask; dora asked but takes no part.
+    dora = type(alice).objects.create_user(username="dora", email="dora@example.org")
+    _verify(dora, "dora@example.org")
+    notice_preferences_update(user=dora, choices={"notify_results_revealed": True})
+
+    assert mail_results_revealed.apply().get() == 0  # still running: nothing revealed
+    now = timezone.now()
+    Competition.objects.filter(pk=competition.pk).update(
+        end_at=now - timedelta(hours=2), reveal_at=now - timedelta(hours=1)
+    )
+    assert mail_results_revealed.apply().get() == 2
+    assert mail_results_revealed.apply().get() == 0  # the next beat: sent already
+    assert sorted(m["To"] for m in mail_server.messages) == [
+        "alice@example.org",
+        "charlie@example.org",
+    ]
+    message = mail_server.messages[0]
+    assert message["Subject"] == "Private results are out: Test Cup"
+    assert "/c/test-cup/" in mail_server.body(message)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from arena.results import services
+from arena.results import notifications, services
 
 
 @shared_task(ignore_result=True)
@@ -27,3 +27,9 @@ def compute_pairwise(task_id: int, submission_a_id: int, submission_b_id: int, p
         submission_b_id=submission_b_id,
         private=private,
     )
+
+
+@shared_task(ignore_result=True, soft_time_limit=600)
+def mail_results_revealed() -> int:
+    """Beat, every ``REVEAL_MAIL_INTERVAL_SECONDS``: the "private results are out" e-mails."""
+    return notifications.reveal_mails_send()
