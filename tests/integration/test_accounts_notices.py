@@ -114,3 +114,45 @@ def test_the_reveal_mail_goes_once_to_each_participant_who_asked(
     message = mail_server.messages[0]
     assert message["Subject"] == "Private results are out: Test Cup"
     assert "/c/test-cup/" in mail_server.body(message)
+
+
+def _invite(client, email):
+    return client.post(
+        reverse("teams:mine", args=["test-cup"]),
+        {"action": "invite", "invite-email": email},
+        follow=True,
+    )
+
+
+def test_a_team_invitation_by_e_mail(alice, bob, charlie, alice_team, alice_client, mail_server):
+    _verify(bob, "bob@example.org")
+    response = _invite(alice_client, "BOB@example.org")
+    assert b"the invitation is on its way" in response.content
+    message = mail_server.wait_for(1)
+    assert message["To"] == "bob@example.org"
+    assert message["Subject"] == "alice invites you to the team Alpha"
+    assert f"?code={alice_team.invite_code}" in mail_server.body(message)
+    _invite(alice_client, "bob@example.org")  # once per team and person
+    # No account, an unverified one, one that turned invitations off: the same answer, no mail.
+    charlie.email = "charlie@example.org"
+    charlie.save()
+    dora = type(alice).objects.create_user(username="dora", email="dora@example.org")
+    _verify(dora, "dora@example.org")
+    notice_preferences_update(user=dora, choices={"notify_team_invitations": False})
+    for email in ("nobody@example.org", "charlie@example.org", "dora@example.org"):
+        assert b"the invitation is on its way" in _invite(alice_client, email).content
+    assert len(mail_server.messages) == 1
+
+
+def test_invitations_refuse_bad_input_in_words(alice, bob, alice_team, alice_client, mail_server):
+    for email, words in (
+        ("bob@example.org\r\nBcc: x@example.org", b"line break"),
+        ("b" * 300 + "@example.org", b"at most 254"),
+        ("", b"This field is required"),
+    ):
+        response = _invite(alice_client, email)
+        assert words in response.content
+    team_join(competition=alice_team.competition, user=bob, invite_code=alice_team.invite_code)
+    response = _invite(alice_client, "carol@example.org")  # 2 of 2 members
+    assert b"a member must leave before you invite someone" in response.content
+    assert mail_server.messages == []

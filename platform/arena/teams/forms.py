@@ -1,5 +1,6 @@
 from django import forms
 
+from arena.accounts.forms import AddressField
 from arena.teams.services import TEAM_NAME_MAX
 
 
@@ -9,3 +10,10 @@ class TeamCreateForm(forms.Form):
 
 class TeamJoinForm(forms.Form):
     invite_code = forms.CharField(label="Invite code", max_length=64)
+
+
+class TeamInviteForm(forms.Form):
+    email = AddressField(
+        label="Their e-mail address",
+        help_text="The address of their Arena account; it must be verified.",
+    )

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from arena.competitions.selectors import competition_for_organizer, competition_get
 from arena.core.errors import UserFacingError
 from arena.teams import selectors, services
-from arena.teams.forms import TeamCreateForm, TeamJoinForm
+from arena.teams.forms import TeamCreateForm, TeamInviteForm, TeamJoinForm
 from arena.teams.models import Team
+from arena.teams.notifications import team_invitation_mail
 
 
 @login_required
@@ -18,6 +19,26 @@ def my_team(request, competition_slug: str):
     team = selectors.team_for_user(competition=competition, user=request.user)
     create_form = TeamCreateForm(prefix="create")
     join_form = TeamJoinForm(prefix="join", initial={"invite_code": request.GET.get("code", "")})
+
+    invite_form = TeamInviteForm(prefix="invite")
+    if request.method == "POST" and team is not None and request.POST.get("action") == "invite":
+        invite_form = TeamInviteForm(request.POST, prefix="invite")
+        if invite_form.is_valid():
+            email = invite_form.cleaned_data["email"]
+            try:
+                team_invitation_mail(
+                    team=team, inviter=request.user, email=email, link=_invite_url(request, team)
+                )
+            except UserFacingError as error:
+                invite_form.add_error("email", error.message)
+            else:
+                messages.success(
+                    request,
+                    f"If {email} is the verified address of an Arena account that takes "
+                    "invitations, the invitation is on its way. If they have no account yet, "
+                    "send them the link instead.",
+                )
+                return redirect("teams:mine", competition_slug=competition.slug)
 
     if request.method == "POST" and team is None:
         action = request.POST.get("action")
@@ -59,13 +80,14 @@ def my_team(request, competition_slug: str):
             "is_owner": any(m.user_id == request.user.pk and m.role == "owner" for m in members),
             "create_form": create_form,
             "join_form": join_form,
-            "invite_url": (
-                request.build_absolute_uri(request.path) + f"?code={team.invite_code}"
-                if team
-                else ""
-            ),
+            "invite_form": invite_form,
+            "invite_url": _invite_url(request, team) if team else "",
         },
     )
+
+
+def _invite_url(request, team: Team) -> str:
+    return request.build_absolute_uri(request.path) + f"?code={team.invite_code}"
 
 
 @login_required
