@@ -24,7 +24,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,6 @@ class Embeddings:
     vectors: dict[tuple[str, str], pd.DataFrame]
     seconds: float = 0.0
     cached: bool = False
-    notes: list[str] = field(default_factory=list)
 
     def has(self, *, column: str) -> bool:
         """Whether ``column`` was embedded (text with words)."""
@@ -66,7 +65,9 @@ class Embeddings:
 
 
 def _clean(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    if isinstance(value, str):
+        return value.strip()
+    return "" if value is None or pd.isna(value) else str(value).strip()
 
 
 def _has_words(values: list[pd.Series]) -> bool:
