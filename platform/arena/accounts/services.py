@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -86,6 +87,7 @@ def duration_text(seconds: int) -> str:
 
 
 VERIFY_SALT = "arena.accounts.verify-email"
+VERIFY_MAIL_INTERVAL_SECONDS = 60
 
 
 def email_verification_token(*, user) -> str:
@@ -96,9 +98,15 @@ def email_verification_token(*, user) -> str:
 def email_verification_send(*, user, link_for) -> bool:
     """E-mails ``user`` a link to verify their address: the one message sent to an address
     nobody verified. ``link_for(token)`` makes the absolute link. False (logged) when the server
-    refused it, so the page can say to try again."""
+    refused it, so the page can say to try again. At most one a minute per account, so nobody
+    can use Arena to flood an address they typed: ``UserFacingError`` says to wait."""
     if not user.email:
         return False
+    if not cache.add(f"arena:verify-mail:{user.pk}", 1, VERIFY_MAIL_INTERVAL_SECONDS):
+        raise UserFacingError(
+            "A verification link was sent less than a minute ago. Look for it in your inbox "
+            "(and the spam folder), or ask again in a minute."
+        )
     token = email_verification_token(user=user)
     try:
         mail_send(

@@ -90,7 +90,12 @@ def _send_verification(request, user) -> None:
     def link_for(token: str) -> str:
         return request.build_absolute_uri(reverse("accounts:verify_email", args=[token]))
 
-    if email_verification_send(user=user, link_for=link_for):
+    try:
+        sent = email_verification_send(user=user, link_for=link_for)
+    except UserFacingError as refusal:
+        messages.warning(request, refusal.message)
+        return
+    if sent:
         messages.info(
             request,
             f"We sent a link to {user.email}: open it to verify your e-mail address. Until then "
