@@ -1,5 +1,6 @@
-"""Writes for accounts: counting failed logins so that guessing passwords is slow, and creating
-accounts at a limited pace per client address.
+"""Writes for accounts: counting failed logins so that guessing passwords is slow, creating
+accounts at a limited pace per client address, and the e-mail address: its verification by a
+signed link, changing it, and which notices it gets (sending is accounts/mail.py).
 
 Failures are rows in the database (accounts.models), so every web process sees the same counts
 and each count is a true sliding window; accounts/selectors.py decides from them, and
