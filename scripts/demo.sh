@@ -39,8 +39,6 @@ CORES="$(nproc 2>/dev/null || echo 2)"
 METHOD_WORKERS="${METHOD_WORKERS:-$((CORES < 4 ? CORES : 4))}"
 
 $PY manage.py migrate --no-input -v 0
-$PY manage.py load_demo
-$PY manage.py sweep_upload_temp -v 0
 
 pids=()
 stop() {
@@ -49,7 +47,7 @@ stop() {
   echo "Stopping the web server and the workers..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  exit 0
+  exit "${failed:-0}"
 }
 trap stop INT TERM EXIT
 
@@ -62,6 +60,10 @@ pids+=($!)
 pids+=($!)
 .venv/bin/celery -A arena worker -Q methods -c "$METHOD_WORKERS" -l warning -n "methods@%h" &
 pids+=($!)
+# The workers start while the demo loads (they take seconds to boot), so the baselines it queues
+# at its end start at once.
+$PY manage.py load_demo || { failed=1; exit 1; }
+$PY manage.py sweep_upload_temp -v 0
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 pids+=($!)
 
