@@ -25,7 +25,9 @@ from arena.baselines.embeddings import (
     text_sources,
 )
 from arena.baselines.methods.base import prepare
+from arena.baselines.methods.tfidf_logreg import reference_probabilities
 from arena.baselines.runner import run_baseline
+from arena.competitions.synthetic import write_classification_bundle
 
 REPO = Path(__file__).resolve().parents[2]
 TEXTS = [
@@ -210,3 +212,16 @@ def test_without_the_extra_the_methods_run_as_before_and_say_so(text_bundle, tmp
     assert summary["embeddings"].startswith("embeddings skipped: the optional 'embeddings' extra")
     assert "[embeddings] embeddings skipped" in done.stdout  # in the run's output
     assert list(pd.read_csv(tmp_path / "p.csv")["id"]) == ["s1", "s2"]
+
+
+def test_autogluon_stacks_the_references_out_of_fold_probabilities(model, tmp_path):
+    root = write_classification_bundle(root=tmp_path / "cls", rows=240, seed=4)
+    data = read_public_data(root=root)
+    embeddings, _ = task_embeddings(data=data)
+    prepared = prepare(data=data, embeddings=embeddings)
+    train, test = reference_probabilities(prepared=prepared, preset="fast", seed=3)
+    classes = prepared.labels.nunique()
+    assert train.shape == (len(prepared.train), classes) and test.shape[1] == classes
+    assert np.allclose(train.sum(axis=1), 1.0) and np.allclose(test.sum(axis=1), 1.0)
+    again, _ = reference_probabilities(prepared=prepared, preset="fast", seed=3)
+    assert np.array_equal(train.to_numpy(), again.to_numpy())  # the seed fixes the folds

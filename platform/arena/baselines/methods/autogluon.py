@@ -1,6 +1,7 @@
 """AutoGluon's TabularPredictor: the reference point every leaderboard shows."""
 
 import logging
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -8,6 +9,7 @@ import pandas as pd
 from arena.baselines.data import PublicData
 from arena.baselines.embeddings import Embeddings
 from arena.baselines.methods.base import FitResult, folder_bytes, prepare
+from arena.baselines.methods.tfidf_logreg import reference_probabilities
 
 
 def _without_torch_notice(record: logging.LogRecord) -> bool:
@@ -36,8 +38,9 @@ class AutoGluonMethod:
     description = (
         "AutoGluon's TabularPredictor on the record columns (pictures as colour statistics), "
         "with the text's sentence embeddings (all-MiniLM-L6-v2) as numeric columns beside its "
-        "own n-grams; for matching, on similarities of the two records (the embeddings' "
-        "cosines too). fast: LightGBM only; medium: "
+        "own n-grams and, where there is text, the out-of-fold class probabilities of the "
+        "TF-IDF + logistic regression reference (stacked); for matching, on similarities of "
+        "the two records (the embeddings' cosines too). fast: LightGBM only; medium: "
         "AutoGluon's medium_quality preset."
     )
     presets = ("fast", "medium")
@@ -57,11 +60,21 @@ class AutoGluonMethod:
 
         prepared = prepare(data=data, embeddings=embeddings)
         label = "__label__"
-        train = prepared.train.copy()
+        train, test = prepared.train.copy(), prepared.test.copy()
+        if data.kind == "classification" and prepared.text:
+            # Trees split sparse n-grams and 384 dense dimensions poorly; a linear model reads
+            # them well. Its out-of-fold class probabilities are features here (stacking).
+            seed = int(os.environ.get("ARENA_SEED", "0") or 0)
+            try:
+                reference = reference_probabilities(prepared=prepared, preset=preset, seed=seed)
+            except ValueError as failed:  # too little text in a fold for TF-IDF's vocabulary
+                print(f"autogluon: no stacked reference ({failed})", flush=True)
+            else:
+                train = pd.concat([train, reference[0]], axis=1)
+                test = pd.concat([test, reference[1]], axis=1)
         train[label] = prepared.labels.to_numpy()
         for column in prepared.categorical:
             train[column] = train[column].astype("category")
-        test = prepared.test.copy()
         for column in prepared.categorical:
             test[column] = pd.Categorical(test[column], categories=train[column].cat.categories)
         options = {}
