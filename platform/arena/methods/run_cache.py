@@ -51,6 +51,9 @@ def run_cache_keep(*, task: Task, folder: Path) -> list[str]:
     kept yet; returns the names stored. Anything else there is ignored."""
     if not folder.is_dir():
         return []
+    current = Task.objects.filter(pk=task.pk, storage_key=task.storage_key, version=task.version)
+    if not current.exists():
+        return []  # the data was replaced during the run: its folder is gone
     storage = private_storage()
     prefix = run_cache_prefix(task=task)
     kept = []
