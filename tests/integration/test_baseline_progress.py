@@ -4,10 +4,12 @@ while any run is under way and stops when all are done); a run is stopped at the
 shows, with the sandbox's message. Runs here are real, in the sandbox (run_execute)."""
 
 import dataclasses
+import io
 import textwrap
 
 import pytest
 import yaml
+from django.core.management import call_command
 from django.urls import reverse
 
 from arena.baselines.services import (
@@ -16,6 +18,7 @@ from arena.baselines.services import (
     task_size,
 )
 from arena.methods import runs as method_runs
+from arena.methods.models import MethodRun
 from arena.methods.runs import run_execute, run_request_builtin, run_wall_limit_seconds
 from arena.methods.services import method_push_folder
 from arena.submissions.services import submission_score
@@ -51,6 +54,17 @@ def test_runs_are_queued_fastest_method_first_and_smallest_task_first(products, 
 
 
 @pytest.mark.django_db
+def test_the_demo_queues_every_tasks_baselines_once_after_loading():
+    call_command("load_demo", "--no-builtin", stdout=io.StringIO())
+    runs = list(MethodRun.objects.order_by("pk").select_related("task", "version__method"))
+    assert len(runs) == 6  # both synthetic tasks, every built-in method, none on the way in
+    sizes = [task_size(task=run.task) for run in runs[:2]]
+    assert sizes == sorted(sizes) and runs[0].version.method.name.startswith("TF-IDF")
+    call_command("load_demo", "--no-builtin", stdout=io.StringIO())
+    assert MethodRun.objects.count() == 6  # loading again queues nothing more
+
+
+@pytest.mark.django_db
 def test_the_manage_page_polls_while_a_run_is_under_way_and_stops_when_it_is_on_the_board(
     organizer_client, products
 ):
@@ -71,7 +85,7 @@ def test_the_manage_page_polls_while_a_run_is_under_way_and_stops_when_it_is_on_
     assert submission_score(submission_id=run.submission_id) == "scored"
     fragment = _fragment(organizer_client, task)
     assert 'data-stage="on the board"' in fragment
-    assert "hx-trigger" not in fragment  # all done: the page stops asking
+    assert "hx-get" not in fragment  # all done: the page stops asking
 
 
 @pytest.mark.django_db
@@ -106,4 +120,4 @@ def test_a_run_over_its_limit_is_stopped_at_it(organizer_client, products, tmp_p
     assert run.message == "The method stopped after 2 s wall time."
     fragment = _fragment(organizer_client, task)
     assert "/ 2 s" in fragment and "stopped after 2 s wall time" in fragment
-    assert 'data-stage="failed"' in fragment and "hx-trigger" not in fragment
+    assert 'data-stage="failed"' in fragment and "hx-get" not in fragment
