@@ -42,14 +42,17 @@ def _fragment(client, task):
 
 @pytest.mark.django_db
 def test_runs_are_queued_fastest_method_first_and_smallest_task_first(products, offers):
-    tasks = [products[0], offers[0]]
-    runs = baseline_runs_enqueue_for_tasks(tasks=tasks)
-    names = [run.version.method.name for run in runs]
-    assert names[0] == "TF-IDF + logistic regression"  # seconds: first on every board
-    assert names.index("AutoGluon") == len(names) - len(tasks)  # its whole time limit: last
-    smallest = min(tasks, key=lambda task: task_size(task=task))
-    for method in set(names):  # each method runs on the smaller task first
-        assert next(run.task for run in runs if run.version.method.name == method) == smallest
+    tasks = sorted([products[0], offers[0]], key=lambda task: task_size(task=task))
+    runs = baseline_runs_enqueue_for_tasks(tasks=list(reversed(tasks)))
+    order = [(run.task, run.version.method.name) for run in runs]
+    fastest = "TF-IDF + logistic regression"  # seconds: first on every board, smallest first
+    assert order[: len(tasks)] == [(task, fastest) for task in tasks]
+    # Then the others, smallest task first and AutoGluon (its whole time limit) last on each.
+    rest = order[len(tasks) :]
+    assert [task for task, _ in rest] == sorted(
+        (task for task, _ in rest), key=lambda task: task_size(task=task)
+    )
+    assert [name for task, name in rest if task == tasks[0]][-1] == "AutoGluon"
     assert len({run.version_id for run in runs}) == len(runs) // len(tasks)  # one per method
 
 

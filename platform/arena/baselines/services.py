@@ -110,10 +110,11 @@ def baseline_runs_enqueue_for_tasks(
     requested_by=None,
 ) -> list[MethodRun]:
     """Queues the built-in methods on each of ``tasks`` (of one competition or several), in the
-    order the ``methods`` workers take them: the fastest method on every task, smallest task
-    first (``task_size``), then the next method the same way. So every board gets a baseline
-    within seconds, and the runs side by side are on different tasks (a task's first run
-    computes what the others reuse, such as the text's embeddings). Defaults: every method,
+    order the ``methods`` workers take them: first the fastest method on every task, smallest
+    task first (``task_size``), so every board gets a baseline within seconds; then the other
+    methods, smallest task first and on each task the faster first. A task's first run computes
+    what its others reuse (the text's embeddings, ``methods.run_cache``), so its other runs come
+    after every smaller task's, by when the first has usually finished. Defaults: every method,
     ``settings.BASELINE_PRESET`` and ``BASELINE_TIME_LIMIT``."""
     preset = preset or settings.BASELINE_PRESET
     time_limit = time_limit or settings.BASELINE_TIME_LIMIT
@@ -126,14 +127,15 @@ def baseline_runs_enqueue_for_tasks(
     versions: dict[tuple[int, str], MethodVersion] = {}
     runs = []
     by_size = sorted(tasks, key=lambda task: (task_size(task=task), task.pk))
-    for name in names:
-        for task in by_size:
-            key = (task.competition_id, name)
-            if key not in versions:  # one package push per competition and method
-                versions[key] = baseline_version_for(
-                    competition=task.competition, method=name, preset=preset, time_limit=time_limit
-                )
-            runs.append(
-                run_request_builtin(version=versions[key], task=task, requested_by=requested_by)
+    order = [(names[0], task) for task in by_size]
+    order += [(name, task) for task in by_size for name in names[1:]]
+    for name, task in order:
+        key = (task.competition_id, name)
+        if key not in versions:  # one package push per competition and method
+            versions[key] = baseline_version_for(
+                competition=task.competition, method=name, preset=preset, time_limit=time_limit
             )
+        runs.append(
+            run_request_builtin(version=versions[key], task=task, requested_by=requested_by)
+        )
     return runs
