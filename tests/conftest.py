@@ -204,6 +204,21 @@ def alice_client(client, alice):
 
 
 @pytest.fixture
+def other_competition(db):
+    """A second running competition ("Other Cup", no tracks yet): where a method of Test Cup is
+    run by its reviewers, as a task imported after the challenge would be."""
+    from django.utils import timezone
+
+    from arena.competitions.services import competition_create
+
+    now = timezone.now()
+    return competition_create(
+        slug="other-cup", title="Other Cup", start_at=now - timedelta(days=1),
+        end_at=now + timedelta(days=30),
+    )  # fmt: skip
+
+
+@pytest.fixture
 def gadgets(competition, products):
     """A second classification task (macro-F1, 160 rows) in the products task's track."""
     from arena.competitions import synthetic

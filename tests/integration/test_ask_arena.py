@@ -3,15 +3,13 @@ task?" queues a run of the method's newest version on any task and leads to the 
 which shows the answer when the run ends. Only those who oversee the competition's methods see
 the button; a method not handed in as code says so."""
 
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.utils import timezone
 
 from arena.competitions import synthetic
-from arena.competitions.services import competition_create, task_create, track_get_or_create
+from arena.competitions.services import task_create, track_get_or_create
 from arena.methods.models import MethodRun
 from arena.methods.services import method_push_folder
 from arena.teams.services import team_create
@@ -21,17 +19,14 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" 
 
 
 @pytest.fixture
-def elsewhere(db):
+def elsewhere(other_competition):
     """A task of another competition, imported after the first one's challenge."""
-    now = timezone.now()
-    other = competition_create(
-        slug="other-cup", title="Other Cup", start_at=now - timedelta(days=1),
-        end_at=now + timedelta(days=9),
-    )  # fmt: skip
     data = synthetic.classification_data(rows=80, seed=5)
-    track = track_get_or_create(competition=other, name="Classification", kind="classification")
+    track = track_get_or_create(
+        competition=other_competition, name="Classification", kind="classification"
+    )
     return task_create(
-        competition=other, track=track, slug="elsewhere", title="Elsewhere",
+        competition=other_competition, track=track, slug="elsewhere", title="Elsewhere",
         kind="classification", metric="accuracy", tables={"train": data.train, "test": data.test},
         answers=data.answers,
     )  # fmt: skip

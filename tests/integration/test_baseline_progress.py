@@ -120,7 +120,8 @@ def test_a_run_over_its_limit_is_stopped_at_it(organizer_client, products, tmp_p
     assert run_execute(run_id=run.pk) == "failed"
     run.refresh_from_db()
     assert run.stopped_by == "wall time"
-    assert run.message == "The method stopped after 2 s wall time."
+    stopped_by_its_limit = "The method stopped after 2 s wall time."
+    assert run.message == stopped_by_its_limit
     fragment = _fragment(organizer_client, task)
     assert "/ 2 s" in fragment and "stopped after 2 s wall time" in fragment
     assert 'data-stage="failed"' in fragment and "hx-get" not in fragment

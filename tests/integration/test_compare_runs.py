@@ -6,17 +6,15 @@ board; a method of another competition's team that Arena ran here shows with its
 import io
 import json
 import uuid
-from datetime import timedelta
 
 import pandas as pd
 import pytest
 import redis
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from arena.competitions import synthetic
-from arena.competitions.services import competition_create, task_create, track_get_or_create
+from arena.competitions.services import task_create, track_get_or_create
 from arena.results.models import StoredResult
 from arena.results.services import competition_results_refresh
 from arena.results.stored import COMPARISON, COMPARISON_RUNS, stored_result, task_board_key
@@ -266,13 +264,9 @@ def broker():
 
 
 @pytest.fixture
-def other_cup(make_user):
+def other_cup(other_competition, make_user):
     """Competition B: its own team's uploads on one track of two tasks, and a reviewer."""
-    now = timezone.now()
-    other = competition_create(
-        slug="other-cup", title="Other Cup", start_at=now - timedelta(days=1),
-        end_at=now + timedelta(days=30),
-    )  # fmt: skip
+    other = other_competition
     track = track_get_or_create(competition=other, name="Classification", kind="classification")
     tasks = []
     for slug, seed in (("tools", 31), ("toys", 32)):
