@@ -11,7 +11,7 @@ are paying for them) and are capped at ``BATCH_MAX_RUNS`` runs.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -21,10 +21,9 @@ from arena.core.errors import UserFacingError
 from arena.core.jobs import job_send
 from arena.methods.models import Method, MethodRun, MethodVersion, RunBatch
 from arena.methods.runs import RUN_JOB
+from arena.methods.selectors import primary_public_scores
 from arena.submissions.models import (
     PENDING_STATUSES,
-    Score,
-    ScoreSplit,
     Submission,
     SubmissionStatus,
     on_boards,
@@ -202,15 +201,9 @@ def runs_of_batches(*, batches: list[RunBatch]) -> dict[int, list[MethodRun]]:
         .select_related("version__method__team", "task", "submission")
         .order_by("task__title", "version__method__name")
     )
-    scores = {
-        score.submission_id: score
-        for score in Score.objects.filter(
-            submission_id__in=[run.submission_id for run in runs if run.submission_id],
-            split=ScoreSplit.PUBLIC,
-            metric=F("submission__task__metric"),
-            task_version=F("submission__task__version"),
-        )
-    }
+    scores = primary_public_scores(
+        submission_ids=[run.submission_id for run in runs if run.submission_id]
+    )
     for run in runs:
         run.public_score = scores.get(run.submission_id)
         by_batch[run.batch_id].append(run)

@@ -9,7 +9,6 @@ do not use the team's allowance of runs. Their predictions are scored like any r
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from arena.competitions.models import Task
@@ -17,7 +16,8 @@ from arena.core.errors import UserFacingError
 from arena.core.jobs import job_send
 from arena.methods.models import MethodRun, MethodVersion
 from arena.methods.runs import RUN_JOB
-from arena.submissions.models import Score, ScoreSplit, Submission, SubmissionStatus
+from arena.methods.selectors import primary_public_scores
+from arena.submissions.models import Score, Submission, SubmissionStatus
 from arena.teams.models import Team
 
 # Agreement when a score has no interval (too few rows to bootstrap): equal up to rounding.
@@ -119,15 +119,7 @@ def reproduction_verdicts(*, submissions: list[Submission]) -> dict[int, Verdict
     if not runs:
         return {}
     wanted = set(runs) | {run.submission_id for run in runs.values() if run.submission_id}
-    scores = {
-        score.submission_id: score
-        for score in Score.objects.filter(
-            submission_id__in=wanted,
-            split=ScoreSplit.PUBLIC,
-            metric=F("submission__task__metric"),
-            task_version=F("submission__task__version"),
-        )
-    }
+    scores = primary_public_scores(submission_ids=wanted)
     return {
         upload_id: _verdict(
             run=run, upload=scores.get(upload_id), ran=scores.get(run.submission_id)

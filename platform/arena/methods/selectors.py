@@ -53,15 +53,26 @@ def runs_of_version(*, version: MethodVersion) -> list[MethodRun]:
             "-created_at", "-id"
         )[:100]
     )
-    current = Score.objects.filter(
-        submission_id__in=[run.submission_id for run in runs if run.submission_id],
-        split=ScoreSplit.PUBLIC,
-        task_version=F("submission__task__version"),
+    scores = primary_public_scores(
+        submission_ids=[run.submission_id for run in runs if run.submission_id]
     )
-    scores = {(score.submission_id, score.metric): score for score in current}
     for run in runs:
-        run.public_score = scores.get((run.submission_id, run.task.metric))
+        run.public_score = scores.get(run.submission_id)
     return runs
+
+
+def primary_public_scores(*, submission_ids) -> dict[int, Score]:
+    """Each submission's public score on its task's primary metric and current version (what
+    run lists and reproduction verdicts show; never the private split), in one query."""
+    return {
+        score.submission_id: score
+        for score in Score.objects.filter(
+            submission_id__in=list(submission_ids),
+            split=ScoreSplit.PUBLIC,
+            metric=F("submission__task__metric"),
+            task_version=F("submission__task__version"),
+        )
+    }
 
 
 def runnable_tasks(*, version: MethodVersion, user) -> list[Task]:
