@@ -54,6 +54,12 @@ def test_status_page_shows_queues_latency_and_workers(
         assert client.get("/status/").status_code == 403
     client.force_login(staff, backend=MODEL_BACKEND)
     wait_for(WorkerHeartbeat.objects.exists, what="the worker's first heartbeat", timeout=30)
+
+    # The upload above also queued its scoring message: the worker takes it in its own time.
+    def scoring_queue_drained():
+        return re.search(r'data-queue="scoring">0<', client.get("/status/").content.decode())
+
+    wait_for(scoring_queue_drained, what="the worker to take the upload's message", timeout=30)
     page = client.get("/status/").content.decode()
     assert re.search(r"data-p50>4\.\d s<", page)
     assert re.search(r"data-workers>1<", page)  # the e2e worker's heartbeat
