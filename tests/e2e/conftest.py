@@ -46,6 +46,7 @@ def start_worker(
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop_worker waits for all of it
         )  # fmt: skip
     deadline = time.monotonic() + 60
     while b"ready." not in log_path.read_bytes():
@@ -58,13 +59,31 @@ def start_worker(
 
 def stop_worker(process: subprocess.Popen, *, cold: bool = False) -> None:
     """A warm shutdown (SIGTERM: the job at hand ends first), or with ``cold`` Celery's cold one
-    (SIGQUIT: the pool is terminated at once and the unacknowledged message given back)."""
+    (SIGQUIT: the pool is terminated at once and the unacknowledged message given back).
+
+    Returns once every process of the worker is gone, pool children too: one left writing to the
+    database would deadlock with the flush that ends a transactional test."""
     process.send_signal(signal.SIGQUIT if cold else signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    group = process.pid  # start_worker made the worker lead its own process group
+    deadline = time.monotonic() + 10
+    while _group_alive(group):
+        if time.monotonic() > deadline:
+            os.killpg(group, signal.SIGKILL)
+            deadline = float("inf")
+        time.sleep(0.05)
+
+
+def _group_alive(group: int) -> bool:
+    """True while a process of the session that ``group`` leads runs (zombies do not count)."""
+    listing = subprocess.run(
+        ["ps", "-o", "stat=", "-s", str(group)], capture_output=True, text=True
+    ).stdout.split()
+    return any(not state.startswith("Z") for state in listing)
 
 
 def _redis_broker():
