@@ -54,13 +54,15 @@ def score_as_worker(*, submission_id: int) -> str:
     return status
 
 
-def submit_scored(task, user, frame, *, comment: str = ""):
+def submit_scored(task, user, frame, *, comment: str = "", refresh: bool = True):
     """Uploads and scores ``frame`` as the worker would, follow-up included: the competition's
-    boards and comparison are stored afterwards (``results.services.results_refresh``)."""
+    boards and comparison are stored afterwards (``results.services.results_refresh``). A
+    fixture that uploads many and refreshes once at the end passes ``refresh=False``."""
     submission = submission_create(
         task=task, user=user, uploaded_file=csv_upload(frame), comment=comment
     )
     assert submission_score(submission_id=submission.pk) == "scored"
-    results_refresh(task_id=task.pk)
+    if refresh:
+        results_refresh(task_id=task.pk)
     submission.refresh_from_db()
     return submission

@@ -50,7 +50,8 @@ def arena_with_methods(competition, products, gadgets, alice, bob, charlie, make
     ]
     for user, method, (errors_first, errors_second) in plan:
         for task, errors in ((first, errors_first), (second, errors_second)):
-            submission = submit_scored(task, user, with_public_errors(task, errors))
+            frame = with_public_errors(task, errors)
+            submission = submit_scored(task, user, frame, refresh=False)  # once, below
             submission.method_name = method
             submission.save(update_fields=["method_name"])
     competition_results_refresh(
