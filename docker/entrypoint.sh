@@ -11,9 +11,8 @@ case "${1:-web}" in
   migrate)
     exec "$PYTHON" manage.py migrate --no-input ;;
   web)
-    "$PYTHON" manage.py migrate --no-input
-    "$PYTHON" manage.py collectstatic --no-input -v 0
-    "$PYTHON" manage.py sweep_upload_temp  # what a web process killed mid-upload left behind
+    # migrate, collectstatic, and sweep what a web process killed mid-upload left behind
+    "$PYTHON" manage.py prepare_web
     exec "$PYTHON" -m gunicorn arena.wsgi:application \
       --bind "${BIND:-0.0.0.0:8000}" --workers "${WEB_CONCURRENCY:-3}" \
       --timeout "${WEB_TIMEOUT:-120}" --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" ;;

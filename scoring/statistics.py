@@ -8,7 +8,15 @@ ranks that is significant for all pairs at once.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+
+def _stats():
+    """scipy.stats, imported on first use: it costs 0.6 s of CPU, and every web and worker
+    process imports this module (through the results app) while few compute a test."""
+    from scipy import stats
+
+    return stats
+
 
 # Up to this many tasks every subset is tried; beyond, tasks are dropped greedily.
 EXHAUSTIVE_BLOCK_TASKS = 12
@@ -57,7 +65,7 @@ def largest_complete_block(
 def ranks(*, scores: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
     """Ranks of methods (columns) within each task (rows); 1 is best, ties averaged."""
     signed = -scores if higher_is_better else scores
-    return np.vstack([stats.rankdata(row) for row in signed])
+    return np.vstack([_stats().rankdata(row) for row in signed])
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,7 @@ def friedman(*, scores: np.ndarray, higher_is_better: bool = True) -> Friedman:
     """Friedman's test over tasks (rows) and methods (columns); needs 3+ methods, 2+ tasks."""
     if scores.shape[1] < 3 or scores.shape[0] < 2:
         raise ValueError("Friedman's test needs at least 3 methods and 2 tasks")
-    statistic, p_value = stats.friedmanchisquare(*scores.T)
+    statistic, p_value = _stats().friedmanchisquare(*scores.T)
     tasks, methods = scores.shape
     average = ranks(scores=scores, higher_is_better=higher_is_better).mean(axis=0)
     uncorrected = (
@@ -92,7 +100,7 @@ def friedman(*, scores: np.ndarray, higher_is_better: bool = True) -> Friedman:
 
 def nemenyi_critical_difference(*, methods: int, tasks: int, alpha: float = 0.05) -> float:
     """CD = q_alpha * sqrt(k (k + 1) / (6 N)), q_alpha from the studentized range over sqrt(2)."""
-    q_alpha = stats.studentized_range.ppf(1 - alpha, methods, np.inf) / np.sqrt(2)
+    q_alpha = _stats().studentized_range.ppf(1 - alpha, methods, np.inf) / np.sqrt(2)
     return float(q_alpha * np.sqrt(methods * (methods + 1) / (6 * tasks)))
 
 
@@ -207,7 +215,7 @@ def wilcoxon_across_tasks(
     ties = int((differences == 0).sum())
     if wins_a + wins_b == 0:
         return SignedRankTest(len(differences), wins_a, wins_b, ties, None, None)
-    result = stats.wilcoxon(differences, zero_method="zsplit")
+    result = _stats().wilcoxon(differences, zero_method="zsplit")
     return SignedRankTest(
         len(differences), wins_a, wins_b, ties, float(result.statistic), float(result.pvalue)
     )

@@ -1,11 +1,11 @@
 """Writes of the platform's own housekeeping: worker presence and the embedded broker's table."""
 
+import sys
 from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
 from django.utils import timezone
-from kombu.transport.sqlalchemy import Transport as SQLAlchemyTransport
 
 from arena.core.models import WorkerHeartbeat
 
@@ -50,6 +50,12 @@ def broker_messages_prune(*, older_than: timedelta, broker_url: str | None = Non
     with current_app.connection_for_write(
         url=broker_url or settings.CELERY_BROKER_URL
     ) as connection:
+        # Imported only when the connection's transport is it (then it is loaded already):
+        # importing it costs SQLAlchemy, which no process on Redis needs.
+        if "kombu.transport.sqlalchemy" not in sys.modules:
+            return None
+        from kombu.transport.sqlalchemy import Transport as SQLAlchemyTransport
+
         if not isinstance(connection.transport, SQLAlchemyTransport):
             return None
         channel = connection.default_channel
