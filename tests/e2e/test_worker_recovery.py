@@ -8,8 +8,10 @@ import signal
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from arena.baselines.services import baseline_runs_enqueue
 from arena.methods.models import MethodRun
@@ -139,6 +141,8 @@ def test_methods_worker_killed_mid_run_the_run_still_finishes(
         )
         done = MethodRun.objects.get(pk=run.pk)
         assert done.attempts == 2
+        # The killed attempt's folder went when the run was taken back; the second's at its end.
+        assert not any(Path(settings.METHOD_RUNS_DIR).iterdir())
         assert done.environment["sandbox"].startswith("bubblewrap")
         assert Submission.objects.get(pk=done.submission_id).task_id == task.pk
     finally:

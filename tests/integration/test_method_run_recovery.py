@@ -4,6 +4,7 @@ message was lost (or never left) is sent again, once per period; a live run is l
 messages are read from the Redis queue the methods workers take them from."""
 
 import json
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -121,3 +122,23 @@ def test_the_watchdog_runs_beside_scoring_every_period(make_run, broker):
     lost = make_run(enqueued_at=timezone.now() - timedelta(days=1))
     assert recover_method_runs() == 1  # the task itself, as a worker calls it
     assert jobs_on(broker, "methods") == [(RUN_JOB, f"[{lost.pk}]")]
+
+
+def test_a_killed_attempts_folder_goes_when_a_run_starts_and_a_live_runs_stays(make_run):
+    """A worker killed mid-run leaves its folder (the task's copy, what the method wrote)."""
+    live = make_run(status="running", attempts=1, claim_token="b" * 32, heartbeat_at=timezone.now())
+    dead = make_run(status="running", attempts=1, claim_token="c" * 32, heartbeat_at=lapsed())
+    ended = make_run(status="failed", attempts=2)
+    retaken = make_run(status="queued", attempts=1)
+    root = Path(settings.METHOD_RUNS_DIR)
+    folders = {}
+    for run in (live, dead, ended, retaken):
+        folders[run.pk] = root / f"arena-run-{run.pk}-x1y2z3"
+        (folders[run.pk] / "work").mkdir(parents=True)
+    stranger = root / "notes"  # not a run's: left alone
+    stranger.mkdir()
+    assert run_execute(run_id=retaken.pk) in {"submitted", "failed"}
+    assert folders[live.pk].is_dir() and stranger.is_dir()
+    assert not any(folders[run.pk].exists() for run in (dead, ended, retaken))
+    shutil.rmtree(folders[live.pk])
+    stranger.rmdir()

@@ -160,9 +160,34 @@ def _environment(info: SandboxInfo) -> dict:
     }
 
 
+def run_folders_sweep(*, taking: int) -> list[Path]:
+    """Removes the run folders that no live run works in, before run ``taking`` starts: those
+    of an earlier attempt of it, and of runs whose worker was killed (nothing else removes
+    them; they hold a copy of the task and whatever the method wrote). A folder stays while its
+    run is running under a live lease. Returns what went."""
+    root = Path(settings.METHOD_RUNS_DIR)
+    folders = {}
+    for path in root.glob("arena-run-*-*"):
+        number = path.name.removeprefix("arena-run-").split("-", 1)[0]
+        if number.isdigit() and path.is_dir():
+            folders[path] = int(number)
+    alive = set(
+        MethodRun.objects.filter(pk__in=set(folders.values()), status=MethodRun.Status.RUNNING)
+        .exclude(leases.dead_claim())
+        .exclude(pk=taking)
+        .values_list("pk", flat=True)
+    )
+    removed = [path for path, run_id in folders.items() if run_id not in alive]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
 def _execute_claimed(*, run_id: int, token: str) -> str:
     run = MethodRun.objects.select_related("version__method__team", "task").get(pk=run_id)
-    folder = Path(tempfile.mkdtemp(prefix="arena-run-", dir=settings.METHOD_RUNS_DIR))
+    run_folders_sweep(taking=run_id)
+    prefix = f"arena-run-{run_id}-"  # the run's id, for run_folders_sweep
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=settings.METHOD_RUNS_DIR))
     try:
         ending = _run_in(folder=folder, run=run)
     except Exception:
