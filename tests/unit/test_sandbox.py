@@ -405,6 +405,7 @@ def test_the_host_stays_hidden(method, tmp_path, monkeypatch):
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        "OMP_WAIT_POLICY": "PASSIVE",
         "ARENA_TEST_RUN": method.marker,
     }
     assert len(report["processes"]) <= 3  # bwrap's init and the method: no host process

@@ -505,6 +505,10 @@ def _sandbox_variables(*, cpu_count: int, seed: int, extra: Mapping[str, str]) -
         "OMP_NUM_THREADS": threads,
         "OPENBLAS_NUM_THREADS": threads,
         "MKL_NUM_THREADS": threads,
+        # OpenMP threads (torch, LightGBM, scikit-learn) otherwise spin while they wait: on a
+        # host where a run shares cores with the workers, they burn the CPU those need. A
+        # method that owns its cores may set it back with env.
+        "OMP_WAIT_POLICY": "PASSIVE",
         **extra,
     }
 

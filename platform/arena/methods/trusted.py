@@ -50,6 +50,7 @@ def run_trusted(
         "ARENA_WORK_DIR": str(work_dir),
         "ARENA_SEED": str(seed),
         **{name: threads for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "ARENA_THREADS")},
+        "OMP_WAIT_POLICY": "PASSIVE",  # as in the sandbox (sandbox._sandbox_variables)
         **(env or {}),
     }
     argv = [sys.executable if part == "python" else part for part in command]
