@@ -4,13 +4,13 @@ Staff who are not superusers see only rows of the competitions they organize: th
 not be a way around the organizer checks of the site's own pages.
 """
 
-import re
-
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
+from arena.competitions.forms import ScheduleChecked, TextWithUnixNewlines, UsernamesField
 from arena.competitions.models import AuditEvent, Competition, Task, Track
-from arena.competitions.selectors import competitions_organized_by, users_by_username
+from arena.competitions.selectors import competitions_organized_by
 from arena.competitions.services import audit_record
 
 
@@ -65,54 +65,7 @@ class TrackInline(admin.TabularInline):
         return False
 
 
-class UsernamesField(forms.Field):
-    """People named by their exact usernames, separated by commas.
-
-    A select (or a search, or a lookup popup) of users would hand every username on the
-    platform to any organizer; this field shows only the people already chosen and resolves
-    what is typed, one exact name at a time.
-    """
-
-    widget = forms.TextInput
-    MAX_NAMES = 50
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"size": 80, "placeholder": "alice, bob"})
-
-    def prepare_value(self, value):
-        if value is None or isinstance(value, str):
-            return value or ""
-        # Only users already chosen are named. An initial value given as ids (the admin takes
-        # ?organizers=1,2 on its add page) is not turned into names: that would list users.
-        return ", ".join(item.get_username() for item in value if hasattr(item, "get_username"))
-
-    def to_python(self, value) -> list[str]:
-        if not value:
-            return []
-        if not isinstance(value, str):
-            return [item.get_username() for item in value if hasattr(item, "get_username")]
-        names = [name.strip() for name in re.split(r"[,\s]+", value) if name.strip()]
-        return list(dict.fromkeys(names))
-
-    def clean(self, value):
-        names = super().clean(value)
-        if len(names) > self.MAX_NAMES:
-            raise forms.ValidationError(f"Name at most {self.MAX_NAMES} people here.")
-        users, missing = users_by_username(usernames=names)
-        if missing:
-            listed = ", ".join(repr(name) for name in missing)
-            raise forms.ValidationError(
-                f"No user is named {listed}. Type exact usernames, separated by commas."
-            )
-        return users
-
-    def has_changed(self, initial, data) -> bool:
-        return set(self.to_python(initial)) != set(self.to_python(data))
-
-
-class CompetitionAdminForm(forms.ModelForm):
+class CompetitionAdminForm(ScheduleChecked):
     organizers = UsernamesField(
         help_text="Usernames, separated by commas. Organizers run the competition: they import "
         "tasks, see private scores before the reveal and change everything here."
@@ -127,6 +80,7 @@ class CompetitionAdminForm(forms.ModelForm):
 class CompetitionAdmin(OrganizerScopedAdmin):
     competition_path = "pk"
     form = CompetitionAdminForm
+    formfield_overrides = {models.TextField: {"form_class": TextWithUnixNewlines}}
     list_display = ["title", "slug", "start_at", "end_at", "reveal_at"]
     search_fields = ["title", "slug"]
     readonly_fields = ["created_at"]
@@ -192,6 +146,7 @@ class TaskAdminForm(forms.ModelForm):
 @admin.register(Task)
 class TaskAdmin(OrganizerScopedAdmin):
     form = TaskAdminForm
+    formfield_overrides = {models.TextField: {"form_class": TextWithUnixNewlines}}
     list_display = ["title", "competition", "track", "kind", "metric", "version", "test_rows"]
     list_filter = [("competition", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["competition", "track"]

@@ -36,6 +36,34 @@ TEST_TABLE = {TaskKind.CLASSIFICATION: "test", TaskKind.MATCHING: "test_pairs"}
 Rescore = Callable[[Task], int]
 
 
+# Settings beyond the schedule that the organizer console (and the admin) set.
+OPTIONAL_SETTINGS = (
+    "summary",
+    "description",
+    "max_team_size",
+    "daily_submission_limit",
+    "total_submission_limit",
+    "final_selection_limit",
+    "track_ranking",
+    "run_baselines_on_import",
+    "explanations_before_reveal",
+    "reviewers_run_methods",
+    "methods_code_after_end",
+)
+
+
+def schedule_check(*, start_at: datetime, end_at: datetime, reveal_at: datetime | None) -> None:
+    """The end after the start, the reveal not before the end: in words, on the field at fault
+    (the database's constraints hold too, but say "violates check constraint")."""
+    if end_at <= start_at:
+        raise UserFacingError("The competition must end after it starts.", field="end_at")
+    if reveal_at is not None and reveal_at < end_at:
+        raise UserFacingError(
+            "Private scores can be revealed at the end or later, never while uploads are open.",
+            field="reveal_at",
+        )
+
+
 def competition_create(
     *,
     slug: str,
@@ -46,25 +74,110 @@ def competition_create(
     description: str = "",
     reveal_at: datetime | None = None,
     max_team_size: int = 5,
+    options: dict | None = None,
+    organizer=None,
+    reviewers=(),
 ) -> Competition:
-    """Creates a competition; the end must come after the start, the reveal not before the end."""
-    if end_at <= start_at:
-        raise UserFacingError("The competition must end after it starts.", field="end_at")
-    if reveal_at is not None and reveal_at < end_at:
-        raise UserFacingError(
-            "Private scores can be revealed at the end or later, never while uploads are open.",
-            field="reveal_at",
+    """Creates a competition; the end must come after the start, the reveal not before the end.
+    ``options`` sets more of ``OPTIONAL_SETTINGS``; ``organizer`` (who created it on the site)
+    becomes its first organizer."""
+    schedule_check(start_at=start_at, end_at=end_at, reveal_at=reveal_at)
+    unknown = set(options or {}) - set(OPTIONAL_SETTINGS)
+    if unknown:
+        raise ValueError(f"not a competition setting: {', '.join(sorted(unknown))}")
+    if Competition.objects.filter(slug=slug).exists():
+        raise UserFacingError("Another competition has this address: choose another.", field="slug")
+    with transaction.atomic():
+        competition = Competition.objects.create(
+            slug=slug,
+            title=title,
+            start_at=start_at,
+            end_at=end_at,
+            reveal_at=reveal_at,
+            # options win: the console passes every setting there
+            **{
+                "summary": summary,
+                "description": description,
+                "max_team_size": max_team_size,
+                **(options or {}),
+            },
         )
-    return Competition.objects.create(
-        slug=slug,
-        title=title,
-        summary=summary,
-        description=description,
-        start_at=start_at,
-        end_at=end_at,
-        reveal_at=reveal_at,
-        max_team_size=max_team_size,
-    )
+        if organizer is not None:
+            competition.organizers.add(organizer)
+            audit_record(
+                competition=competition,
+                actor=organizer,
+                action="competition.created",
+                summary=f"Created on the site by {organizer.get_username()}",
+            )
+        if reviewers:
+            competition.reviewers.set(reviewers)
+    return competition
+
+
+def competition_update(
+    *, competition: Competition, actor, values: dict, reviewers: list | None = None
+) -> list[str]:
+    """Changes a competition's settings (``values``: the schedule, ``title`` and any of
+    ``OPTIONAL_SETTINGS``) and, when given, its reviewers. Returns the names of what changed,
+    which the activity page records with who changed them: dates, quotas and people decide
+    rankings."""
+    allowed = {"title", "start_at", "end_at", "reveal_at", *OPTIONAL_SETTINGS}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"not a competition setting: {', '.join(sorted(unknown))}")
+    schedule = {name: values.get(name, getattr(competition, name)) for name in
+                ("start_at", "end_at", "reveal_at")}  # fmt: skip
+    schedule_check(**schedule)
+    changed = [name for name, value in values.items() if getattr(competition, name) != value]
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        for name in changed:
+            setattr(locked, name, values[name])
+        if changed:
+            locked.save(update_fields=changed)
+        if reviewers is not None and set(locked.reviewers.all()) != set(reviewers):
+            locked.reviewers.set(reviewers)
+            changed.append("reviewers")
+        if changed:
+            words = "; ".join(
+                f"{name} → {values[name]}"
+                if name not in ("reviewers", "description", "summary")
+                else f"{name} changed"
+                for name in changed
+            )
+            audit_record(
+                competition=locked,
+                actor=actor,
+                action="competition.changed",
+                summary=f"Settings changed on the site: {words}",
+            )
+    for name in changed:
+        if name != "reviewers":
+            setattr(competition, name, values[name])
+    return changed
+
+
+def task_details_update(*, task: Task, actor, values: dict) -> list[str]:
+    """Changes what a task says about itself (title, description, source, licence): words that
+    re-score nothing. Returns what changed; the activity page records it."""
+    unknown = set(values) - {"title", "description", "source", "licence"}
+    if unknown:
+        raise ValueError(f"not a task detail: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in values.items() if getattr(task, name) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(**{name: values[name] for name in changed})
+        audit_record(
+            competition=task.competition,
+            actor=actor,
+            action="task.details_changed",
+            summary=f"{task.title}: {', '.join(changed)} changed",
+        )
+    for name in changed:
+        setattr(task, name, values[name])
+    return changed
 
 
 def track_get_or_create(*, competition: Competition, name: str, kind: str) -> Track:

@@ -6,27 +6,41 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from arena.competitions import selectors
+from arena.pages.checklist import organizer_checklist
+from arena.pages.console import may_create_competitions
 from arena.results.visibility import compare_refusal, user_is_reviewer
 from arena.teams.selectors import team_for_user
 
 
 @require_GET
 def home(request):
-    return render(request, "competitions/home.html", {"competitions": selectors.competition_list()})
+    return render(
+        request,
+        "competitions/home.html",
+        {
+            "competitions": selectors.competition_list(),
+            "may_create": may_create_competitions(request.user),
+        },
+    )
 
 
 @require_GET
 def competition_detail(request, competition_slug: str):
     competition = selectors.competition_get(slug=competition_slug)
+    is_organizer = selectors.user_is_organizer(competition=competition, user=request.user)
+    checklist = organizer_checklist(competition=competition) if is_organizer else []
     return render(
         request,
         "competitions/competition_detail.html",
         {
+            "checklist": checklist,
+            "checklist_count": sum(step.done for step in checklist),
+            "checklist_done": all(step.done or step.optional for step in checklist),
             "competition": competition,
             "phase": selectors.competition_phase(competition=competition),
             "tracks": selectors.tracks_with_tasks(competition=competition),
             "team": team_for_user(competition=competition, user=request.user),
-            "is_organizer": selectors.user_is_organizer(competition=competition, user=request.user),
+            "is_organizer": is_organizer,
             "upload_rate": {
                 "count": settings.UPLOAD_RATE_LIMIT_COUNT,
                 "minutes": settings.UPLOAD_RATE_LIMIT_SECONDS // 60,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from arena.pages import competitions as views
+from arena.pages import console as views_console
 from arena.pages import organize as views_organize
 from arena.pages import tasks as views_tasks
 
@@ -18,6 +19,17 @@ urlpatterns = [
     path(TASK + "data/", views_tasks.task_data, name="task_data"),
     path(TASK + "mine/", views_tasks.task_my_submissions, name="task_mine"),
     path(TASK + "quota/", views_tasks.task_quota, name="task_quota"),
+    path("organize/new/", views_console.competition_new, name="new"),
+    path(
+        "c/<slug:competition_slug>/organize/settings/",
+        views_console.competition_settings,
+        name="settings",
+    ),
+    path(
+        "c/<slug:competition_slug>/organize/tasks/<slug:task_slug>/edit/",
+        views_console.task_edit,
+        name="task_edit",
+    ),
     path(
         "c/<slug:competition_slug>/organize/import/",
         views_organize.task_import,
