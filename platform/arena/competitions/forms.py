@@ -106,6 +106,7 @@ SETTINGS_FIELDS = [
     "total_submission_limit",
     "final_selection_limit",
     "track_ranking",
+    "late_submissions",
     "run_baselines_on_import",
     "explanations_before_reveal",
     "reviewers_run_methods",
@@ -186,7 +187,8 @@ class CompetitionSettingsForm(ScheduleChecked):
         ),
         (
             "Ranking, methods and people",
-            ("track_ranking", "run_baselines_on_import", "explanations_before_reveal",
+            ("track_ranking", "late_submissions", "run_baselines_on_import",
+             "explanations_before_reveal",
              "reviewers_run_methods", "methods_code_after_end", "reviewers"),
         ),
     )  # fmt: skip

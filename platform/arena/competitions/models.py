@@ -48,6 +48,15 @@ class Competition(models.Model):
         help_text="What orders the track leaderboards (the prize ranking). Mean score favours "
         "large wins on a few tasks; mean rank favours being good everywhere.",
     )
+    # The living benchmark: the tasks outlive the challenge, and a paper may report on them.
+    late_submissions = models.BooleanField(
+        default=False,
+        db_default=False,
+        verbose_name="Score uploads after the end",
+        help_text="Teams may upload after the end; their uploads are scored and ranked on each "
+        "task's separate 'after the challenge' board, never on the prize boards, whose ranks do "
+        "not change. Quotas still apply.",
+    )
     run_baselines_on_import = models.BooleanField(
         default=True, help_text="Run every baseline method on each task imported."
     )

@@ -29,6 +29,13 @@ def competition_phase(*, competition: Competition, now: datetime | None = None) 
     return Phase("running", "Running", accepts_submissions=True)
 
 
+def uploads_after_end(*, competition: Competition, now: datetime | None = None) -> bool:
+    """Whether an upload now would be a late one: the competition has ended and takes them
+    (scored on the after-the-challenge boards only)."""
+    now = now or timezone.now()
+    return competition.late_submissions and now >= competition.end_at
+
+
 def is_revealed(*, competition: Competition, now: datetime | None = None) -> bool:
     """Whether the private results are out: a fact of the schedule, which writes depend on too
     (methods can no longer be edited). Who sees what is ``arena.results.visibility``."""

@@ -45,6 +45,7 @@ OPTIONAL_SETTINGS = (
     "total_submission_limit",
     "final_selection_limit",
     "track_ranking",
+    "late_submissions",
     "run_baselines_on_import",
     "explanations_before_reveal",
     "reviewers_run_methods",

@@ -33,6 +33,7 @@ def _task_page(request, competition_slug: str, task_slug: str, *, tab: str) -> d
         "competition": competition,
         "task": task,
         "phase": selectors.competition_phase(competition=competition),
+        "late": selectors.uploads_after_end(competition=competition),
         "team": team_for_user(competition=competition, user=request.user),
         "tab": tab,
     }
@@ -103,7 +104,7 @@ def _submit_tab(request, competition_slug: str, task_slug: str):
     task, team = context["task"], context["team"]
     context.update(panel_with_reproductions(task=task, team=team, user=request.user))
     refusal = ""
-    if team and context["phase"].accepts_submissions:
+    if team and (context["phase"].accepts_submissions or context["late"]):
         refusal = submission_refusal(task=task, user=request.user)
     context["refusal"] = refusal
     return render(request, "competitions/task_submit.html", context)

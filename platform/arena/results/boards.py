@@ -11,7 +11,7 @@ from datetime import datetime
 from statistics import mean
 
 from arena.competitions.models import Competition, Task, TaskVersion, Track
-from arena.submissions.models import Score, SubmissionStatus, on_boards
+from arena.submissions.models import Score, SubmissionStatus, on_boards, on_prize_boards
 from arena.teams.selectors import standing_teams
 
 
@@ -28,6 +28,7 @@ class Entry:
     public: float | None = None
     private: float | None = None
     method_name: str = ""
+    after_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class LeaderboardRow:
     public_rank: int | None = None  # private boards: the team's rank on the public board
     submission_id: int | None = None  # the entry the row's score comes from
     method_name: str = ""  # that entry's method, for the link to the method's page
+    after_end: bool = False  # after-the-challenge boards: that entry came after the end
 
     @property
     def rank_change(self) -> int | None:
@@ -53,12 +55,15 @@ class LeaderboardRow:
         return self.public_rank - self.rank
 
 
-def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
+def _entries(*, task: Task, version: int | None = None, with_late: bool = False) -> list[Entry]:
+    """The task's scored entries on the prize boards; ``with_late`` adds those uploaded after
+    the end (the after-the-challenge board)."""
     version = task.version if version is None else version
     metric = task.metric if version == task.version else _metric_of(task=task, version=version)
+    on = on_boards if with_late else on_prize_boards
     scores = Score.objects.filter(
         standing_teams(team_path="submission__team"),
-        on_boards(submission_path="submission__"),
+        on(submission_path="submission__"),
         submission__task=task,
         submission__status=SubmissionStatus.SCORED,
         task_version=version,
@@ -73,6 +78,7 @@ def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
         "split",
         "value",
         "submission__method_name",
+        "submission__after_end",
     )
     entries: dict[int, Entry] = {}
     for (
@@ -85,11 +91,15 @@ def _entries(*, task: Task, version: int | None = None) -> list[Entry]:
         split,
         value,
         method,
+        after_end,
     ) in scores:
         entry = entries.setdefault(
             submission_id,
-            Entry(submission_id, team_id, name, baseline, created_at, is_final, method_name=method),
-        )
+            Entry(
+                submission_id, team_id, name, baseline, created_at, is_final,
+                method_name=method, after_end=after_end,
+            ),
+        )  # fmt: skip
         setattr(entry, split, value)
     return sorted(entries.values(), key=lambda entry: (entry.created_at, entry.submission_id))
 
@@ -121,10 +131,13 @@ def _ranked(
     return ordered
 
 
-def _public_rows(entries: list[Entry], *, higher: bool) -> list[dict]:
+def _public_rows(entries: list[Entry], *, higher: bool, split: str = "public") -> list[dict]:
+    """Each team's best entry on ``split`` (the public board; the after-the-challenge board
+    ranks every entry, on the private split once revealed)."""
     by_team: dict[int, dict] = {}
     for entry in entries:
-        if entry.public is None:
+        value = getattr(entry, split)
+        if value is None:
             continue
         row = by_team.setdefault(
             entry.team_id,
@@ -132,20 +145,22 @@ def _public_rows(entries: list[Entry], *, higher: bool) -> list[dict]:
                 "team_id": entry.team_id,
                 "team_name": entry.team_name,
                 "is_baseline": entry.is_baseline,
-                "score": entry.public,
+                "score": value,
                 "entries": 0,
                 "best_at": entry.created_at,
                 "last_at": entry.created_at,
                 "submission_id": entry.submission_id,
                 "method_name": entry.method_name,
+                "after_end": entry.after_end,
             },
         )
         row["entries"] += 1
         row["last_at"] = entry.created_at
-        if _better(entry.public, row["score"], higher=higher):
-            row["score"], row["best_at"] = entry.public, entry.created_at
+        if _better(value, row["score"], higher=higher):
+            row["score"], row["best_at"] = value, entry.created_at
             row["submission_id"] = entry.submission_id
             row["method_name"] = entry.method_name
+            row["after_end"] = entry.after_end
     return _ranked(list(by_team.values()), higher=higher)
 
 
@@ -216,6 +231,7 @@ def _as_rows(rows: list[dict]) -> list[LeaderboardRow]:
             public_rank=row.get("public_rank"),
             submission_id=row.get("submission_id"),
             method_name=row.get("method_name", ""),
+            after_end=row.get("after_end", False),
         )
         for row in rows
     ]
@@ -236,6 +252,16 @@ def leaderboard_for_task(
         limit = task.competition.final_selection_limit
         return _as_rows(_private_rows(entries, higher=higher, limit=limit))
     return _as_rows(_public_rows(entries, higher=higher))
+
+
+def leaderboard_after_challenge(*, task: Task, private: bool) -> list[LeaderboardRow]:
+    """The living benchmark's board of a task: every team's best entry, made during the
+    challenge or after its end, ranked on one split (``private``: the private rows, once
+    they are revealed; no final selection, which belonged to the challenge). Rows say whether
+    their entry came after the end. The prize boards never change with it."""
+    entries = _entries(task=task, with_late=True)
+    split = "private" if private else "public"
+    return _as_rows(_public_rows(entries, higher=task.higher_is_better, split=split))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 
 from arena.competitions.models import Competition, Task, Track
 from arena.results.boards import Entry, final_selection
-from arena.submissions.models import Score, SubmissionOrigin, SubmissionStatus, on_boards
+from arena.submissions.models import Score, SubmissionOrigin, SubmissionStatus, on_prize_boards
 from arena.teams.models import Team
 from arena.teams.selectors import standing_teams
 from scoring import higher_is_better
@@ -104,7 +104,7 @@ def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
     """
     rows = Score.objects.filter(
         standing_teams(team_path="submission__team"),
-        on_boards(submission_path="submission__"),
+        on_prize_boards(submission_path="submission__"),
         submission__task__competition=competition,
         submission__status=SubmissionStatus.SCORED,
         task_version=F("submission__task__version"),
@@ -459,7 +459,7 @@ def long_format_rows(
     competition, ``team_competition`` naming the team's).
     """
     splits = ["public", "private"] if private else ["public"]
-    origins = on_boards(submission_path="submission__")
+    origins = on_prize_boards(submission_path="submission__")
     if with_runs:
         origins |= Q(submission__origin=SubmissionOrigin.RUN)
     scores = (

@@ -30,6 +30,7 @@ from arena.core.jobs import REFRESH_RESULTS, job_send
 from arena.results.boards import (
     LeaderboardRow,
     TrackRow,
+    leaderboard_after_challenge,
     leaderboard_for_task,
     leaderboard_for_track,
 )
@@ -48,6 +49,7 @@ from arena.results.stored import (
     inputs_fingerprint,
     payload_of,
     stored_result,
+    task_after_board_key,
     task_board_key,
     track_board_key,
 )
@@ -99,6 +101,8 @@ def stored_or_refresh(*, competition: Competition, key: str, private: bool) -> S
 
 def _expected_keys(competition: Competition) -> set[str]:
     tasks = {task_board_key(task) for task in competition.tasks.all()}
+    if competition.late_submissions:
+        tasks |= {task_after_board_key(task) for task in competition.tasks.all()}
     tracks = {track_board_key(track) for track in competition.tracks.all()}
     return tasks | tracks | {COMPARISON, COMPARISON_RUNS}
 
@@ -160,6 +164,13 @@ def competition_results_refresh(*, competition_id: int, force: bool = False) -> 
             )  # fmt: skip
             if not complete:
                 weigh_later.append((task, split, rows))
+            if competition.late_submissions:
+                started = time.monotonic()
+                after = leaderboard_after_challenge(task=task, private=private)
+                _store(
+                    competition=competition, key=task_after_board_key(task), split=split,
+                    fingerprint=fingerprint, value=TaskBoard(rows=after), started=started,
+                )  # fmt: skip
         for track in competition.tracks.all():
             started = time.monotonic()
             board = TrackBoard(rows=leaderboard_for_track(track=track, private=private))

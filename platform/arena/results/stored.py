@@ -31,6 +31,11 @@ def task_board_key(task: Task) -> str:
     return f"task:{task.pk}"
 
 
+def task_after_board_key(task: Task) -> str:
+    """The task's after-the-challenge board (competitions that take late uploads)."""
+    return f"task:{task.pk}:after"
+
+
 def track_board_key(track: Track) -> str:
     return f"track:{track.pk}"
 

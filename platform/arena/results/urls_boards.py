@@ -11,6 +11,11 @@ urlpatterns = [
         name="task",
     ),
     path(
+        "c/<slug:competition_slug>/tasks/<slug:task_slug>/leaderboard/after/",
+        views.task_after_leaderboard,
+        name="task_after",
+    ),
+    path(
         "c/<slug:competition_slug>/tracks/<slug:track_slug>/leaderboard/",
         views.track_leaderboard,
         name="track",

@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -8,7 +8,7 @@ from arena.competitions.selectors import competition_get, is_revealed, task_get
 from arena.core.charts import best_over_time_svg
 from arena.results import exports, services
 from arena.results.boards import best_score_history
-from arena.results.stored import Stored, task_board_key, track_board_key
+from arena.results.stored import Stored, task_after_board_key, task_board_key, track_board_key
 from arena.results.visibility import board_is_private, method_descriptions_visible, private_visible
 from arena.teams.selectors import team_for_user
 
@@ -79,6 +79,44 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "chart": mark_safe(chart),  # noqa: S308 - built by best_over_time_svg, names escaped
             "tied": stored.value.tied if stored.value else set(),
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
+            **_freshness(stored),
+        },
+    )
+
+
+@require_GET
+def task_after_leaderboard(request, competition_slug: str, task_slug: str):
+    """The living benchmark's board: entries of the challenge and uploads after its end."""
+    competition = competition_get(slug=competition_slug)
+    task = task_get(competition=competition, slug=task_slug)
+    if not competition.late_submissions:
+        raise Http404("This competition takes no uploads after its end.")
+    private, stored = _stored_board(
+        request, competition=competition, key=task_after_board_key(task)
+    )
+    rows = stored.value.rows if stored.value else []
+    if request.GET.get("format") == "csv":
+        if stored.missing:
+            return _not_ready()
+        split = "private" if private else "public"
+        return _csv_response(
+            exports.task_leaderboard_csv(rows=rows, metric=task.metric, private=False),
+            f"{competition.slug}-{task.slug}-after-the-challenge-{split}.csv",
+        )
+    team = team_for_user(competition=competition, user=request.user)
+    return render(
+        request,
+        "leaderboards/task_after_leaderboard.html",
+        {
+            "competition": competition,
+            "task": task,
+            "rows": rows,
+            "private": private,
+            "revealed": is_revealed(competition=competition),
+            "can_preview_private": private_visible(competition=competition, user=request.user),
+            "my_team_id": team.pk if team else None,
+            "show_methods": method_descriptions_visible(competition=competition, user=request.user),
+            "late_rows": sum(1 for row in rows if row.after_end),
             **_freshness(stored),
         },
     )

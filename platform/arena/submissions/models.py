@@ -39,6 +39,14 @@ def on_boards(*, submission_path: str = "") -> models.Q:
     return models.Q(**{f"{submission_path}origin__in": BOARD_ORIGINS})
 
 
+def on_prize_boards(*, submission_path: str = "") -> models.Q:
+    """``on_boards`` and made during the challenge: what the prize boards and the comparison
+    rank. Late uploads (``after_end``) stand on the after-the-challenge board only."""
+    return on_boards(submission_path=submission_path) & models.Q(
+        **{f"{submission_path}after_end": False}
+    )
+
+
 class Submission(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="submissions")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
@@ -67,6 +75,9 @@ class Submission(models.Model):
     is_final = models.BooleanField(
         default=False, help_text="Chosen by the team to count for the private leaderboard."
     )
+    # Uploaded after the competition ended (when it takes late uploads): scored like any, kept
+    # off the prize boards and the comparison, ranked on the task's "after the challenge" board.
+    after_end = models.BooleanField(default=False, db_default=False)
     error_message = models.TextField(blank=True)
     # Per-class report and confusion matrix of the public rows (never the private ones).
     public_details = models.JSONField(default=dict, blank=True)

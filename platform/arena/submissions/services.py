@@ -109,8 +109,7 @@ def submission_create(
     """
     client_key = _clean_client_key(client_key)
     # Only the platform's own baseline runs skip the schedule and the quota (enforce_rules=False).
-    if enforce_rules:
-        _check_phase(task=task)
+    after_end = _check_phase(task=task) if enforce_rules else False
     team = team_for_user(competition=task.competition, user=user)
     if team is None:
         raise UserFacingError(NO_TEAM)
@@ -160,6 +159,7 @@ def submission_create(
                 comment=" ".join((comment or "").split())[:300],
                 client_key=client_key or "",
                 enqueued_at=timezone.now(),  # on commit, just below
+                after_end=after_end,
                 **method,
             )
             transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
@@ -181,14 +181,17 @@ def submission_create(
 NO_TEAM = "Create or join a team before you submit."
 
 
-def _check_phase(*, task: Task) -> None:
+def _check_phase(*, task: Task) -> bool:
+    """Refuses uploads outside the schedule; returns whether this one comes after the end (a
+    competition that takes late uploads, for its after-the-challenge boards)."""
     phase = competition_phase(competition=task.competition)
-    if not phase.accepts_submissions:
-        raise UserFacingError(
-            "The competition has not started yet."
-            if phase.code == "upcoming"
-            else "The competition has ended; uploads are closed."
-        )
+    if phase.accepts_submissions:
+        return False
+    if phase.code == "upcoming":
+        raise UserFacingError("The competition has not started yet.")
+    if task.competition.late_submissions:
+        return True
+    raise UserFacingError("The competition has ended; uploads are closed.")
 
 
 def submission_refusal(*, task: Task, user) -> str:
