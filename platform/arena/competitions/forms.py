@@ -16,3 +16,18 @@ class BundleImportForm(forms.Form):
         label="Replace the task with the same slug and re-score all its submissions",
         required=False,
     )
+
+
+class AnnouncementForm(forms.Form):
+    # Not required here: competitions.services.announcement_clean says what is missing or too
+    # long, in the same words wherever an announcement is posted from.
+    title = forms.CharField(label="Title", required=False, strip=False)
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown: **bold**, *italic*, [a link](https://example.org), lists, tables, "
+        "`code`. No HTML that runs code. E-mailed as written to the participants who take "
+        "announcements.",
+    )
