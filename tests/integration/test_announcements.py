@@ -146,6 +146,14 @@ def test_the_competition_page_shows_the_newest_two(olga, competition, client):
     assert page.index("News number 3") < page.index("News number 2")
 
 
+def test_the_competition_page_cuts_a_long_one_short(olga, competition, client):
+    words = " ".join(f"word{number}" for number in range(100))
+    announcement_post(competition=competition, author=olga, title="Long", body=f"**{words}**")
+    page = client.get(DETAIL).content.decode()
+    assert "word39" in page and "word40 " not in page and "word99" not in page
+    assert "word99</strong>" in client.get(LIST).content.decode()
+
+
 def test_the_setting_is_on_the_settings_page_and_turns_announcements_off(
     alice, alice_team, olga, competition, client, mail_server
 ):
