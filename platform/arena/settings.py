@@ -353,6 +353,8 @@ CELERY_TASK_DEFAULT_QUEUE = "scoring"
 CELERY_TASK_ROUTES = {
     "arena.submissions.tasks.*": {"queue": "scoring"},
     "arena.results.tasks.*": {"queue": "scoring"},
+    # Announcement e-mails: short jobs, and the scoring workers are the ones always running.
+    "arena.teams.tasks.*": {"queue": "scoring"},
     # The method runs' watchdog runs beside scoring, so it works while every methods worker is
     # busy (or dead, which is what it is there for).
     "arena.methods.tasks.recover_method_runs": {"queue": "scoring"},

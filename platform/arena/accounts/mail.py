@@ -17,7 +17,12 @@ from arena.accounts.models import Profile, SentMail
 
 logger = logging.getLogger(__name__)
 
-NOTICE_KINDS = ("notify_team_invitations", "notify_submission_results", "notify_results_revealed")
+NOTICE_KINDS = (
+    "notify_team_invitations",
+    "notify_submission_results",
+    "notify_results_revealed",
+    "notify_announcements",
+)
 
 
 def profile_for(*, user) -> Profile:

@@ -70,6 +70,15 @@ class Profile(models.Model):
         verbose_name="Private results revealed",
         help_text="Once per competition you take part in, when its private results are out.",
     )
+    # On unless turned off, unlike the other notices: taking part in a competition is asking to
+    # hear from its organizers (a changed deadline or rule reaches everyone it binds), and only
+    # members of its teams get them, so nobody hears from a competition they did not join.
+    notify_announcements = models.BooleanField(
+        default=True,
+        db_default=True,  # old code still inserting profiles during an upgrade
+        verbose_name="Announcements",
+        help_text="News from the organizers of a competition you take part in.",
+    )
 
     def __str__(self) -> str:
         return f"profile of {self.user}"

@@ -257,3 +257,18 @@ class TaskDetailsForm(forms.ModelForm):
             "source": "Where the data comes from (a citation or an address), for the datasheet.",
             "licence": "The data's licence, for the datasheet (e.g. CC BY 4.0).",
         }
+
+
+class AnnouncementForm(forms.Form):
+    # Not required here: competitions.services.announcement_clean says what is missing or too
+    # long, in the same words wherever an announcement is posted from.
+    title = forms.CharField(label="Title", required=False, strip=False)
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown: **bold**, *italic*, [a link](https://example.org), lists, tables, "
+        "`code`. No HTML that runs code. E-mailed as written to the participants who take "
+        "announcements.",
+    )

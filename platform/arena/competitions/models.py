@@ -262,3 +262,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
+
+
+class Announcement(models.Model):
+    """News from a competition's organizers, in Markdown: on the competition's pages, and
+    e-mailed once to each participant who takes announcements (``arena.teams.notifications``)."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="announcements"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown; rendered sanitized.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # None: the author's account was deleted; the announcement stays
+    created_at = models.DateTimeField(db_default=Now())
+    # Set by the mail job when it finished a pass: None while the job is queued (or was never
+    # taken, the broker being down), so the organizer page can say so and offer to send again.
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    mailed_count = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["competition", "-created_at"], name="announcement_by_competition")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}: {self.title}"

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from arena.competitions.models import AuditEvent, Competition, Task, Track
+from arena.competitions.models import Announcement, AuditEvent, Competition, Task, Track
 
 
 @dataclass(frozen=True)
@@ -135,3 +135,14 @@ def task_public_manifest(*, task: Task) -> dict:
 def audit_events(*, competition: Competition, limit: int = 500) -> list:
     """The competition's recorded decisions, newest first."""
     return list(AuditEvent.objects.filter(competition=competition).select_related("actor")[:limit])
+
+
+def announcements_for(*, competition: Competition, limit: int | None = None) -> list[Announcement]:
+    """The competition's announcements, newest first (``limit`` of them when given)."""
+    announcements = Announcement.objects.filter(competition=competition).select_related("author")
+    return list(announcements[:limit] if limit else announcements)
+
+
+def announcement_get(*, competition: Competition, announcement_id: int) -> Announcement:
+    """One announcement of the competition (404 for another competition's)."""
+    return get_object_or_404(Announcement, competition=competition, pk=announcement_id)

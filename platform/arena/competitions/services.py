@@ -1,6 +1,7 @@
 """Writes for competitions, tracks and tasks."""
 
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -9,10 +10,12 @@ from pathlib import Path
 import pandas as pd
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from arena.competitions.datasheet import build_datasheet
 from arena.competitions.models import (
+    Announcement,
     AuditEvent,
     Competition,
     Task,
@@ -20,8 +23,11 @@ from arena.competitions.models import (
     TaskVersion,
     Track,
 )
+from arena.competitions.selectors import user_is_organizer
 from arena.core import files
 from arena.core.errors import UserFacingError
+from arena.core.jobs import MAIL_ANNOUNCEMENT, job_send
+from arena.core.markdown import markup_removed
 from scoring import METRICS, assign_usage
 
 PUBLIC_TABLES = {
@@ -440,3 +446,100 @@ def task_change_metric(*, task: Task, metric: str, rescore: Rescore, actor=None)
             f"{queued} submission(s) re-scored.",
         )
         return queued
+
+
+ANNOUNCEMENT_TITLE_MAX = 200  # Announcement.title's column
+# A long read already; a whole document belongs in the competition's description.
+ANNOUNCEMENT_BODY_MAX = 20_000
+
+
+def announcement_clean(*, title: str, body: str) -> tuple[str, str]:
+    """The title (whitespace collapsed) and body (trimmed) of an announcement, or a
+    ``UserFacingError`` naming the field and what to change: either empty or too long, invisible
+    characters in the title, or HTML in the body that the page would strip because it could run
+    code (a script, an event handler, a ``javascript:`` link)."""
+    title = " ".join(unicodedata.normalize("NFC", title or "").split())
+    body = (body or "").strip()
+    if not title:
+        raise UserFacingError("Give the announcement a title.", field="title")
+    if len(title) > ANNOUNCEMENT_TITLE_MAX:
+        raise UserFacingError(
+            f"The title has {len(title)} characters; keep it to {ANNOUNCEMENT_TITLE_MAX}.",
+            field="title",
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") for char in title):
+        raise UserFacingError("The title cannot contain invisible characters.", field="title")
+    if not body:
+        raise UserFacingError("Write the announcement itself (Markdown).", field="body")
+    if len(body) > ANNOUNCEMENT_BODY_MAX:
+        raise UserFacingError(
+            f"The text has {len(body)} characters; keep it to {ANNOUNCEMENT_BODY_MAX}, or put "
+            "the long part in the competition's description and link to it.",
+            field="body",
+        )
+    removed = markup_removed(body)
+    if removed:
+        raise UserFacingError(
+            f"Remove {', '.join(removed)}: announcements are Markdown, and pages strip HTML "
+            "that could run code. To show code, put it between backticks.",
+            field="body",
+        )
+    return title, body
+
+
+def _require_organizer(*, competition: Competition, user, doing: str) -> None:
+    if user is None or not user_is_organizer(competition=competition, user=user):
+        raise UserFacingError(f"Only the competition's organizers can {doing}.")
+
+
+def announcement_post(*, competition: Competition, author, title: str, body: str) -> Announcement:
+    """Publishes an announcement on the competition's pages and queues the one job that
+    e-mails it to the participants who take announcements (arena.teams.notifications).
+
+    Raises ``UserFacingError`` when ``author`` does not organize the competition or the text is
+    refused (``announcement_clean``); nothing is stored then."""
+    _require_organizer(competition=competition, user=author, doing="post announcements")
+    title, body = announcement_clean(title=title, body=body)
+    with transaction.atomic():
+        announcement = Announcement.objects.create(
+            competition=competition, author=author, title=title, body=body
+        )
+        audit_record(
+            competition=competition,
+            actor=author,
+            action="announcement.posted",
+            summary=f"Announcement posted: {title}",
+        )
+        # After the commit, so the worker finds the row; a broker that is down is logged, and
+        # the organizer page offers to send again (mailed_at stays empty).
+        transaction.on_commit(lambda: job_send(name=MAIL_ANNOUNCEMENT, args=[announcement.pk]))
+    return announcement
+
+
+def announcement_mail_again(*, announcement: Announcement, by) -> bool:
+    """Queues the announcement's mail job once more, for a job lost with the broker or
+    messages the server refused; those already sent are not sent again (accounts.SentMail).
+    False when the broker could not take it."""
+    _require_organizer(competition=announcement.competition, user=by, doing="send announcements")
+    return job_send(name=MAIL_ANNOUNCEMENT, args=[announcement.pk])
+
+
+def announcement_delete(*, announcement: Announcement, by) -> None:
+    """Takes an announcement off the pages (e-mails already sent stay sent)."""
+    _require_organizer(competition=announcement.competition, user=by, doing="delete announcements")
+    with transaction.atomic():
+        audit_record(
+            competition=announcement.competition,
+            actor=by,
+            action="announcement.deleted",
+            summary=f"Announcement deleted: {announcement.title}",
+        )
+        announcement.delete()
+
+
+def announcement_mailed(*, announcement_id: int, count: int) -> None:
+    """Records that the mail job finished a pass, and how many participants have the
+    announcement by e-mail in all."""
+    Announcement.objects.filter(pk=announcement_id).update(
+        mailed_at=timezone.now(), mailed_count=count
+    )

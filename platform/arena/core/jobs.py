@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 # find them out of date, and for writes of lower apps that change what they show without
 # changing the counts their fingerprint reads (a team or a method renamed).
 REFRESH_RESULTS = "arena.results.tasks.refresh_competition_results"
+# E-mails an announcement to the competition's participants (arena.teams.tasks): posted in
+# competitions, whose participants are the teams'.
+MAIL_ANNOUNCEMENT = "arena.teams.tasks.mail_announcement"
 
 
 def job_send(*, name: str, args: list) -> bool:

@@ -39,6 +39,7 @@ def competition_detail(request, competition_slug: str):
             "competition": competition,
             "phase": selectors.competition_phase(competition=competition),
             "tracks": selectors.tracks_with_tasks(competition=competition),
+            "announcements": selectors.announcements_for(competition=competition, limit=2),
             "team": team_for_user(competition=competition, user=request.user),
             "is_organizer": is_organizer,
             "upload_rate": {

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from arena.pages import announcements as views_announcements
 from arena.pages import competitions as views
 from arena.pages import console as views_console
 from arena.pages import organize as views_organize
@@ -34,6 +35,16 @@ urlpatterns = [
         "c/<slug:competition_slug>/organize/import/",
         views_organize.task_import,
         name="task_import",
+    ),
+    path(
+        "c/<slug:competition_slug>/announcements/",
+        views_announcements.announcements,
+        name="announcements",
+    ),
+    path(
+        "c/<slug:competition_slug>/organize/announcements/",
+        views_announcements.announcements_organize,
+        name="announcements_organize",
     ),
     path(
         "c/<slug:competition_slug>/organize/activity/",

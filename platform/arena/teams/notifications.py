@@ -1,11 +1,19 @@
-"""A team invitation by e-mail: a member gives an address, and the account with that verified
-address gets the invite link, unless its owner turned invitations off. The same answer either
-way, so the form tells nobody which addresses have accounts."""
+"""E-mail to a competition's teams.
+
+A team invitation: a member gives an address, and the account with that verified address gets
+the invite link, unless its owner turned invitations off. The same answer either way, so the
+form tells nobody which addresses have accounts.
+
+An announcement: posting one (``competitions.services.announcement_post``) queues
+``arena.teams.tasks.mail_announcement``, which mails every participant who takes them, once."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from arena.accounts.mail import notice_send_once, site_url
+from arena.accounts.models import SentMail
+from arena.competitions.models import Announcement
+from arena.competitions.services import announcement_mailed
 from arena.core.errors import UserFacingError
 from arena.teams.models import Membership, Team
 from arena.teams.selectors import team_members
@@ -42,4 +50,56 @@ def team_invitation_mail(*, team: Team, inviter, email: str, link: str) -> int:
                 "settings_link": site_url(reverse("accounts:settings")),
             },
         )
+    return sent
+
+
+def announcement_recipients(*, announcement: Announcement):
+    """Who an announcement is for: the members of the competition's teams that stand (not a
+    baseline, not disqualified) who take announcements. Whether each verified an address is
+    ``notice_send_once``'s rule."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__competition=announcement.competition_id,
+            memberships__team__is_baseline=False,
+            memberships__team__disqualified_at__isnull=True,
+            arena_profile__notify_announcements=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def announcement_mail(*, announcement_id: int) -> int:
+    """E-mails the announcement to each of ``announcement_recipients`` with a verified address,
+    once per person (``accounts.SentMail``: a repeated or concurrent job sends nothing twice),
+    and records on the announcement how many have it. Returns how many went out in this pass."""
+    announcement = (
+        Announcement.objects.select_related("competition").filter(pk=announcement_id).first()
+    )
+    if announcement is None:
+        return 0  # deleted before its job ran
+    competition = announcement.competition
+    key = f"announcement:{announcement.pk}"
+    context = {
+        "announcement": announcement,
+        "competition": competition,
+        "link": site_url(reverse("competitions:announcements", args=[competition.slug])),
+        "settings_link": site_url(reverse("accounts:settings")),
+    }
+    sent = 0
+    recipients = announcement_recipients(announcement=announcement).exclude(
+        pk__in=SentMail.objects.filter(key=key).values("user")
+    )
+    for user in recipients:
+        sent += notice_send_once(
+            user=user,
+            kind="notify_announcements",
+            key=key,
+            template="announcement",
+            context=context,
+        )
+    announcement_mailed(
+        announcement_id=announcement.pk, count=SentMail.objects.filter(key=key).count()
+    )
     return sent

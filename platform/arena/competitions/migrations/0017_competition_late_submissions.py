@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competitions', '0013_methods_code_after_end_rule'),
+        ('competitions', '0014_announcements'),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.utils.safestring import mark_safe
+
+from arena.core.markdown import markdown_safe
 
 register = template.Library()
 
@@ -9,8 +9,7 @@ register = template.Library()
 @register.filter(name="markdown")
 def render_markdown(text: str) -> str:
     """Organizer-written markdown, rendered and then sanitized (no scripts, no raw HTML tricks)."""
-    html = markdown_lib.markdown(text or "", extensions=["tables", "fenced_code"])
-    return mark_safe(nh3.clean(html))  # noqa: S308 - sanitized by nh3 just above
+    return mark_safe(markdown_safe(text))  # noqa: S308 - sanitized by nh3 (core/markdown.py)
 
 
 @register.filter
