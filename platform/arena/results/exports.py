@@ -4,6 +4,7 @@ import csv
 import io
 
 from arena.results.boards import LeaderboardRow, TrackRow
+from arena.teams.selectors import TeamOverview
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -54,4 +55,31 @@ def track_leaderboard_csv(*, rows: list[TrackRow], private: bool) -> str:
         for cell in row.cells:
             line += [cell.score, cell.rank, cell.submitted]
         body.append(line)
+    return _csv(header, body)
+
+
+def teams_csv(*, rows: list[TeamOverview]) -> str:
+    """The organizers' list of teams, one row per team. No score of any split: the boards
+    and their downloads are where scores are, under the visibility policy."""
+    header = [
+        "id", "name", "members", "member_emails", "created_utc", "submissions", "scored",
+        "last_upload_utc", "standing", "disqualification_reason",
+    ]  # fmt: skip
+    body = []
+    for row in rows:
+        team = row.team
+        body.append(
+            [
+                team.pk,
+                team.name,
+                ";".join(row.members),
+                ";".join(row.emails),
+                team.created_at.isoformat(),
+                row.submissions,
+                row.scored,
+                row.last_submitted_at.isoformat() if row.last_submitted_at else "",
+                "disqualified" if team.disqualified_at else "taking part",
+                team.disqualification_reason if team.disqualified_at else "",
+            ]
+        )
     return _csv(header, body)
