@@ -299,7 +299,8 @@ def test_the_csv_lists_teams_and_defuses_formulas(
     assert alpha["name"] == "Alpha" and alpha["members"] == "alice;dave"
     assert alpha["member_emails"] == "alice@example.org;dave@lab.example.net"
     assert (alpha["submissions"], alpha["scored"], alpha["standing"]) == ("1", "1", "taking part")
-    assert alpha["last_upload_utc"] == submission.created_at.isoformat()
+    assert alpha["last_upload_utc"] == submission.created_at.isoformat(timespec="seconds")
+    assert alpha["created_utc"] == teams["Alpha"].created_at.isoformat(timespec="seconds")
     bravo = rows[str(teams["=Bravo"].pk)]
     assert bravo["name"] == "'=Bravo" and bravo["standing"] == "disqualified"
     assert bravo["disqualification_reason"] == "'@rule 3"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC
 
 from arena.results.boards import LeaderboardRow, TrackRow
 from arena.teams.selectors import TeamOverview
@@ -74,12 +75,17 @@ def teams_csv(*, rows: list[TeamOverview]) -> str:
                 team.name,
                 ";".join(row.members),
                 ";".join(row.emails),
-                team.created_at.isoformat(),
+                _utc_seconds(team.created_at),
                 row.submissions,
                 row.scored,
-                row.last_submitted_at.isoformat() if row.last_submitted_at else "",
+                _utc_seconds(row.last_submitted_at),
                 "disqualified" if team.disqualified_at else "taking part",
                 team.disqualification_reason if team.disqualified_at else "",
             ]
         )
     return _csv(header, body)
+
+
+def _utc_seconds(moment) -> str:
+    # To the second: what a spreadsheet reads as a time, and no fraction to mistake for a score.
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else ""
