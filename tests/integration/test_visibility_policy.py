@@ -6,7 +6,9 @@ competition's organizers (superusers count as organizers). Per-class reports and
 matrices follow the same calendar. Around that rule sit the access rules of each surface:
 the compare pages are for reviewers and organizers (a reviewer who competes waits for the
 reveal), a method page before the reveal is for its own team and those who may compare, a
-submission's page is for its team and the organizers, the API's submission endpoints are for
+submission's page is for its team and the organizers, a team's organizer page and the teams'
+CSV are for the organizers (the page, like a board asked for nothing, is public until the
+reveal; the CSV has no score at all), the API's submission endpoints are for
 the team only, and the admin is for staff, each seeing the competitions they organize.
 
 The scores are real (real uploads, scored by the platform's own service), then every figure is
@@ -158,6 +160,9 @@ API_TEAM_BEFORE =     (401, P,   404, 404, 404, 404, 404, 404)  # Alpha's: its t
 API_TEAM_AFTER =      (401, S,   404, 404, 404, 404, 404, 404)
 ADMIN_LIST =          (302, 302, 302, S,   302, 302, N,   S)  # staff see what they organize
 ADMIN_OBJECT =        (302, 302, 302, S,   302, 302, 302, S)
+ORGANIZERS_BEFORE =   (302, 403, 403, P,   403, 403, 403, P)  # organizer pages: no preview
+ORGANIZERS_AFTER =    (302, 403, 403, S,   403, 403, 403, S)
+ORGANIZERS_NOTHING =  (302, 403, 403, N,   403, 403, 403, N)
 
 # surface:                      (before the reveal,  after it)
 POLICY = {
@@ -198,6 +203,8 @@ POLICY = {
     "admin_scores":               (ADMIN_LIST,         ADMIN_LIST),
     "admin_submission":           (ADMIN_OBJECT,       ADMIN_OBJECT),
     "admin_private_score":        (ADMIN_OBJECT,       ADMIN_OBJECT),
+    "organizer_team_page":        (ORGANIZERS_BEFORE,  ORGANIZERS_AFTER),
+    "organizer_teams_csv":        (ORGANIZERS_NOTHING, ORGANIZERS_NOTHING),
 }
 # fmt: on
 # "ended" (uploads closed, results not out yet) must look exactly like "running".
@@ -679,6 +686,12 @@ SURFACES = {
         lambda w, v: [f'<div class="readonly">{raw(ALPHA_PRIVATE)}</div>'],
         none,
     ),
+    "organizer_team_page": Surface(
+        lambda w: f"/c/{SLUG}/organize/teams/{w.teams['Alpha'].pk}/",
+        lambda w, v: [cell(ALPHA_PRIVATE), "Private score</th>"],
+        lambda w, v: [cell(ALPHA_PUBLIC)],
+    ),
+    "organizer_teams_csv": Surface(lambda w: f"/c/{SLUG}/organize/teams.csv", none, none),
 }
 assert set(SURFACES) == set(POLICY)
 

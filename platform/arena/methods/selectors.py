@@ -61,6 +61,22 @@ def runs_of_version(*, version: MethodVersion) -> list[MethodRun]:
     return runs
 
 
+def runs_of_team(*, team: Team, limit: int = 100) -> list[MethodRun]:
+    """Arena's runs of the team's methods, newest first, each with its public primary score
+    once scored (never the private one). Two queries."""
+    runs = list(
+        MethodRun.objects.filter(version__method__team=team)
+        .select_related("version__method", "task__competition", "requested_by", "submission")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    scores = primary_public_scores(
+        submission_ids=[run.submission_id for run in runs if run.submission_id]
+    )
+    for run in runs:
+        run.public_score = scores.get(run.submission_id)
+    return runs
+
+
 def primary_public_scores(*, submission_ids) -> dict[int, Score]:
     """Each submission's public score on its task's primary metric and current version (what
     run lists and reproduction verdicts show; never the private split), in one query."""

@@ -4,6 +4,7 @@ from arena.pages import announcements as views_announcements
 from arena.pages import competitions as views
 from arena.pages import console as views_console
 from arena.pages import organize as views_organize
+from arena.pages import organize_teams as views_teams
 from arena.pages import tasks as views_tasks
 
 app_name = "competitions"
@@ -50,6 +51,17 @@ urlpatterns = [
         "c/<slug:competition_slug>/organize/activity/",
         views_organize.activity,
         name="activity",
+    ),
+    # The Teams page itself is teams:organize (c/<slug>/organize/teams/), in the teams app.
+    path(
+        "c/<slug:competition_slug>/organize/teams/<int:team_id>/",
+        views_teams.team_page,
+        name="organize_team",
+    ),
+    path(
+        "c/<slug:competition_slug>/organize/teams.csv",
+        views_teams.teams_download,
+        name="organize_teams_csv",
     ),
     path(
         "c/<slug:competition_slug>/organize/tasks/<slug:task_slug>/",

@@ -2,8 +2,10 @@
 
 import csv
 import io
+from datetime import UTC
 
 from arena.results.boards import LeaderboardRow, TrackRow
+from arena.teams.selectors import TeamOverview
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -55,3 +57,35 @@ def track_leaderboard_csv(*, rows: list[TrackRow], private: bool) -> str:
             line += [cell.score, cell.rank, cell.submitted]
         body.append(line)
     return _csv(header, body)
+
+
+def teams_csv(*, rows: list[TeamOverview]) -> str:
+    """The organizers' list of teams, one row per team. No score of any split: the boards
+    and their downloads are where scores are, under the visibility policy."""
+    header = [
+        "id", "name", "members", "member_emails", "created_utc", "submissions", "scored",
+        "last_upload_utc", "standing", "disqualification_reason",
+    ]  # fmt: skip
+    body = []
+    for row in rows:
+        team = row.team
+        body.append(
+            [
+                team.pk,
+                team.name,
+                ";".join(row.members),
+                ";".join(row.emails),
+                _utc_seconds(team.created_at),
+                row.submissions,
+                row.scored,
+                _utc_seconds(row.last_submitted_at),
+                "disqualified" if team.disqualified_at else "taking part",
+                team.disqualification_reason if team.disqualified_at else "",
+            ]
+        )
+    return _csv(header, body)
+
+
+def _utc_seconds(moment) -> str:
+    # To the second: what a spreadsheet reads as a time, and no fraction to mistake for a score.
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else ""

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from arena.competitions.models import Task
@@ -43,6 +43,33 @@ def submissions_for_team(
         if include_private:
             submission.private_scores = by_split["private"]
             submission.primary_private_score = by_split["private"].get(task.metric)
+    return rows
+
+
+def submissions_of_team(
+    *, team: Team, include_private: bool = False, limit: int = 200
+) -> list[Submission]:
+    """The team's latest uploads across the competition's tasks (its method runs left out),
+    task loaded, each with ``primary_public_score``: its public score on its task's metric and
+    current version, or None. ``primary_private_score`` is attached only when
+    ``include_private`` is set, which callers do after the reveal. Two queries."""
+    splits = [ScoreSplit.PUBLIC, ScoreSplit.PRIVATE] if include_private else [ScoreSplit.PUBLIC]
+    primary = Score.objects.filter(
+        split__in=splits,
+        metric=F("submission__task__metric"),
+        task_version=F("submission__task__version"),
+    )
+    rows = list(
+        Submission.objects.filter(on_boards(), team=team)
+        .select_related("task", "submitted_by")
+        .prefetch_related(Prefetch("scores", queryset=primary, to_attr="primary_scores"))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for submission in rows:
+        by_split = {score.split: score.value for score in submission.primary_scores}
+        submission.primary_public_score = by_split.get(ScoreSplit.PUBLIC)
+        if include_private:
+            submission.primary_private_score = by_split.get(ScoreSplit.PRIVATE)
     return rows
 
 

@@ -1,7 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from arena.competitions.selectors import competition_for_organizer, competition_get
@@ -117,38 +121,62 @@ def team_manage(request, competition_slug: str):
     return redirect("teams:mine", competition_slug=competition.slug)
 
 
+# Above this many teams the page is paged; a search keeps its query from page to page.
+TEAMS_PER_PAGE = 100
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def competition_teams(request, competition_slug: str):
-    """Organizers: every team with its members and activity; disqualify or reinstate one."""
+    """Organizers: the teams, searched and paged, with their members and activity; disqualify
+    or reinstate one."""
     competition = competition_for_organizer(
         slug=competition_slug,
         user=request.user,
         refusal="Only the competition's organizers see and manage all teams.",
     )
     if request.method == "POST":
-        team_id = request.POST.get("team", "")
-        if not team_id.isdigit():
-            raise Http404("No such team")
-        team = get_object_or_404(Team, competition=competition, is_baseline=False, pk=team_id)
-        action = request.POST.get("action")
-        if action not in ("disqualify", "reinstate"):
-            messages.error(request, "Choose Disqualify or Reinstate.")
-            return redirect("teams:organize", competition.slug)
-        try:
-            if action == "reinstate":
-                services.team_reinstate(team=team, by=request.user)
-                messages.success(request, f"{team.name} is back on the leaderboards.")
-            else:
-                services.team_disqualify(
-                    team=team, by=request.user, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, f"{team.name} is disqualified and off the leaderboards.")
-        except UserFacingError as error:
-            messages.error(request, error.message)
-        return redirect("teams:organize", competition.slug)
+        _standing_change(request, competition=competition)
+        # Back to the search and page the organizer acted from.
+        where = {key: request.POST[key] for key in ("q", "page") if request.POST.get(key)}
+        url = reverse("teams:organize", args=[competition.slug])
+        return redirect(f"{url}?{urlencode(where)}" if where else url)
+    query = request.GET.get("q", "").strip()
+    paginator = Paginator(
+        selectors.teams_search(competition=competition, query=query), TEAMS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "teams/competition_teams.html",
-        {"competition": competition, "teams": selectors.teams_overview(competition=competition)},
+        {
+            "competition": competition,
+            "teams": selectors.team_overviews(teams=page.object_list),
+            "page": page,
+            "query": query,
+            "found": paginator.count,
+            "total": selectors.teams_count(competition=competition) if query else paginator.count,
+        },
     )
+
+
+def _standing_change(request, *, competition) -> None:
+    team_id = request.POST.get("team", "")
+    if not team_id.isdigit():
+        raise Http404("No such team")
+    team = get_object_or_404(Team, competition=competition, is_baseline=False, pk=team_id)
+    action = request.POST.get("action")
+    if action not in ("disqualify", "reinstate"):
+        messages.error(request, "Choose Disqualify or Reinstate.")
+        return
+    try:
+        if action == "reinstate":
+            services.team_reinstate(team=team, by=request.user)
+            messages.success(request, f"{team.name} is back on the leaderboards.")
+        else:
+            services.team_disqualify(
+                team=team, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, f"{team.name} is disqualified and off the leaderboards.")
+    except UserFacingError as error:
+        messages.error(request, error.message)
