@@ -123,6 +123,8 @@ def test_the_submit_tab_says_where_a_late_upload_goes_and_quotas_still_hold(ende
     assert 'name="file"' in page
     frame = predictions_with_private_errors(task, wrong_private=0)
     submit_scored(task, charlie, frame)
+    mine = client.get(f"/c/{competition.slug}/tasks/{task.slug}/mine/").content.decode()
+    assert "after the end" in mine
     with pytest.raises(UserFacingError, match="submissions for this task"):
         submission_create(task=task, user=charlie, uploaded_file=csv_upload(frame))
 

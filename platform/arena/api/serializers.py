@@ -79,6 +79,10 @@ class SubmissionSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
     code_url = serializers.CharField()
     is_final = serializers.BooleanField()
+    after_end = serializers.BooleanField(
+        help_text="Uploaded after the competition's end: on the task's after-the-challenge "
+        "board only, never on a prize board."
+    )
     error_message = serializers.CharField()
     public_scores = serializers.DictField(child=serializers.FloatField())
     private_scores = serializers.DictField(
