@@ -53,7 +53,11 @@ def task_citation(
         lines.append(f"Licence: {task.licence}.")
     if task.source:
         lines.append(f"Source: {task.source}.")
-    lines.append("SHA-256: " + ("; ".join(sums) if sums else "not recorded for this version."))
+    if sums:
+        lines.append("SHA-256 of its files:")
+        lines.extend(f"  {item}" for item in sums)
+    else:
+        lines.append("SHA-256 of its files: not recorded for this version.")
     fields = {
         "title": "{" + _bibtex(f"{task.title} (version {number})") + "}",
         "author": "{" + _bibtex(f"{competition.title} organizers") + "}",

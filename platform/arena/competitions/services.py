@@ -482,7 +482,8 @@ def task_answers_publish(*, task: Task, actor, now: datetime | None = None) -> T
     downloads beside the public files and its checksum shows. Irreversible for anyone who
     downloaded it, so only the competition's organizers (``actor`` None: the command line) may,
     and only once the competition has ended and its private results are out."""
-    competition = task.competition
+    # The schedule as stored now, not as a task loaded earlier remembers it.
+    competition = Competition.objects.get(pk=task.competition_id)
     if actor is not None and not selectors.user_is_organizer(competition=competition, user=actor):
         raise UserFacingError("Only the competition's organizers can publish its answers.")
     now = now or timezone.now()
