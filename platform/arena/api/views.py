@@ -103,7 +103,9 @@ def task_detail(request, competition_slug: str, task_slug: str):
 )
 @api_view(["GET"])
 def task_download(request, competition_slug: str, task_slug: str, table: str, file_format: str):
-    """A public table as CSV or Parquet (`task.yaml`, `images.zip` too). Answers never."""
+    """A public table as CSV or Parquet (`task.yaml`, `images.zip` too). The answer key
+    (`answers.csv`, `answers.parquet`) only once the organizers have published it after the
+    competition; before that it is not found, like any name the task does not offer."""
     _, task = _task(competition_slug, task_slug)
     return task_file_response(task=task, table=table, file_format=file_format)
 

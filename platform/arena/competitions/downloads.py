@@ -19,10 +19,34 @@ from arena.core.files import private_storage
 DOWNLOAD_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 
 
+def task_file_key(*, task: Task, table: str, file_format: str) -> tuple[str, str] | None:
+    """The storage key and content type of a downloadable file of the task: a public table in
+    CSV or Parquet, the images zip, or the answer key once its answers are published. None for
+    anything else, so no name a visitor makes up ever becomes a storage key."""
+    if task.has_images and (table, file_format) == ("images", "zip"):
+        return task.images_zip_path, "application/zip"
+    content_type = DOWNLOAD_FORMATS.get(file_format)
+    if content_type is None:
+        return None
+    if table in task.public_tables:
+        return task.public_table_path(table=table, file_format=file_format), content_type
+    if table == "answers" and task.answers_published:
+        return task.answers_file_path(file_format=file_format), content_type
+    return None
+
+
+def task_file_offered(*, task: Task, table: str, file_format: str) -> bool:
+    """Whether the task offers that file at all (a page answers "not found" to everyone
+    otherwise, before asking anyone to log in)."""
+    if (table, file_format) == ("task", "yaml"):
+        return True
+    return task_file_key(task=task, table=table, file_format=file_format) is not None
+
+
 def task_file_response(*, task, table: str, file_format: str) -> HttpResponse:
-    """A public file of the task (the pages and the API share it): a table in CSV or Parquet,
-    the public task.yaml, or the images zip. Anything else, answers included, is not found."""
-    # Only names from the task's own list of public tables ever become a storage key.
+    """A file of the task (the pages and the API share it): a table in CSV or Parquet, the
+    public task.yaml, the images zip, or the answer key once published. Anything else, the
+    answers before publication included, is not found."""
     if (table, file_format) == ("task", "yaml"):
         manifest = yaml.safe_dump(
             selectors.task_public_manifest(task=task), sort_keys=False, allow_unicode=True
@@ -30,13 +54,10 @@ def task_file_response(*, task, table: str, file_format: str) -> HttpResponse:
         response = HttpResponse(manifest, content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="task.yaml"'
         return response
-    if task.has_images and (table, file_format) == ("images", "zip"):
-        key, content_type = task.images_zip_path, "application/zip"
-    elif table in task.public_tables and file_format in DOWNLOAD_FORMATS:
-        key = task.public_table_path(table=table, file_format=file_format)
-        content_type = DOWNLOAD_FORMATS[file_format]
-    else:
+    found = task_file_key(task=task, table=table, file_format=file_format)
+    if found is None:
         raise Http404("No such table")
+    key, content_type = found
     storage = private_storage()
     if not storage.exists(key):
         raise Http404("No such table")
@@ -50,7 +71,8 @@ def task_file_response(*, task, table: str, file_format: str) -> HttpResponse:
 
 def materialize_public_bundle(*, task: Task, folder: Path) -> Path:
     """Writes what participants can download (task.yaml, the tables as Parquet, images) into
-    ``folder``: what a baseline or a method run reads. Never the answers."""
+    ``folder``: what a baseline or a method run reads. Never the answers, even published ones:
+    a method run with them would be scored on labels it was given."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "task.yaml").write_text(
         yaml.safe_dump(
@@ -76,8 +98,9 @@ BUNDLE_FORMATS = {"csv": zipfile.ZIP_DEFLATED, "parquet": zipfile.ZIP_STORED}
 
 def task_bundle_response(*, task: Task, file_format: str) -> FileResponse:
     """Everything a participant can download, as one zip: task.yaml, every public table
-    (sample_submission too) in ``file_format``, and the images under images/. Never the answers.
-    Built in a temporary file that goes away when the response is closed."""
+    (sample_submission too) in ``file_format``, the images under images/, and the answer key
+    (answers.<format>) only once the organizers have published it. Built in a temporary file
+    that goes away when the response is closed."""
     if file_format not in BUNDLE_FORMATS:
         raise Http404("No such format")
     bundle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
@@ -100,8 +123,9 @@ def _write_bundle(*, task: Task, file_format: str, bundle) -> None:
     with zipfile.ZipFile(bundle, "w", compression=BUNDLE_FORMATS[file_format]) as archive:
         manifest = selectors.task_public_manifest(task=task)
         archive.writestr("task.yaml", yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
-        for table in task.public_tables:
-            key = task.public_table_path(table=table, file_format=file_format)
+        tables = list(task.public_tables) + (["answers"] if task.answers_published else [])
+        for table in tables:
+            key, _ = task_file_key(task=task, table=table, file_format=file_format)
             with (
                 storage.open(key, "rb") as source,
                 archive.open(f"{table}.{file_format}", "w", force_zip64=True) as sink,

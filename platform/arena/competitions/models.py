@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import JSONField, Value
 from django.db.models.functions import Now
 
 from scoring import higher_is_better
@@ -193,6 +194,19 @@ class Task(models.Model):
     source = models.CharField(max_length=300, blank=True)
     licence = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(db_default=Now())
+    # Set once the organizers publish the answer key for research use, after the competition
+    # has ended and its private results are out (competitions.services.task_answers_publish);
+    # until then the answer key is served to nobody. A re-import clears it: new answers are
+    # published only by a new decision.
+    answers_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answers_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["track__position", "title"]
@@ -222,6 +236,15 @@ class Task(models.Model):
     def answers_path(self) -> str:
         return f"{self.storage_prefix}/hidden/answers.parquet"
 
+    def answers_file_path(self, *, file_format: str) -> str:
+        """The answer key in CSV or Parquet (both written at import; the Parquet one is what
+        scoring reads)."""
+        return f"{self.storage_prefix}/hidden/answers.{file_format}"
+
+    @property
+    def answers_published(self) -> bool:
+        return self.answers_published_at is not None
+
 
 class TaskVersion(models.Model):
     """A version of a task's answers and metric; scores name the version they were made for."""
@@ -231,6 +254,11 @@ class TaskVersion(models.Model):
     metric = models.CharField(max_length=40)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(db_default=Now())
+    # SHA-256 and size of each file of this version, recorded when the files were written so a
+    # paper can cite exactly which data it used: {"public": [{"name": "train.csv", "sha256":
+    # ..., "bytes": ...}, ...], "answers": [...]}. The answers' entries are shown only to
+    # organizers until the answers are published. Empty for versions made before they were kept.
+    checksums = models.JSONField(default=dict, blank=True, db_default=Value({}, JSONField()))
 
     class Meta:
         ordering = ["task", "number"]

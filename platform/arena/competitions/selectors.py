@@ -7,7 +7,14 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from arena.competitions.models import Announcement, AuditEvent, Competition, Task, Track
+from arena.competitions.models import (
+    Announcement,
+    AuditEvent,
+    Competition,
+    Task,
+    TaskVersion,
+    Track,
+)
 
 
 @dataclass(frozen=True)
@@ -146,3 +153,49 @@ def announcements_for(*, competition: Competition, limit: int | None = None) -> 
 def announcement_get(*, competition: Competition, announcement_id: int) -> Announcement:
     """One announcement of the competition (404 for another competition's)."""
     return get_object_or_404(Announcement, competition=competition, pk=announcement_id)
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One version of a task as its Versions page shows it."""
+
+    number: int
+    metric: str
+    note: str
+    created_at: datetime
+    files: list[dict]  # public files: name, sha256, bytes; empty when not recorded
+    answers: list[dict]  # the answer key's, only where the viewer may see them
+    current: bool
+
+    @property
+    def recorded(self) -> bool:
+        return bool(self.files)
+
+
+def task_version_history(*, task: Task, show_unpublished_answers: bool) -> list[VersionRecord]:
+    """The task's versions, newest first, with their files' checksums.
+
+    An answer key's checksum is shown to organizers (``show_unpublished_answers``) and, once the
+    answers are published, to everyone, but then only for the versions that share the published
+    key: a checksum of a small answer file could be matched by guessing its contents."""
+    versions = list(TaskVersion.objects.filter(task=task).order_by("-number"))
+    current = next((v for v in versions if v.number == task.version), None)
+    published = (current.checksums or {}).get("answers", []) if current else []
+    records = []
+    for version in versions:
+        checksums = version.checksums or {}
+        answers = checksums.get("answers", [])
+        if not show_unpublished_answers and not (task.answers_published and answers == published):
+            answers = []
+        records.append(
+            VersionRecord(
+                number=version.number,
+                metric=version.metric,
+                note=version.note,
+                created_at=version.created_at,
+                files=list(checksums.get("public", [])),
+                answers=list(answers),
+                current=version.number == task.version,
+            )
+        )
+    return records

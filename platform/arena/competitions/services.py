@@ -1,5 +1,7 @@
 """Writes for competitions, tracks and tasks."""
 
+import contextlib
+import hashlib
 import secrets
 import unicodedata
 import uuid
@@ -13,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from arena.competitions import selectors
 from arena.competitions.datasheet import build_datasheet
 from arena.competitions.models import (
     Announcement,
@@ -263,12 +266,14 @@ def task_create(
         source=source,
         licence=licence,
     )
-    written = _write_task_data(task=task, tables=tables, answers=answers, images=images)
+    written, checksums = _write_task_data(task=task, tables=tables, answers=answers, images=images)
     try:
         with transaction.atomic():
             task.full_clean(exclude=["competition", "track"])
             task.save()
-            TaskVersion.objects.create(task=task, number=1, metric=metric, note="created")
+            TaskVersion.objects.create(
+                task=task, number=1, metric=metric, note="created", checksums=checksums
+            )
     except BaseException:
         files.delete_quietly(*written)
         raise
@@ -295,7 +300,9 @@ def task_replace_data(
 
     The new files go under a fresh storage key, the Task switches to them in one transaction,
     and the old files are removed only after that commits, so a failure leaves the old version.
-    Without ``split_seed`` the task keeps its seed, so the same test ids stay public.
+    Without ``split_seed`` the task keeps its seed, so the same test ids stay public. Answers
+    published for the old version are not carried over: the new answer key stays hidden until
+    the organizers publish it too.
     """
     if metric not in METRICS[task.kind]:
         raise UserFacingError(f"Metric {metric!r} does not apply to {task.kind} tasks.")
@@ -305,16 +312,21 @@ def task_replace_data(
     task.public_fraction = public_fraction
     if split_seed is not None:
         task.split_seed = split_seed
-    written = _write_task_data(task=task, tables=tables, answers=answers, images=images)
+    written, checksums = _write_task_data(task=task, tables=tables, answers=answers, images=images)
     try:
         with transaction.atomic():
             task.title, task.metric, task.description = title, metric, description
             task.public_fraction, task.source, task.licence = public_fraction, source, licence
             task.version = F("version") + 1
+            task.answers_published_at, task.answers_published_by = None, None
             task.save()
             task.refresh_from_db()
             TaskVersion.objects.create(
-                task=task, number=task.version, metric=task.metric, note="data replaced"
+                task=task,
+                number=task.version,
+                metric=task.metric,
+                note="data replaced",
+                checksums=checksums,
             )
             rescore(task)
             transaction.on_commit(lambda: files.delete_prefix(prefix=old_prefix))
@@ -334,10 +346,12 @@ def _write_task_data(
     tables: dict[str, pd.DataFrame],
     answers: pd.DataFrame,
     images: dict[str, Path] | None,
-) -> list[str]:
-    """Writes public tables (both formats), images zip and answer key; sets derived fields.
+) -> tuple[list[str], dict]:
+    """Writes public tables (both formats), images zip and answer key (both formats); sets
+    derived fields.
 
-    Returns the storage keys written; on failure removes them and re-raises.
+    Returns the storage keys written and the version's checksums (``TaskVersion.checksums``),
+    hashed from the very bytes stored; on failure removes what was written and re-raises.
     """
     kind, id_column, label_column = task.kind, task.id_column, task.label_column
     test_ids = tables[TEST_TABLE[kind]][id_column].astype(str)
@@ -355,6 +369,8 @@ def _write_task_data(
             public_fraction=task.public_fraction,
             seed=task.split_seed,
         )
+    # Exactly what may one day be published: nothing the bundle carried beside the key.
+    answers = answers[[id_column, label_column, "usage"]].copy()
     if kind == TaskKind.CLASSIFICATION:
         classes = sorted(tables["train"][label_column].astype(str).unique())
         answers[label_column] = answers[label_column].astype(str)
@@ -388,24 +404,32 @@ def _write_task_data(
     )
 
     written: list[str] = []
+    checksums: dict[str, list[dict]] = {"public": [], "answers": []}
+    encoders = (("csv", files.frame_to_csv_bytes), ("parquet", files.frame_to_parquet_bytes))
     try:
         for name in PUBLIC_TABLES[kind]:
-            frame = tables[name]
-            for file_format, encode in (
-                ("csv", files.frame_to_csv_bytes),
-                ("parquet", files.frame_to_parquet_bytes),
-            ):
+            for file_format, encode in encoders:
+                data = encode(tables[name])
                 key = task.public_table_path(table=name, file_format=file_format)
-                written.append(files.save_bytes(key=key, data=encode(frame)))
+                written.append(files.save_bytes(key=key, data=data))
+                checksums["public"].append(_checksum(name=f"{name}.{file_format}", data=data))
         if images:
-            written.append(files.save_zip(key=task.images_zip_path, members=images))
-        written.append(
-            files.save_bytes(key=task.answers_path, data=files.frame_to_parquet_bytes(answers))
-        )
+            key, digest, size = files.save_zip(key=task.images_zip_path, members=images)
+            written.append(key)
+            checksums["public"].append({"name": "images.zip", "sha256": digest, "bytes": size})
+        for file_format, encode in encoders:
+            data = encode(answers)
+            key = task.answers_file_path(file_format=file_format)
+            written.append(files.save_bytes(key=key, data=data))
+            checksums["answers"].append(_checksum(name=f"answers.{file_format}", data=data))
     except BaseException:
         files.delete_quietly(*written)
         raise
-    return written
+    return written, checksums
+
+
+def _checksum(*, name: str, data: bytes) -> dict:
+    return {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
 def audit_record(*, competition: Competition, actor, action: str, summary: str) -> AuditEvent:
@@ -434,8 +458,19 @@ def task_change_metric(*, task: Task, metric: str, rescore: Rescore, actor=None)
     with transaction.atomic():
         Task.objects.filter(pk=task.pk).update(metric=metric, version=F("version") + 1)
         task.refresh_from_db()
+        # Same files as the version before: a citation of either names the same data.
+        checksums = (
+            TaskVersion.objects.filter(task=task, number__lt=task.version)
+            .order_by("-number")
+            .values_list("checksums", flat=True)
+            .first()
+        )
         TaskVersion.objects.create(
-            task=task, number=task.version, metric=metric, note="metric changed"
+            task=task,
+            number=task.version,
+            metric=metric,
+            note="metric changed",
+            checksums=checksums or {},
         )
         queued = rescore(task)
         audit_record(
@@ -543,3 +578,55 @@ def announcement_mailed(*, announcement_id: int, count: int) -> None:
     Announcement.objects.filter(pk=announcement_id).update(
         mailed_at=timezone.now(), mailed_count=count
     )
+
+
+def task_answers_publish(*, task: Task, actor, now: datetime | None = None) -> Task:
+    """Publishes the task's answer key (id, label, usage) for research use: from then on it
+    downloads beside the public files and its checksum shows. Irreversible for anyone who
+    downloaded it, so only the competition's organizers (``actor`` None: the command line) may,
+    and only once the competition has ended and its private results are out."""
+    # The schedule as stored now, not as a task loaded earlier remembers it.
+    competition = Competition.objects.get(pk=task.competition_id)
+    if actor is not None and not selectors.user_is_organizer(competition=competition, user=actor):
+        raise UserFacingError("Only the competition's organizers can publish its answers.")
+    now = now or timezone.now()
+    if now < competition.end_at:
+        raise UserFacingError(
+            "The answers can be published only after the competition has ended "
+            f"({competition.end_at:%Y-%m-%d %H:%M} UTC) and its private results are revealed."
+        )
+    if not selectors.is_revealed(competition=competition, now=now):
+        raise UserFacingError(
+            "The answers can be published only once the private results are revealed "
+            f"({competition.reveal_time:%Y-%m-%d %H:%M} UTC): until then they would give the "
+            "final ranking away."
+        )
+    _answers_csv_ensure(task=task)
+    with transaction.atomic():
+        actor = actor if actor is not None and actor.is_authenticated else None
+        updated = Task.objects.filter(pk=task.pk, answers_published_at__isnull=True).update(
+            answers_published_at=now, answers_published_by=actor
+        )
+        if not updated:
+            raise UserFacingError("This task's answers are already published.")
+        audit_record(
+            competition=competition,
+            actor=actor,
+            action="task.answers_published",
+            summary=f"{task.title}: answer key of version {task.version} published "
+            "for research use.",
+        )
+    task.refresh_from_db()
+    return task
+
+
+def _answers_csv_ensure(*, task: Task) -> None:
+    """Tasks imported before answer keys were also kept as CSV get that copy now, from the
+    Parquet one scoring reads (same rows, same columns)."""
+    key = task.answers_file_path(file_format="csv")
+    if files.private_storage().exists(key):
+        return
+    with files.local_copy(key=task.answers_path) as path:
+        frame = pd.read_parquet(path)
+    with contextlib.suppress(FileExistsError):  # a publish racing this one wrote it first
+        files.save_bytes(key=key, data=files.frame_to_csv_bytes(frame))

@@ -1,6 +1,7 @@
 """Private file storage helpers: every stored file goes through here, never through a URL."""
 
 import contextlib
+import hashlib
 import io
 import shutil
 import tempfile
@@ -39,15 +40,21 @@ def save_file(*, key: str, file: File) -> str:
     return key
 
 
-def save_zip(*, key: str, members: dict[str, Path]) -> str:
-    """Stores a zip of local files, named inside the archive by the keys of ``members``."""
+def save_zip(*, key: str, members: dict[str, Path]) -> tuple[str, str, int]:
+    """Stores a zip of local files, named inside the archive by the keys of ``members``.
+
+    Returns the key with the zip's SHA-256 and size, taken from the local copy before it is
+    stored (the task's version records them; nothing reads storage back to compute them)."""
     with tempfile.TemporaryFile() as tmp:
         # Images are already compressed; storing them saves CPU for no loss of size.
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
             for name, path in sorted(members.items()):
                 archive.write(path, arcname=name)
         tmp.seek(0)
-        return save_file(key=key, file=File(tmp, name=Path(key).name))
+        digest = hashlib.file_digest(tmp, "sha256").hexdigest()
+        size = tmp.tell()
+        tmp.seek(0)
+        return save_file(key=key, file=File(tmp, name=Path(key).name)), digest, size
 
 
 def delete_prefix(*, prefix: str) -> None:

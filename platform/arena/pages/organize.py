@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from arena.baselines.selectors import baseline_runs_for_task
-from arena.competitions import selectors
+from arena.competitions import selectors, services
 from arena.competitions.forms import BundleImportForm
 from arena.core.errors import UserFacingError, wants_json
 from arena.core.request_limits import upload_limit
@@ -77,6 +77,9 @@ def task_manage(request, competition_slug: str, task_slug: str):
         )
         messages.success(request, f"{len(runs)} baseline run(s) queued.")
         return redirect("competitions:task_manage", competition.slug, task.slug)
+    if request.method == "POST" and request.POST.get("action") == "publish_answers":
+        _publish_answers(request, task=task)
+        return redirect("competitions:task_manage", competition.slug, task.slug)
     if request.method == "POST":
         try:
             queued = task_data.task_change_metric(
@@ -98,11 +101,32 @@ def task_manage(request, competition_slug: str, task_slug: str):
             "metrics": METRICS[task.kind],
             "pending": task.submissions.filter(status__in=["queued", "scoring"]).count(),
             **_baselines(task=task),
+            "revealed": selectors.is_revealed(competition=competition),
             "changes": rank_changes(task=task, from_version=task.version - 1)
             if task.version > 1
             else [],
         },
     )
+
+
+def _publish_answers(request, *, task) -> None:
+    """The Manage page's publish button: irreversible, so the form asks the organizer to tick
+    that they understand; the service refuses before the reveal."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            "Tick the box to confirm: once published, the answers cannot be taken back from "
+            "anyone who downloaded them.",
+        )
+        return
+    try:
+        services.task_answers_publish(task=task, actor=request.user)
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"The answers of {task.title} are published: they download from its Data tab."
+        )
 
 
 def _baselines(*, task) -> dict:

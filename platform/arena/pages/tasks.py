@@ -1,17 +1,22 @@
 """A task's pages, as tabs with URLs of their own (Overview, Data, Submit, My submissions; the
 Leaderboard tab is the results app's board page), and the task's file responses."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseNotAllowed
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from arena.competitions import selectors
+from arena.competitions.citation import sha256sums, task_citation
 from arena.competitions.downloads import (
     DOWNLOAD_FORMATS,
     task_bundle_response,
+    task_file_offered,
     task_file_response,
     task_thumbnail_response,
 )
@@ -75,6 +80,42 @@ def task_data(request, competition_slug: str, task_slug: str):
         ],
     )
     return render(request, "competitions/task_data.html", context)
+
+
+@require_GET
+def task_versions(request, competition_slug: str, task_slug: str):
+    """Versions: the task's permanent, citable page. Every version with its date, metric and
+    its files' checksums (recorded at import, never computed here), and how to cite it."""
+    context = _task_page(request, competition_slug, task_slug, tab="versions")
+    competition, task = context["competition"], context["task"]
+    is_organizer = selectors.user_is_organizer(competition=competition, user=request.user)
+    history = selectors.task_version_history(task=task, show_unpublished_answers=is_organizer)
+    # A stable address, whatever host the page was reached by (SITE_URL, as in e-mails).
+    url = settings.SITE_URL + reverse(
+        "competitions:task_versions", args=[competition.slug, task.slug]
+    )
+    current = next((record for record in history if record.current), None)
+    citation, sums = None, ""
+    if current is not None:
+        # The answer key is part of what a paper cites only once anyone can download it.
+        cited = current.files + (current.answers if task.answers_published else [])
+        citation = task_citation(
+            task=task,
+            number=current.number,
+            created_at=current.created_at,
+            url=f"{url}#v{current.number}",
+            files=cited,
+        )
+        sums = sha256sums(cited)
+    context.update(
+        history=history,
+        current=current,
+        citation=citation,
+        sums=sums,
+        is_organizer=is_organizer,
+        page_url=url,
+    )
+    return render(request, "competitions/task_versions.html", context)
 
 
 def _cells(columns: list[str], rows: list[list[str]], image_columns: set[str]) -> list[list]:
@@ -142,11 +183,16 @@ def task_quota(request, competition_slug: str, task_slug: str):
     return render(request, "competitions/_quota.html", context)
 
 
-@login_required
 @require_GET
 def task_download(request, competition_slug: str, task_slug: str, table: str, file_format: str):
+    """One file of the task. A file the task does not offer (unpublished answers among them) is
+    not found for everyone; a file it offers needs an account, as every download does."""
     competition = selectors.competition_get(slug=competition_slug)
     task = selectors.task_get(competition=competition, slug=task_slug)
+    if not task_file_offered(task=task, table=table, file_format=file_format):
+        raise Http404("No such table")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     return task_file_response(task=task, table=table, file_format=file_format)
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path(TASK, views_tasks.task_detail, name="task"),
     path(TASK + "data/", views_tasks.task_data, name="task_data"),
     path(TASK + "mine/", views_tasks.task_my_submissions, name="task_mine"),
+    path(TASK + "versions/", views_tasks.task_versions, name="task_versions"),
     path(TASK + "quota/", views_tasks.task_quota, name="task_quota"),
     path("organize/new/", views_console.competition_new, name="new"),
     path(

@@ -55,6 +55,7 @@ def pages(tmp_path, competition, products, offers, alice):
         "overview": (f"/c/{c}/tasks/{t}/", "text=Submit predictions"),
         "data-images": (f"/c/{c}/tasks/{image_task.slug}/data/", "text=Download all (CSV)"),
         "data-pairs": (f"/c/{c}/tasks/{match_task.slug}/data/", "text=Download all (CSV)"),
+        "versions": (f"/c/{c}/tasks/{image_task.slug}/versions/", "#cite"),
         "submit": (f"/c/{c}/tasks/{t}/submit/", "button:has-text('Upload and score')"),
         "leaderboard": (f"/c/{c}/tasks/{t}/leaderboard/", "#leaderboard thead"),
         "track": (f"/c/{c}/tracks/{task.track.slug}/leaderboard/", "main table thead"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competitions', '0014_announcements'),
+        ('competitions', '0016_task_version_checksums_and_publication'),
     ]
 
     operations = [
