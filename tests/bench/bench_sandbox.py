@@ -347,7 +347,7 @@ def team_with_method(*, competition, number: int):
     from django.contrib.auth import get_user_model
 
     from arena.methods.services import method_push_folder
-    from arena.teams.services import team_create
+    from tests.participants import team_create
 
     user = get_user_model().objects.create_user(username=f"bench{number}", password="x" * 12)
     team = team_create(competition=competition, user=user, name=f"Bench team {number}")

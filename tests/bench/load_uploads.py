@@ -51,7 +51,7 @@ def prepare(*, teams: int) -> tuple[object, list[str], bytes]:
     from arena.api.services import api_token_create
     from arena.competitions import synthetic
     from arena.competitions.services import competition_create, task_create, track_get_or_create
-    from arena.teams.services import team_create
+    from tests.participants import team_create
 
     call_command("migrate", verbosity=0)
     now = timezone.now()

@@ -16,3 +16,13 @@ class BundleImportForm(forms.Form):
         label="Replace the task with the same slug and re-score all its submissions",
         required=False,
     )
+
+
+class RulesAcceptForm(forms.Form):
+    accept = forms.BooleanField(
+        label="I accept these rules",
+        error_messages={"required": "Tick the box to accept the rules."},
+    )
+    # The fingerprint of the rules shown: an edit made while the person read is not accepted
+    # on their behalf.
+    rules_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
@@ -15,11 +15,13 @@ from arena.competitions.datasheet import build_datasheet
 from arena.competitions.models import (
     AuditEvent,
     Competition,
+    RulesAcceptance,
     Task,
     TaskKind,
     TaskVersion,
     Track,
 )
+from arena.competitions.selectors import rules_fingerprint
 from arena.core import files
 from arena.core.errors import UserFacingError
 from scoring import METRICS, assign_usage
@@ -44,6 +46,7 @@ def competition_create(
     end_at: datetime,
     summary: str = "",
     description: str = "",
+    rules: str = "",
     reveal_at: datetime | None = None,
     max_team_size: int = 5,
 ) -> Competition:
@@ -60,11 +63,38 @@ def competition_create(
         title=title,
         summary=summary,
         description=description,
+        rules=rules,
         start_at=start_at,
         end_at=end_at,
         reveal_at=reveal_at,
         max_team_size=max_team_size,
     )
+
+
+def rules_accept(*, competition: Competition, user, rules_hash: str) -> RulesAcceptance:
+    """Records that ``user`` accepts the competition's rules, as they read them.
+
+    ``rules_hash`` is the ``rules_fingerprint`` of the rules shown to them: if the rules changed
+    since (an organizer edited them while they read), nothing is recorded and they are asked to
+    read them again. Accepting the same rules twice keeps the first time.
+    """
+    if not user.is_authenticated:
+        raise UserFacingError("Sign in to accept the rules.")
+    if rules_hash != rules_fingerprint(competition=competition):
+        raise UserFacingError(
+            "The rules changed while you were reading them; read them again and accept them."
+        )
+    try:
+        with transaction.atomic():
+            acceptance, _ = RulesAcceptance.objects.get_or_create(
+                competition=competition, user=user, rules_hash=rules_hash
+            )
+    except IntegrityError:
+        # The same acceptance sent twice at once (a double click): the other one recorded it.
+        acceptance = RulesAcceptance.objects.get(
+            competition=competition, user=user, rules_hash=rules_hash
+        )
+    return acceptance
 
 
 def track_get_or_create(*, competition: Competition, name: str, kind: str) -> Track:
