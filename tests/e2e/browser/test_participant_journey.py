@@ -23,10 +23,10 @@ def sign_up(page, base: str, username: str) -> None:
 
 def accept_the_rules(page) -> None:
     """From the team page: read the rules, accept them, and come back to the team page."""
-    page.get_by_role("link", name="Read and accept the rules").click()
+    page.get_by_role("button", name="Read and accept the rules").click()  # a link styled so
     page.get_by_label("I accept these rules").check()
     page.get_by_role("button", name="Accept the rules").click()
-    expect(page.get_by_text("you accepted the rules")).to_be_visible()
+    expect(page.get_by_text("Thank you: you accepted the rules.")).to_be_visible()
 
 
 def test_participant_journey(
