@@ -61,6 +61,7 @@ def pages(tmp_path, competition, products, offers, alice):
         "mine": (f"/c/{c}/tasks/{t}/mine/", "#submissions table thead"),
         "submission": (f"/c/{c}/tasks/{t}/submissions/{scored.pk}/", "main h1"),
         "team": (f"/c/{c}/team/", "#invite-code"),
+        "rules": (f"/c/{c}/rules/", "#start-rule"),
     }
 
 
