@@ -169,10 +169,16 @@ def test_rules_changed_while_reading_are_not_accepted_on_their_behalf(client, co
     competition.rules = "No external data."
     competition.save()
     response = client.post(
-        rules_url(competition), {"accept": "on", "rules_hash": read}, follow=True
+        rules_url(competition),
+        {"accept": "on", "rules_hash": read, "next": team_url(competition)},
     )
-    assert "The rules changed while you were reading them" in response.content.decode()
     assert not RulesAcceptance.objects.exists()
+    # Back to the rules, the new ones, still on the way to the team page.
+    assert response["Location"] == f"{rules_url(competition)}?next=%2Fc%2Ftest-cup%2Fteam%2F"
+    page = client.get(response["Location"]).content.decode()
+    assert "The rules changed while you were reading them" in page
+    assert "No external data." in page
+    assert 'name="next" value="/c/test-cup/team/"' in page
 
 
 # --- the rules in words ----------------------------------------------------------------------

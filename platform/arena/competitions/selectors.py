@@ -173,6 +173,8 @@ class RulesStanding:
 
 
 def rules_standing(*, competition: Competition, user) -> RulesStanding:
+    """Whether ``user`` accepted the competition's rules as they are now, and when; anonymous
+    visitors have accepted nothing. One query."""
     if not user.is_authenticated:
         return RulesStanding(accepted_at=None, current=False)
     fingerprint = rules_fingerprint(competition=competition)

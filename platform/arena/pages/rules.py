@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from arena.competitions import selectors, services
@@ -32,13 +33,13 @@ def competition_rules(request, competition_slug: str):
                     rules_hash=form.cleaned_data["rules_hash"],
                 )
             except UserFacingError as error:
-                # The rules changed while they read: the page shows the new ones to accept.
+                # The rules changed while they read: the page shows the new ones to accept,
+                # still on the way to where they were going.
                 messages.error(request, error.message)
-            else:
-                messages.success(request, "Thank you: you accepted the rules.")
-                if next_url:
-                    return redirect(next_url)
-            return redirect("competitions:rules", competition_slug=competition.slug)
+                again = reverse("competitions:rules", args=[competition.slug])
+                return redirect(f"{again}?{urlencode({'next': next_url})}" if next_url else again)
+            messages.success(request, "Thank you: you accepted the rules.")
+            return redirect(next_url or reverse("competitions:rules", args=[competition.slug]))
     return render(
         request,
         "competitions/rules.html",
