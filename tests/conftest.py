@@ -192,7 +192,7 @@ def offers(competition):
 
 @pytest.fixture
 def alice_team(competition, alice):
-    from arena.teams.services import team_create
+    from tests.participants import team_create
 
     return team_create(competition=competition, user=alice, name="Alpha")
 

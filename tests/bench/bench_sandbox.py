@@ -346,10 +346,15 @@ def team_with_method(*, competition, number: int):
     """A fresh team (the allowance is 20 runs per team and day) and its push of the example."""
     from django.contrib.auth import get_user_model
 
+    from arena.competitions.selectors import rules_fingerprint
+    from arena.competitions.services import rules_accept
     from arena.methods.services import method_push_folder
     from arena.teams.services import team_create
 
     user = get_user_model().objects.create_user(username=f"bench{number}", password="x" * 12)
+    # The bench's participants accept the rules first, as the rules page asks of everyone.
+    rules = rules_fingerprint(competition=competition)
+    rules_accept(competition=competition, user=user, rules_hash=rules)
     team = team_create(competition=competition, user=user, name=f"Bench team {number}")
     return user, method_push_folder(team=team, user=user, root=EXAMPLE).version
 

@@ -50,7 +50,13 @@ def prepare(*, teams: int) -> tuple[object, list[str], bytes]:
 
     from arena.api.services import api_token_create
     from arena.competitions import synthetic
-    from arena.competitions.services import competition_create, task_create, track_get_or_create
+    from arena.competitions.selectors import rules_fingerprint
+    from arena.competitions.services import (
+        competition_create,
+        rules_accept,
+        task_create,
+        track_get_or_create,
+    )
     from arena.teams.services import team_create
 
     call_command("migrate", verbosity=0)
@@ -72,6 +78,9 @@ def prepare(*, teams: int) -> tuple[object, list[str], bytes]:
     tokens = []
     for number in range(teams):
         user = get_user_model().objects.create_user(username=f"load{number}", password="x" * 12)
+        # Each team's owner accepts the rules first, as the rules page asks of everyone.
+        rules = rules_fingerprint(competition=competition)
+        rules_accept(competition=competition, user=user, rules_hash=rules)
         team_create(competition=competition, user=user, name=f"Load team {number}")
         tokens.append(api_token_create(user=user, name="load")[1])
     predictions = data.answers[["id", "label"]].to_csv(index=False).encode()

@@ -9,9 +9,9 @@ from arena.competitions.importing import competition_get_or_create
 from arena.competitions.synthetic import write_classification_bundle
 from arena.methods.models import MethodRun
 from arena.submissions.models import Submission
-from arena.teams.services import team_create
 from arena.workflows.task_data import task_import
 from tests.e2e.helpers import csrf_post, csrf_token, wait_for
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

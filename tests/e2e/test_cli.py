@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from arena.api.services import api_token_create
 from arena.competitions.models import Competition
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from arena.api.services import api_token_create
 from arena.competitions import synthetic
 from arena.competitions.services import competition_create, task_create, track_get_or_create
-from arena.teams.services import team_create
+from tests.participants import team_create
 now = timezone.now()
 c = competition_create(slug="pg-cup", title="PG", start_at=now - timedelta(days=1),
                        end_at=now + timedelta(days=1))

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from arena.competitions.models import Task
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.e2e.helpers import wait_for
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 ROWS = 10_000_000

@@ -14,11 +14,11 @@ from django.conf import settings
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_create
 from arena.submissions.tasks import score_submission
-from arena.teams.services import team_create
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
 from tests.e2e.helpers import csrf_post, wait_for, wait_until_delivered
 from tests.e2e.test_production_stack import REPO, free_port, url_of_test_database
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

@@ -20,9 +20,9 @@ from arena.competitions import synthetic
 from arena.competitions.services import competition_create, task_create, track_get_or_create
 from arena.methods.models import MethodRun, MethodVersion
 from arena.submissions.models import Score, SubmissionOrigin
-from arena.teams.services import team_create
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
 from tests.e2e.helpers import wait_for
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

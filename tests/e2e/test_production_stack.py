@@ -16,10 +16,10 @@ import pytest
 import requests
 
 from arena.submissions.models import Score, Submission
-from arena.teams.services import team_create
 from tests.e2e.conftest import _redis_broker
 from tests.e2e.helpers import csrf_post, wait_for, wait_until_delivered
 from tests.integration.helpers import predictions_with_private_errors
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]

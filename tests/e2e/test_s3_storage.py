@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
 from tests.e2e.helpers import wait_for
 from tests.e2e.test_production_stack import free_port
 from tests.integration.helpers import csv_upload, stored_files
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 BUCKET = "arena-files"

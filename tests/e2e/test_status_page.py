@@ -13,10 +13,10 @@ from arena.celery import app
 from arena.core.models import WorkerHeartbeat
 from arena.submissions.models import Submission, SubmissionStatus
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
 from tests.e2e.helpers import wait_for
 from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -22,9 +22,9 @@ from django.conf import settings
 
 from arena.api.services import api_token_create
 from arena.submissions.models import Submission
-from arena.teams.services import team_create
 from tests.e2e.helpers import csrf_post, csrf_token, wait_for
 from tests.e2e.test_production_stack import REPO, free_port, url_of_test_database
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

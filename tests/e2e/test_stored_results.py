@@ -7,9 +7,9 @@ import pytest
 from arena.results.models import StoredResult
 from arena.results.stored import inputs_fingerprint
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.e2e.helpers import wait_for
 from tests.integration.helpers import csv_upload
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

@@ -31,6 +31,11 @@ def test_new_user_uploads_and_sees_the_score_on_the_leaderboard(
     )
     assert "Welcome, erin" in response.text
 
+    rules_url = f"{base}/c/{competition.slug}/rules/"
+    shown = re.search(r'name="rules_hash" value="([0-9a-f]{64})"', web.get(rules_url).text)
+    response = csrf_post(web, rules_url, {"accept": "on", "rules_hash": shown.group(1)})
+    assert "You accepted these rules" in response.text
+
     response = csrf_post(
         web, f"{base}/c/{competition.slug}/team/", {"action": "create", "create-name": "Echo"}
     )

@@ -17,7 +17,6 @@ from arena.baselines.services import baseline_runs_enqueue
 from arena.methods.models import MethodRun
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.e2e.conftest import (
     REPO,
     _database_url_for_test_db,
@@ -27,6 +26,7 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.helpers import wait_for
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from arena.competitions.models import Competition
 from arena.results.tasks import mail_results_revealed
 from arena.submissions.services import submission_create, submission_score
 from arena.submissions.tasks import mail_submission_result
-from arena.teams.services import team_create, team_join
 from tests.integration.helpers import csv_upload
+from tests.participants import team_create, team_join
 
 
 def _verify(user, email):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from arena.competitions.models import AuditEvent, Task
 from arena.competitions.synthetic import write_classification_bundle
 from arena.teams.models import Team
-from arena.teams.services import team_create
 from tests.integration.test_task_import import zip_folder
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

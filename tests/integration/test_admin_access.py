@@ -18,8 +18,8 @@ from arena.competitions.services import competition_create, task_create, track_g
 from arena.methods.models import MethodRun
 from arena.results.admin import scores_visible_to
 from arena.submissions.models import Score, Submission, SubmissionStatus
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

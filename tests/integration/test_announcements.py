@@ -18,8 +18,9 @@ from arena.competitions.models import Announcement, AuditEvent
 from arena.competitions.services import announcement_post
 from arena.core.errors import UserFacingError
 from arena.teams.models import Team
-from arena.teams.services import team_create, team_disqualify, team_join
+from arena.teams.services import team_disqualify
 from arena.teams.tasks import mail_announcement
+from tests.participants import team_create, team_join
 
 MAIL_JOB = "arena.teams.tasks.mail_announcement"
 ORGANIZE = reverse("competitions:announcements_organize", args=["test-cup"])

@@ -14,13 +14,13 @@ from rest_framework.test import APIClient
 from arena.api.models import ApiToken
 from arena.api.services import api_token_create
 from arena.submissions.models import Submission
-from arena.teams.services import team_create
 from tests.integration.helpers import (
     csv_upload,
     predictions_with_private_errors,
     score_as_worker,
     stored_files,
 )
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from schemathesis import checks as schemathesis_checks
 
 from arena.api.services import api_token_create
 from arena.methods.services import method_push_folder
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

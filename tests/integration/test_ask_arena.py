@@ -12,8 +12,8 @@ from arena.competitions import synthetic
 from arena.competitions.services import task_create, track_get_or_create
 from arena.methods.models import MethodRun
 from arena.methods.services import method_push_folder
-from arena.teams.services import team_create
 from tests.integration.helpers import submit_scored
+from tests.participants import team_create
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" / "linear-baseline"
 

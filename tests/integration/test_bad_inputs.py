@@ -15,8 +15,8 @@ from arena.api.services import api_token_create
 from arena.submissions.models import Score, Submission
 from arena.submissions.selectors import quota_for
 from arena.submissions.services import submission_score
-from arena.teams.services import team_create
 from tests.integration.helpers import stored_files
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from arena.results.boards import best_score_history
 from arena.submissions.models import Submission
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 
 def with_public_errors(task, count):

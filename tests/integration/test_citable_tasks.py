@@ -21,9 +21,9 @@ from arena.competitions.models import AuditEvent, Competition, Task, TaskVersion
 from arena.competitions.services import task_answers_publish
 from arena.competitions.synthetic import write_classification_bundle
 from arena.core.errors import UserFacingError
-from arena.teams.services import team_create
 from arena.workflows import task_data
 from tests.integration.helpers import answers_with_usage
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

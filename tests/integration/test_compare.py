@@ -20,8 +20,9 @@ from arena.results.services import (
 from arena.results.stored import stored_result, task_board_key
 from arena.submissions.models import Submission
 from arena.teams.models import Team
-from arena.teams.services import team_create, team_disqualify
+from arena.teams.services import team_disqualify
 from tests.integration.helpers import answers_with_usage, submit_scored
+from tests.participants import team_create
 
 
 def with_public_errors(task, count):

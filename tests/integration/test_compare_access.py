@@ -14,8 +14,8 @@ from arena.competitions.models import Competition
 from arena.results.services import competition_results_refresh
 from arena.results.visibility import compare_refusal
 from arena.submissions.models import Submission
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 RIVAL_METHOD = "SecretSauceBoost"
 

@@ -24,8 +24,9 @@ from arena.submissions.services import (
     submission_score,
 )
 from arena.teams.models import Team
-from arena.teams.services import team_create, team_disqualify
+from arena.teams.services import team_disqualify
 from tests.integration.helpers import answers_with_usage, csv_upload, score_as_worker
+from tests.participants import team_create
 
 
 def with_public_errors(task, count: int) -> pd.DataFrame:

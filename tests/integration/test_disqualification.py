@@ -10,15 +10,9 @@ from arena.results.services import competition_results_refresh
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create
 from arena.teams.models import Team
-from arena.teams.services import (
-    team_create,
-    team_disqualify,
-    team_join,
-    team_leave,
-    team_reinstate,
-    team_remove_member,
-)
+from arena.teams.services import team_disqualify, team_leave, team_reinstate, team_remove_member
 from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
+from tests.participants import team_create, team_join
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from arena.competitions.downloads import materialize_public_bundle
 from arena.submissions.models import Score, SubmissionOrigin
 from arena.submissions.services import submission_create_for_run, submission_score
-from arena.teams.services import team_create
+from tests.participants import team_create
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" / "linear-baseline"
 

@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from arena.api.services import api_token_create
 from arena.core.middleware import HeadAsGetMiddleware
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload
+from tests.participants import team_create
 
 ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -20,8 +20,8 @@ from arena.results.stored import (
     track_board_key,
 )
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

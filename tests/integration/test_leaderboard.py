@@ -5,8 +5,8 @@ from django.urls import reverse
 from arena.results.boards import leaderboard_for_task
 from arena.submissions.services import submission_create
 from arena.teams.models import Team
-from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload, score_as_worker
+from tests.participants import team_create
 
 
 def submit(task, user, frame):

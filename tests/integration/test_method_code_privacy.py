@@ -22,7 +22,7 @@ from arena.methods.models import MethodRun
 from arena.methods.runs import run_request
 from arena.methods.selectors import code_visible
 from arena.methods.services import method_push_folder
-from arena.teams.services import team_create
+from tests.participants import team_create
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "methods" / "majority"
 

@@ -14,12 +14,13 @@ from arena.competitions.services import competition_create
 from arena.results.services import competition_results_refresh
 from arena.submissions.models import Score
 from arena.teams.models import Membership
-from arena.teams.services import team_create, team_disqualify
+from arena.teams.services import team_disqualify
 from tests.integration.helpers import (
     answers_with_usage,
     predictions_with_private_errors,
     submit_scored,
 )
+from tests.participants import team_create
 
 HOSTILE = "<script>alert('x')</script> a/b ünïcode?&name=x"
 

@@ -17,8 +17,9 @@ from arena.api.services import api_token_create
 from arena.methods.models import Method, MethodVersion
 from arena.methods.package import PackageError, read_method_package
 from arena.methods.services import method_push_folder
-from arena.teams.services import team_create, team_disqualify
+from arena.teams.services import team_disqualify
 from tests.integration.helpers import stored_files
+from tests.participants import team_create
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "methods" / "majority"
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from arena.core.errors import UserFacingError
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create, submission_update_method
-from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload
+from tests.participants import team_create
 
 
 def test_method_metadata_is_stored_at_upload_and_suggested_later(

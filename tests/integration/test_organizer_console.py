@@ -17,8 +17,8 @@ from arena.competitions.admin import CompetitionAdminForm
 from arena.competitions.models import AuditEvent, Competition, Task
 from arena.submissions.models import SubmissionOrigin
 from arena.teams.models import Team
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -42,7 +42,7 @@ def read(table: str, slug: str) -> pd.DataFrame:
 def test_outsider_bundle_imports_by_command_and_serves_both_formats(
     slug, competition, alice, alice_client
 ):
-    from arena.teams.services import team_create
+    from tests.participants import team_create
 
     out = io.StringIO()
     call_command("import_task", str(BUNDLES / slug), "--competition", competition.slug, stdout=out)

@@ -4,6 +4,7 @@ through the pages: upload until refused, leave, create "Mallory Two", upload aga
 
 from django.urls import reverse
 
+from arena.competitions.selectors import rules_fingerprint
 from arena.results.services import competition_results_refresh
 from arena.submissions.models import Submission
 from tests.integration.helpers import csv_upload, score_as_worker
@@ -22,6 +23,12 @@ def _leave_and_refound(client, competition, name):
         reverse("teams:manage", args=[competition.slug]), {"action": "leave"}, follow=True
     )
     assert left.status_code == 200
+    # The quota was changed after they accepted the rules: a new team needs them accepted anew.
+    accepted = client.post(
+        reverse("competitions:rules", args=[competition.slug]),
+        {"accept": "on", "rules_hash": rules_fingerprint(competition=competition)},
+    )
+    assert accepted.status_code == 302
     created = client.post(
         reverse("teams:mine", args=[competition.slug]),
         {"action": "create", "create-name": name},
@@ -53,7 +60,7 @@ def test_a_new_team_does_not_reset_the_daily_quota(
 def test_the_old_team_keeps_its_count_for_the_members_who_stay(
     competition, alice, bob, alice_team, products, alice_client, client
 ):
-    from arena.teams.services import team_join
+    from tests.participants import team_join
 
     task, data = products
     competition.daily_submission_limit = 2

@@ -13,8 +13,8 @@ from arena.core.errors import UserFacingError
 from arena.submissions.models import Submission
 from arena.submissions.selectors import quota_for
 from arena.submissions.services import submission_create, submission_score
-from arena.teams.services import team_join
 from tests.integration.helpers import csv_upload, stored_files
+from tests.participants import team_join
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from arena.methods.reproduction import reproduction_verdicts
 from arena.methods.runs import run_execute, run_request
 from arena.methods.services import method_push_folder, method_push_zip
 from arena.submissions.models import Submission
-from arena.teams.services import team_create
 from tests.integration.helpers import score_as_worker, stored_files
+from tests.participants import team_create
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" / "linear-baseline"
 

@@ -11,12 +11,13 @@ from arena.results.boards import leaderboard_for_task
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create, submission_set_final
 from arena.teams.models import Membership, Team
-from arena.teams.services import team_create, team_join, team_remove_member, team_rename
+from arena.teams.services import team_remove_member, team_rename
 from tests.integration.helpers import (
     csv_upload,
     predictions_with_private_errors,
     submit_scored,
 )
+from tests.participants import team_create, team_join
 
 
 def move_schedule(competition, *, start_days: float, end_days: float, reveal_days=None):

@@ -12,8 +12,8 @@ from arena.methods import runs
 from arena.methods.models import MethodRun, RunBatch
 from arena.methods.runs import run_execute, run_request
 from arena.methods.services import method_push_folder
-from arena.teams.services import team_create
 from tests.integration.helpers import score_as_worker, submit_scored
+from tests.participants import team_create
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "methods" / "linear-baseline"
 

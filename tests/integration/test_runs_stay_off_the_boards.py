@@ -13,8 +13,8 @@ from arena.results.visibility import compare_refusal
 from arena.submissions.models import Submission, SubmissionOrigin
 from arena.submissions.selectors import quota_for, submissions_for_team
 from arena.submissions.services import submission_set_final
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from arena.results.services import competition_results_refresh
 from arena.submissions.models import Submission
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

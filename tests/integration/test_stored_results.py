@@ -14,8 +14,8 @@ from arena.results.models import StoredResult
 from arena.results.services import competition_results_refresh
 from arena.submissions.models import Score
 from arena.submissions.services import submission_set_final, submission_update_method
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 REFRESH_JOB = "arena.results.tasks.refresh_competition_results"
 

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from arena.api.services import api_token_create
 from arena.submissions.services import submission_create
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

@@ -175,7 +175,7 @@ def test_binary_garbage_is_refused_at_upload(alice_client, alice_team, products)
 
 def test_team_submission_list_is_only_the_own_team(client, alice_team, products, bob, competition):
     from arena.submissions.services import submission_create
-    from arena.teams.services import team_create
+    from tests.participants import team_create
 
     task, data = products
     team_create(competition=competition, user=bob, name="Bravo")

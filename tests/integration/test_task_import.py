@@ -15,8 +15,8 @@ from arena.competitions.models import Competition, Task, Track
 from arena.competitions.synthetic import write_classification_bundle, write_matching_bundle
 from arena.submissions.models import Submission
 from arena.submissions.services import submission_create, submission_score
-from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload, stored_files
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

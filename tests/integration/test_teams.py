@@ -3,11 +3,12 @@ from django.urls import reverse
 
 from arena.core.errors import UserFacingError
 from arena.teams.models import Membership, Team
-from arena.teams.services import team_create, team_join
 from tests.integration.helpers import score_as_worker
+from tests.participants import accept_rules, team_create, team_join
 
 
 def test_create_team_in_the_browser_makes_the_user_its_owner(alice_client, alice, competition):
+    accept_rules(competition=competition, user=alice)
     url = reverse("teams:mine", args=[competition.slug])
     response = alice_client.post(
         url, {"action": "create", "create-name": "  Deep   Thought "}, follow=True
@@ -19,6 +20,7 @@ def test_create_team_in_the_browser_makes_the_user_its_owner(alice_client, alice
 
 
 def test_join_with_invite_code(client, bob, alice_team, competition):
+    accept_rules(competition=competition, user=bob)
     client.force_login(bob)
     url = reverse("teams:mine", args=[competition.slug])
     client.post(url, {"action": "join", "join-invite_code": alice_team.invite_code})
@@ -26,6 +28,7 @@ def test_join_with_invite_code(client, bob, alice_team, competition):
 
 
 def test_wrong_invite_code_is_refused_with_a_message(client, bob, alice_team, competition):
+    accept_rules(competition=competition, user=bob)
     client.force_login(bob)
     url = reverse("teams:mine", args=[competition.slug])
     response = client.post(url, {"action": "join", "join-invite_code": "not-a-code"})

@@ -18,8 +18,9 @@ from arena.competitions.models import Competition
 from arena.methods.models import Method, MethodRun, MethodVersion
 from arena.submissions.models import Score, Submission
 from arena.teams.models import Membership, Team
-from arena.teams.services import team_create, team_disqualify, team_join
+from arena.teams.services import team_disqualify
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create, team_join
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from arena.results.services import competition_results_refresh
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_score
 from arena.teams.models import Team
-from arena.teams.services import team_create
 from arena.workflows.task_data import task_change_metric
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 
 @pytest.fixture

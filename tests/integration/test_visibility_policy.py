@@ -54,8 +54,8 @@ from arena.submissions.services import (
     submission_score,
 )
 from arena.teams.models import Team
-from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
+from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
 

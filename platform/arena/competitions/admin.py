@@ -99,7 +99,7 @@ class CompetitionAdmin(OrganizerScopedAdmin):
             # Dates, quotas and people decide rankings: the activity page says who moved them.
             changes = "; ".join(
                 f"{name} → {form.cleaned_data.get(name)}"
-                if name not in ("organizers", "reviewers", "description")
+                if name not in ("organizers", "reviewers", "description", "rules")
                 else f"{name} changed"
                 for name in form.changed_data
             )

@@ -98,6 +98,7 @@ SETTINGS_FIELDS = [
     "title",
     "summary",
     "description",
+    "rules",
     "start_at",
     "end_at",
     "reveal_at",
@@ -140,6 +141,13 @@ class CompetitionSettingsForm(ScheduleChecked):
         help_text="Markdown: what the challenge is about, prizes, contacts. Shown on the "
         "competition's page; use Preview to see it rendered.",
     )
+    rules = TextWithUnixNewlines(
+        required=False,
+        label="Rules",
+        help_text="Markdown: your own rules (eligibility, external data, prizes). The rules page "
+        "adds the schedule, quotas, finals and prize rule in words; each participant accepts "
+        "both before joining a team, and a change asks them to accept again.",
+    )
     reviewers = UsernamesField(
         label="Reviewers",
         help_text="Usernames, separated by commas: people who compare methods across tasks "
@@ -178,7 +186,7 @@ class CompetitionSettingsForm(ScheduleChecked):
 
     # The page's sections, in order: (legend, field names).
     SECTIONS = (
-        ("About it", ("title", "slug", "summary", "description")),
+        ("About it", ("title", "slug", "summary", "description", "rules")),
         ("Schedule (UTC)", ("start_at", "end_at", "reveal_at")),
         (
             "Teams and uploads",
@@ -272,3 +280,13 @@ class AnnouncementForm(forms.Form):
         "`code`. No HTML that runs code. E-mailed as written to the participants who take "
         "announcements.",
     )
+
+
+class RulesAcceptForm(forms.Form):
+    accept = forms.BooleanField(
+        label="I accept these rules",
+        error_messages={"required": "Tick the box to accept the rules."},
+    )
+    # The fingerprint of the rules shown: an edit made while the person read is not accepted
+    # on their behalf.
+    rules_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)

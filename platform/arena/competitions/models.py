@@ -18,6 +18,13 @@ class Competition(models.Model):
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True, help_text="Markdown, shown on the competition page.")
+    rules = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="Markdown, shown on the rules page above the rules Arena words from these "
+        "settings. Each participant accepts both before joining a team; when either changes, "
+        "those who accepted the old ones are told.",
+    )
     start_at = models.DateTimeField()
     end_at = models.DateTimeField()
     reveal_at = models.DateTimeField(
@@ -318,3 +325,30 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competition_id}: {self.title}"
+
+
+class RulesAcceptance(models.Model):
+    """A participant accepted a competition's rules as they stood then (``rules_hash``: the
+    organizer's text and the settings the rules in words come from, see
+    ``competitions.selectors.rules_fingerprint``). Kept for every version accepted, so the
+    record shows what each person agreed to and when."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="rules_acceptances"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rules_acceptances"
+    )
+    rules_hash = models.CharField(max_length=64)
+    accepted_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "user", "rules_hash"], name="rules_accepted_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.competition.slug} rules {self.rules_hash[:12]}"

@@ -1,16 +1,20 @@
 """Reads for competitions, tracks and tasks."""
 
+import hashlib
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from arena.competitions.models import (
     Announcement,
     AuditEvent,
     Competition,
+    RulesAcceptance,
     Task,
     TaskVersion,
     Track,
@@ -199,3 +203,80 @@ def task_version_history(*, task: Task, show_unpublished_answers: bool) -> list[
             )
         )
     return records
+
+
+def rules_fingerprint(*, competition: Competition) -> str:
+    """A hash of the rules a participant accepts: the organizer's text and every setting the
+    rules page words (schedule, quotas, team size, finals, prize rule, methods' code).
+
+    Settings rather than the rendered words, so rewording the page in a deploy leaves every
+    acceptance standing while a changed quota or deadline does not. The platform-wide upload
+    rate is a guard against floods, not a rule of the competition, and is left out.
+    """
+    text = "\n".join(line.rstrip() for line in competition.rules.replace("\r\n", "\n").split("\n"))
+    settings_in_words = {
+        "start_at": competition.start_at.astimezone(UTC).isoformat(),
+        "end_at": competition.end_at.astimezone(UTC).isoformat(),
+        "reveal_at": competition.reveal_time.astimezone(UTC).isoformat(),
+        "max_team_size": competition.max_team_size,
+        "daily_submission_limit": competition.daily_submission_limit,
+        "total_submission_limit": competition.total_submission_limit,
+        "final_selection_limit": competition.final_selection_limit,
+        "track_ranking": competition.track_ranking,
+        "reviewers_run_methods": competition.reviewers_run_methods,
+        "methods_code_after_end": competition.methods_code_after_end,
+        "explanations_before_reveal": competition.explanations_before_reveal,
+    }
+    payload = json.dumps({"text": text.strip(), "settings": settings_in_words}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RulesStanding:
+    """Where a person stands with a competition's rules."""
+
+    accepted_at: datetime | None  # of the current rules, else of the last ones they accepted
+    current: bool  # they accepted the rules as they are now
+
+    @property
+    def changed(self) -> bool:
+        """They accepted rules that have changed since."""
+        return self.accepted_at is not None and not self.current
+
+
+def rules_standing(*, competition: Competition, user) -> RulesStanding:
+    """Whether ``user`` accepted the competition's rules as they are now, and when; anonymous
+    visitors have accepted nothing. One query."""
+    if not user.is_authenticated:
+        return RulesStanding(accepted_at=None, current=False)
+    fingerprint = rules_fingerprint(competition=competition)
+    acceptances = list(
+        RulesAcceptance.objects.filter(competition=competition, user=user).values_list(
+            "rules_hash", "accepted_at"
+        )
+    )  # newest first (the model's ordering)
+    for rules_hash, accepted_at in acceptances:
+        if rules_hash == fingerprint:
+            return RulesStanding(accepted_at=accepted_at, current=True)
+    last = acceptances[0][1] if acceptances else None
+    return RulesStanding(accepted_at=last, current=False)
+
+
+def rules_refusal(*, competition: Competition, user) -> str | None:
+    """Why ``user`` may not join a team of ``competition`` yet (None: they may): every
+    participant accepts the competition's current rules first, on its rules page."""
+    standing = rules_standing(competition=competition, user=user)
+    if standing.current:
+        return None
+    page = reverse("competitions:rules", args=[competition.slug])
+    if standing.changed:
+        when = standing.accepted_at
+        return (
+            f"The rules of {competition.title} changed after you accepted them on "
+            f"{when.day} {when:%b %Y}. Read them again and accept them at {page} before you "
+            "create or join a team."
+        )
+    return (
+        f"Read and accept the rules of {competition.title} at {page} before you create or join "
+        "a team."
+    )

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,12 +21,13 @@ from arena.competitions.models import (
     Announcement,
     AuditEvent,
     Competition,
+    RulesAcceptance,
     Task,
     TaskKind,
     TaskVersion,
     Track,
 )
-from arena.competitions.selectors import user_is_organizer
+from arena.competitions.selectors import rules_fingerprint, user_is_organizer
 from arena.core import files
 from arena.core.errors import UserFacingError
 from arena.core.jobs import MAIL_ANNOUNCEMENT, job_send
@@ -49,6 +50,7 @@ Rescore = Callable[[Task], int]
 OPTIONAL_SETTINGS = (
     "summary",
     "description",
+    "rules",
     "max_team_size",
     "daily_submission_limit",
     "total_submission_limit",
@@ -82,6 +84,7 @@ def competition_create(
     end_at: datetime,
     summary: str = "",
     description: str = "",
+    rules: str = "",
     reveal_at: datetime | None = None,
     max_team_size: int = 5,
     options: dict | None = None,
@@ -108,6 +111,7 @@ def competition_create(
             **{
                 "summary": summary,
                 "description": description,
+                "rules": rules,
                 "max_team_size": max_team_size,
                 **(options or {}),
             },
@@ -152,7 +156,7 @@ def competition_update(
         if changed:
             words = "; ".join(
                 f"{name} → {values[name]}"
-                if name not in ("reviewers", "description", "summary")
+                if name not in ("reviewers", "description", "summary", "rules")
                 else f"{name} changed"
                 for name in changed
             )
@@ -188,6 +192,32 @@ def task_details_update(*, task: Task, actor, values: dict) -> list[str]:
     for name in changed:
         setattr(task, name, values[name])
     return changed
+
+
+def rules_accept(*, competition: Competition, user, rules_hash: str) -> RulesAcceptance:
+    """Records that ``user`` accepts the competition's rules, as they read them.
+
+    ``rules_hash`` is the ``rules_fingerprint`` of the rules shown to them: if the rules changed
+    since (an organizer edited them while they read), nothing is recorded and they are asked to
+    read them again. Accepting the same rules twice keeps the first time.
+    """
+    if not user.is_authenticated:
+        raise UserFacingError("Sign in to accept the rules.")
+    if rules_hash != rules_fingerprint(competition=competition):
+        raise UserFacingError(
+            "The rules changed while you were reading them; read them again and accept them."
+        )
+    try:
+        with transaction.atomic():
+            acceptance, _ = RulesAcceptance.objects.get_or_create(
+                competition=competition, user=user, rules_hash=rules_hash
+            )
+    except IntegrityError:
+        # The same acceptance sent twice at once (a double click): the other one recorded it.
+        acceptance = RulesAcceptance.objects.get(
+            competition=competition, user=user, rules_hash=rules_hash
+        )
+    return acceptance
 
 
 def track_get_or_create(*, competition: Competition, name: str, kind: str) -> Track:

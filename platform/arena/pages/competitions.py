@@ -41,14 +41,20 @@ def competition_detail(request, competition_slug: str):
             "tracks": selectors.tracks_with_tasks(competition=competition),
             "announcements": selectors.announcements_for(competition=competition, limit=2),
             "team": team_for_user(competition=competition, user=request.user),
+            "rules": selectors.rules_standing(competition=competition, user=request.user),
             "is_organizer": is_organizer,
-            "upload_rate": {
-                "count": settings.UPLOAD_RATE_LIMIT_COUNT,
-                "minutes": settings.UPLOAD_RATE_LIMIT_SECONDS // 60,
-            },
+            "upload_rate": upload_rate(),
             **_compare_link(competition=competition, user=request.user),
         },
     )
+
+
+def upload_rate() -> dict:
+    """The platform's upload rate limit, as the rules in words state it."""
+    return {
+        "count": settings.UPLOAD_RATE_LIMIT_COUNT,
+        "minutes": settings.UPLOAD_RATE_LIMIT_SECONDS // 60,
+    }
 
 
 def _compare_link(*, competition, user) -> dict:

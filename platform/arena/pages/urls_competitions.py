@@ -5,6 +5,7 @@ from arena.pages import competitions as views
 from arena.pages import console as views_console
 from arena.pages import organize as views_organize
 from arena.pages import organize_teams as views_teams
+from arena.pages import rules as views_rules
 from arena.pages import tasks as views_tasks
 
 app_name = "competitions"
@@ -81,4 +82,5 @@ urlpatterns = [
     ),
     path(TASK + "everything.<slug:file_format>.zip", views_tasks.task_download_all, name="bundle"),
     path(TASK + "thumbnails/<path:name>", views_tasks.task_thumbnail, name="thumbnail"),
+    path("c/<slug:competition_slug>/rules/", views_rules.competition_rules, name="rules"),
 ]

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from arena.competitions.models import Competition
+from arena.competitions.selectors import rules_refusal
 from arena.competitions.services import audit_record
 from arena.core.errors import UserFacingError
 from arena.core.jobs import REFRESH_RESULTS, job_send
@@ -30,8 +31,18 @@ def team_name_clean(*, name: str) -> str:
     return cleaned
 
 
+def _require_rules_accepted(*, competition: Competition, user) -> None:
+    # Joining a team is how a person enters the competition, so it is where they must have
+    # agreed to its rules. Baseline teams are the platform's own and never come this way.
+    refusal = rules_refusal(competition=competition, user=user)
+    if refusal is not None:
+        raise UserFacingError(refusal)
+
+
 def team_create(*, competition: Competition, user, name: str) -> Team:
-    """Creates a team with ``user`` as its owner; a user is in at most one team per competition."""
+    """Creates a team with ``user`` as its owner; a user is in at most one team per competition,
+    and only after accepting the competition's current rules."""
+    _require_rules_accepted(competition=competition, user=user)
     cleaned = team_name_clean(name=name)
     if Membership.objects.filter(competition=competition, user=user).exists():
         raise UserFacingError("You are already in a team in this competition.")
@@ -52,7 +63,9 @@ def team_create(*, competition: Competition, user, name: str) -> Team:
 
 
 def team_join(*, competition: Competition, user, invite_code: str) -> Team:
-    """Adds ``user`` to the team whose invite code this is, within the team size limit."""
+    """Adds ``user`` to the team whose invite code this is, within the team size limit, once
+    they have accepted the competition's current rules."""
+    _require_rules_accepted(competition=competition, user=user)
     code = (invite_code or "").strip()
     try:
         with transaction.atomic():

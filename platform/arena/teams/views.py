@@ -8,7 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from arena.competitions.selectors import competition_for_organizer, competition_get
+from arena.competitions.selectors import (
+    competition_for_organizer,
+    competition_get,
+    rules_standing,
+)
 from arena.core.errors import UserFacingError
 from arena.teams import selectors, services
 from arena.teams.forms import TeamCreateForm, TeamInviteForm, TeamJoinForm
@@ -21,6 +25,7 @@ from arena.teams.notifications import team_invitation_mail
 def my_team(request, competition_slug: str):
     competition = competition_get(slug=competition_slug)
     team = selectors.team_for_user(competition=competition, user=request.user)
+    rules = rules_standing(competition=competition, user=request.user)
     create_form = TeamCreateForm(prefix="create")
     join_form = TeamJoinForm(prefix="join", initial={"invite_code": request.GET.get("code", "")})
 
@@ -67,7 +72,13 @@ def my_team(request, competition_slug: str):
                     messages.success(request, f"You joined {team.name}.")
                 return redirect("teams:mine", competition_slug=competition.slug)
             except UserFacingError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                if not rules.current:
+                    # The page shows the way to the rules instead of the forms.
+                    messages.error(request, error.message)
+                else:
+                    form.add_error(
+                        error.field if error.field in form.fields else None, error.message
+                    )
         if action == "create":
             create_form = form
         else:
@@ -81,6 +92,7 @@ def my_team(request, competition_slug: str):
             "competition": competition,
             "team": team,
             "members": members,
+            "rules": rules,
             "is_owner": any(m.user_id == request.user.pk and m.role == "owner" for m in members),
             "create_form": create_form,
             "join_form": join_form,

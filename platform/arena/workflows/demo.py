@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from arena.baselines.services import baseline_runs_enqueue_for_tasks
 from arena.competitions import importing, synthetic
+from arena.competitions import selectors as competition_selectors
 from arena.competitions import services as competition_services
 from arena.competitions.models import Competition, Task, TaskKind
 from arena.competitions.recipes import RECIPES
@@ -71,6 +72,11 @@ def demo_load() -> DemoSummary:
                 "records from different shops describe the same product.\n\n"
                 "Public scores show on the leaderboards now; private scores decide the final "
                 "ranking and are revealed when the challenge ends."
+            ),
+            rules=(
+                "1. One account per person; the data may be used for this challenge only.\n"
+                "2. Methods must be your team's own work; cite any pretrained model you use.\n"
+                "3. Hand-labelling the test rows is not allowed."
             ),
             start_at=now - timedelta(days=7),
             end_at=now + timedelta(days=90),
@@ -140,6 +146,13 @@ def _team_of(*, competition: Competition, user, name: str) -> Team:
     membership = user.memberships.filter(competition=competition).select_related("team").first()
     if membership is not None:
         return membership.team
+    # The demo's participants accept the rules as they would on the rules page, so their teams
+    # are made the one way every team is. Bob, left without a team, still has that step ahead.
+    competition_services.rules_accept(
+        competition=competition,
+        user=user,
+        rules_hash=competition_selectors.rules_fingerprint(competition=competition),
+    )
     return team_services.team_create(competition=competition, user=user, name=name)
 
 

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from arena.competitions.models import Task
 from arena.competitions.synthetic import write_classification_bundle
 from arena.submissions.services import submission_create, submission_score
-from arena.teams.services import team_create
 from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 
@@ -62,6 +62,7 @@ def pages(tmp_path, competition, products, offers, alice):
         "mine": (f"/c/{c}/tasks/{t}/mine/", "#submissions table thead"),
         "submission": (f"/c/{c}/tasks/{t}/submissions/{scored.pk}/", "main h1"),
         "team": (f"/c/{c}/team/", "#invite-code"),
+        "rules": (f"/c/{c}/rules/", "#start-rule"),
     }
 
 

@@ -1,6 +1,7 @@
-"""A participant's whole journey in a real browser, scored by a real worker: sign up, create a
-team, invite a teammate who joins, download data, upload a valid and an invalid file and watch
-both outcomes arrive without reloading, and find the team highlighted on the leaderboard."""
+"""A participant's whole journey in a real browser, scored by a real worker: sign up, accept the
+rules, create a team, invite a teammate who joins, download data, upload a valid and an invalid
+file and watch both outcomes arrive without reloading, and find the team highlighted on the
+leaderboard."""
 
 import pandas as pd
 import pytest
@@ -20,6 +21,14 @@ def sign_up(page, base: str, username: str) -> None:
     expect(page.get_by_text(f"Welcome, {username}")).to_be_visible()
 
 
+def accept_the_rules(page) -> None:
+    """From the team page: read the rules, accept them, and come back to the team page."""
+    page.get_by_role("button", name="Read and accept the rules").click()  # a link styled so
+    page.get_by_label("I accept these rules").check()
+    page.get_by_role("button", name="Accept the rules").click()
+    expect(page.get_by_text("Thank you: you accepted the rules.")).to_be_visible()
+
+
 def test_participant_journey(
     live_server, celery_worker_process, products, competition, new_page, tmp_path
 ):
@@ -29,6 +38,7 @@ def test_participant_journey(
     sign_up(page, base, "erin")
 
     page.goto(f"{base}/c/{competition.slug}/team/")
+    accept_the_rules(page)
     page.get_by_label("Team name").fill("Echo <b>bold</b>")
     page.get_by_role("button", name="Create team").click()
     expect(page.get_by_role("heading", name="Echo <b>bold</b>")).to_be_visible()  # escaped
@@ -37,6 +47,7 @@ def test_participant_journey(
     friend = new_page()
     sign_up(friend, base, "finn")
     friend.goto(f"{base}/c/{competition.slug}/team/")
+    accept_the_rules(friend)
     friend.get_by_label("Invite code").fill(code)
     friend.get_by_role("button", name="Join team").click()
     expect(friend.get_by_text("You joined Echo <b>bold</b>.")).to_be_visible()
@@ -80,7 +91,7 @@ def test_participant_journey(
 def test_pages_fit_a_narrow_screen_and_forms_are_labelled(
     live_server, products, competition, alice, new_page
 ):
-    from arena.teams.services import team_create
+    from tests.participants import team_create
 
     task, _ = products
     team_create(competition=competition, user=alice, name="Alpha")

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from arena.teams.services import team_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
 

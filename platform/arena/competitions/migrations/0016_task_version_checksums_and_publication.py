@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competitions', '0014_announcements'),
+        ('competitions', '0015_competition_rules_and_acceptances'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
