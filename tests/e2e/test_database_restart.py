@@ -31,8 +31,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from arena.api.services import api_token_create
 from arena.competitions import synthetic
-from arena.competitions.services import competition_create, task_create, track_get_or_create
-from tests.participants import team_create
+from arena.competitions.selectors import rules_fingerprint
+from arena.competitions.services import (
+    competition_create, rules_accept, task_create, track_get_or_create,
+)
+from arena.teams.services import team_create
 now = timezone.now()
 c = competition_create(slug="pg-cup", title="PG", start_at=now - timedelta(days=1),
                        end_at=now + timedelta(days=1))
@@ -43,6 +46,8 @@ track = track_get_or_create(competition=c, name="C", kind="classification")
 t = task_create(competition=c, track=track, slug="t", title="T", kind="classification",
                 metric="accuracy", tables={"train": d.train, "test": d.test}, answers=d.answers)
 u = get_user_model().objects.create_user(username="u", password="x" * 12)
+# Outside pytest a site-packages "tests" shadows ours: the rules accepted by hand.
+rules_accept(competition=c, user=u, rules_hash=rules_fingerprint(competition=c))
 team_create(competition=c, user=u, name="Team")
 print("TOKEN", api_token_create(user=u, name="t")[1])
 d.answers[["id", "label"]].to_csv(__import__("os").environ["ANSWERS_PATH"], index=False)
