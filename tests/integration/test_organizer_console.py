@@ -15,9 +15,12 @@ from django.utils import timezone
 
 from arena.competitions.admin import CompetitionAdminForm
 from arena.competitions.models import AuditEvent, Competition, Task
+from arena.results.services import competition_results_refresh
+from arena.results.stored import stored_result, track_board_key
 from arena.submissions.models import SubmissionOrigin
 from arena.teams.models import Team
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.integration.test_compare import with_public_errors
 from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
@@ -297,3 +300,50 @@ def test_the_admin_form_no_longer_sees_a_crlf_description_as_a_change(competitio
     )
     assert not bad.is_valid()
     assert bad.errors["end_at"] == ["The competition must end after it starts."]
+
+
+def test_a_task_added_mid_challenge_says_so_and_may_stay_out_of_the_prize_average(
+    client, competition, products, gadgets, alice, bob
+):
+    """Issue 18, item 5: the track board says when a task was added; the organizer decides
+    whether it joins the prize average, and the means follow."""
+    first, _ = products
+    Task.objects.filter(pk=gadgets.pk).update(created_at=timezone.now())  # added today
+    Competition.objects.filter(pk=competition.pk).update(
+        start_at=timezone.now() - timedelta(days=20)
+    )
+    team_create(competition=competition, user=alice, name="Alpha")
+    team_create(competition=competition, user=bob, name="Bravo")
+    # Alpha leads Products; only Bravo has entered Gadgets.
+    submit_scored(first, alice, predictions_with_private_errors(first, wrong_private=0))
+    submit_scored(first, bob, with_public_errors(first, 8))
+    submit_scored(gadgets, bob, predictions_with_private_errors(gadgets, wrong_private=0))
+    competition.organizers.add(alice)
+    client.force_login(alice, backend=MODEL_BACKEND)
+    track_url = f"/c/{competition.slug}/tracks/{first.track.slug}/leaderboard/"
+
+    def means() -> dict[str, float]:
+        competition_results_refresh(competition_id=competition.pk)
+        rows = stored_result(
+            competition=competition, key=track_board_key(first.track), private=False
+        ).value.rows
+        return {row.team_name: row.mean_score for row in rows}
+
+    counted = means()
+    page = client.get(track_url).content.decode()
+    assert re.search(r'data-task="gadgets" data-in-average="true"', page)
+    assert "added " in page and "in the prize average from then" in page
+    edit = f"/c/{competition.slug}/organize/tasks/{gadgets.slug}/edit/"
+    words = {"title": gadgets.title, "description": "", "source": "", "licence": ""}
+    assert client.post(edit, words).status_code == 302  # the box unticked: left out
+    gadgets.refresh_from_db()
+    assert gadgets.in_prize_average is False
+    left_out = means()
+    # Products alone now decides: Bravo's Gadgets entry no longer lifts its mean.
+    assert left_out["Bravo"] < counted["Bravo"]
+    assert left_out["Alpha"] > counted["Alpha"]
+    page = client.get(track_url).content.decode()
+    assert re.search(r'data-task="gadgets" data-in-average="false"', page)
+    assert "not in the prize average" in page
+    event = AuditEvent.objects.filter(action="task.details_changed").first()
+    assert "in the prize average: no" in event.summary

@@ -259,7 +259,7 @@ class TaskDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["title", "description", "source", "licence"]
+        fields = ["title", "description", "source", "licence", "in_prize_average"]
         help_texts = {
             "title": "Up to 200 characters.",
             "source": "Where the data comes from (a citation or an address), for the datasheet.",

@@ -200,6 +200,15 @@ class Task(models.Model):
     test_rows = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
     licence = models.CharField(max_length=200, blank=True)
+    # A task added mid-challenge: teams had less time for it, so the organizers decide whether
+    # it joins the track's prize average (the track board says when it was added either way).
+    in_prize_average = models.BooleanField(
+        default=True,
+        db_default=True,
+        verbose_name="Counts in the track's prize average",
+        help_text="Off: the task stands on the track board for information, but the track's "
+        "mean score and mean rank (the prize ranking) leave it out.",
+    )
     created_at = models.DateTimeField(db_default=Now())
     # Set once the organizers publish the answer key for research use, after the competition
     # has ended and its private results are out (competitions.services.task_answers_publish);

@@ -173,9 +173,11 @@ def competition_update(
 
 
 def task_details_update(*, task: Task, actor, values: dict) -> list[str]:
-    """Changes what a task says about itself (title, description, source, licence): words that
-    re-score nothing. Returns what changed; the activity page records it."""
-    unknown = set(values) - {"title", "description", "source", "licence"}
+    """Changes what a task says about itself (title, description, source, licence), which
+    re-scores nothing, and whether it counts in its track's prize average, which re-ranks the
+    track board (the worker's next refresh sees it in the inputs' fingerprint). Returns what
+    changed; the activity page records it."""
+    unknown = set(values) - {"title", "description", "source", "licence", "in_prize_average"}
     if unknown:
         raise ValueError(f"not a task detail: {', '.join(sorted(unknown))}")
     changed = [name for name, value in values.items() if getattr(task, name) != value]
@@ -187,7 +189,12 @@ def task_details_update(*, task: Task, actor, values: dict) -> list[str]:
             competition=task.competition,
             actor=actor,
             action="task.details_changed",
-            summary=f"{task.title}: {', '.join(changed)} changed",
+            summary=f"{task.title}: {', '.join(changed)} changed"
+            + (
+                f" (in the prize average: {'yes' if values['in_prize_average'] else 'no'})"
+                if "in_prize_average" in changed
+                else ""
+            ),
         )
     for name in changed:
         setattr(task, name, values[name])

@@ -290,8 +290,10 @@ def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackR
 
     A task a team did not submit to counts with the worst rank (the number of ranked teams on
     the track; baselines take no rank and are not counted) and a score of zero (for a
-    lower-is-better metric: the worst score on that task). Baselines are placed where their
-    figures would put them: by mean rank, with the rank each task's board would give them.
+    lower-is-better metric: the worst score on that task). A task the organizers left out of
+    the prize average (``Task.in_prize_average``) is shown and counts in neither mean.
+    Baselines are placed where their figures would put them: by mean rank, with the rank each
+    task's board would give them.
     """
     tasks = list(track.tasks.order_by("title"))
     boards = {task.pk: leaderboard_for_task(task=task, private=private) for task in tasks}
@@ -323,15 +325,17 @@ def leaderboard_for_track(*, track: Track, private: bool = False) -> list[TrackR
             missing_score = 0.0 if task.higher_is_better else max(scores, default=0.0)
             cells.append(TrackCell(task, missing_score, None if is_baseline else worst_rank, False))
             placing.append(worst_rank)
-        ranks = [cell.rank for cell in cells if cell.rank is not None]
+        # Only the tasks in the prize average make the means; the others are shown beside.
+        counted = [index for index, task in enumerate(tasks) if task.in_prize_average]
+        ranks = [cells[i].rank for i in counted if cells[i].rank is not None]
         rows.append(
             {
                 "team_id": team_id,
                 "team_name": team_name,
                 "is_baseline": is_baseline,
-                "score": mean(cell.score for cell in cells) if cells else 0.0,
+                "score": mean(cells[i].score for i in counted) if counted else 0.0,
                 "mean_rank": None if is_baseline or not ranks else mean(ranks),
-                "placing": mean(placing) if placing else float(worst_rank),
+                "placing": mean(placing[i] for i in counted) if counted else float(worst_rank),
                 "cells": cells,
                 "best_at": team_name.casefold(),  # ties: alphabetical, for a stable order
             }

@@ -65,8 +65,9 @@ def inputs_fingerprint(*, competition: Competition) -> str:
         n=Count("pk"), last=Max("pk"), ids=Sum("pk")
     )
     tasks = Task.objects.filter(competition=competition).aggregate(
-        n=Count("pk"), versions=Sum("version"), last=Max("pk"), tracks=Sum("track_id")
-    )
+        n=Count("pk"), versions=Sum("version"), last=Max("pk"), tracks=Sum("track_id"),
+        left_out=Sum("pk", filter=Q(in_prize_average=False)),
+    )  # fmt: skip
     rules = (competition.final_selection_limit, competition.track_ranking)
     figures = [
         _plain(value) for part in (submissions, teams, members, tasks) for value in part.values()

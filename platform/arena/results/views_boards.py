@@ -137,13 +137,15 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
             f"{competition.slug}-{track.slug}-{split}-leaderboard.csv",
         )
     team = team_for_user(competition=competition, user=request.user)
+    tasks = [cell.task for cell in rows[0].cells] if rows else list(track.tasks.all())
     return render(
         request,
         "leaderboards/track_leaderboard.html",
         {
             "competition": competition,
             "track": track,
-            "tasks": [cell.task for cell in rows[0].cells] if rows else list(track.tasks.all()),
+            "tasks": tasks,
+            "counted_tasks": sum(1 for task in tasks if task.in_prize_average),
             "rows": rows,
             "ranked_teams": sum(1 for row in rows if not row.is_baseline),
             "show_methods": method_descriptions_visible(competition=competition, user=request.user),
