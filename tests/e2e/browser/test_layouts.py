@@ -41,8 +41,10 @@ def pages(tmp_path, competition, products, offers, alice):
         "import_task", str(bundle), "--competition", competition.slug, stdout=io.StringIO()
     )
     image_task = Task.objects.get(competition=competition, has_images=True)
-    team_create(competition=competition, user=alice, name="Alpha")
+    alpha = team_create(competition=competition, user=alice, name="Alpha")
     scored = submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=3))
+    scored.method_name = "Exact answers"
+    scored.save(update_fields=["method_name"])
     invalid = submission_create(
         task=task,
         user=alice,
@@ -63,22 +65,36 @@ def pages(tmp_path, competition, products, offers, alice):
         "submission": (f"/c/{c}/tasks/{t}/submissions/{scored.pk}/", "main h1"),
         "team": (f"/c/{c}/team/", "#invite-code"),
         "rules": (f"/c/{c}/rules/", "#start-rule"),
+        # A reviewer's pages (rita): the comparison and a method's page.
+        "compare": (f"/c/{c}/compare/", "table.compare thead"),
+        "method": (f"/c/{c}/methods/{alpha.pk}/?name=Exact+answers", "main h1"),
     }
+
+
+REVIEWER_PAGES = ("compare", "method")
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("banner")).to_contain_text(username)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_pages_fit_the_screen_and_show_their_primary_action(
-    size, live_server, pages, new_page, artifacts
+    size, live_server, pages, new_page, artifacts, competition, make_user
 ):
     width, height = SIZES[size]
-    page = new_page(width=width, height=height)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("banner")).to_contain_text("alice")
+    participant = new_page(width=width, height=height)
+    log_in(participant, live_server.url, "alice")
+    competition.reviewers.add(make_user("rita"))
+    reviewer = new_page(width=width, height=height)
+    log_in(reviewer, live_server.url, "rita")
     problems = []
     for name, (path, primary) in pages.items():
+        page = reviewer if name in REVIEWER_PAGES else participant
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")  # thumbnails and styles in place
         page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=True)
@@ -91,6 +107,7 @@ def test_pages_fit_the_screen_and_show_their_primary_action(
         elif box["x"] < 0 or box["x"] + min(box["width"], 40) > width:
             problems.append(f"{name}: {primary} is off the side of the screen ({box})")
     assert not problems, "\n".join(problems)
+    page = participant
     # The invalid file's problems read in a full-width row, not a narrow status cell.
     page.goto(live_server.url + pages["mine"][0])
     detail = page.locator("tr.detail-row .detail").first

@@ -107,3 +107,27 @@ def test_the_page_refuses_a_too_big_file_and_keys_its_uploads(
     sent = [r.headers.get("idempotency-key") for r in posts if r.url.endswith("/submit/")]
     assert sent[-1] and sent[-1] != key  # the page sends a key of its own
     assert Submission.objects.filter(client_key=key).count() == 1
+
+
+def test_the_form_is_disabled_as_soon_as_the_last_upload_of_the_day_is_in(
+    live_server, products, competition, alice, new_page, tmp_path
+):
+    task, _ = products
+    competition.daily_submission_limit = 1
+    competition.save(update_fields=["daily_submission_limit"])
+    team_create(competition=competition, user=alice, name="Alpha")
+    page = new_page()
+    log_in(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/c/{competition.slug}/tasks/{task.slug}/submit/")
+    button = page.get_by_role("button", name="Upload and score")
+    expect(button).to_be_enabled()
+    path = tmp_path / "last.csv"
+    predictions_with_private_errors(task, wrong_private=0).to_csv(path, index=False)
+    page.locator("#id_method_name").fill("Exact answers")
+    page.locator("#id_file").set_input_files(str(path))
+    button.click()
+    # No reload: the quota beside the form refreshes and the form follows it.
+    expect(page.locator("#quota [data-quota-exhausted]")).to_contain_text("No submissions left")
+    expect(button).to_be_disabled()  # inside the disabled fieldset
+    expect(page.locator("#id_file")).to_be_disabled()
+    expect(page.locator("#quota [data-quota-left]")).to_have_attribute("data-quota-left", "0")

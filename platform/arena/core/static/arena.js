@@ -255,7 +255,19 @@
     );
   }
 
+  // When the refreshed quota says none are left, the upload form is disabled at once (a new
+  // page would be); the server refuses such an upload anyway.
+  function applyQuota() {
+    const exhausted = document.querySelector("#quota [data-quota-exhausted]");
+    const fieldset = document.querySelector("form[data-upload] fieldset");
+    if (!exhausted || !fieldset) return;
+    exhausted.id = exhausted.id || "quota-exhausted";
+    fieldset.disabled = true;
+    fieldset.setAttribute("aria-describedby", exhausted.id);
+  }
+
   function init(root) {
+    applyQuota();
     initSortable(root);
     initTimes(root);
     initUpload(root);
