@@ -469,6 +469,30 @@ def _checksum(*, name: str, data: bytes) -> dict:
     return {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
+def task_datasheet_rebuild(*, task: Task) -> dict:
+    """Computes the task's datasheet again from its stored public tables (Parquet) and saves
+    it: the same figures an import makes, for tasks imported by an older release. Changes no
+    data, version or score."""
+    tables = {}
+    for name in PUBLIC_TABLES[task.kind]:
+        if name == "sample_submission" or name not in task.public_tables:
+            continue
+        with files.local_copy(
+            key=task.public_table_path(table=name, file_format="parquet")
+        ) as path:
+            tables[name] = pd.read_parquet(path)
+    datasheet = build_datasheet(
+        kind=task.kind,
+        columns=task.columns,
+        tables=tables,
+        id_column=task.id_column,
+        label_column=task.label_column,
+    )
+    Task.objects.filter(pk=task.pk).update(datasheet=datasheet)
+    task.datasheet = datasheet
+    return datasheet
+
+
 def audit_record(*, competition: Competition, actor, action: str, summary: str) -> AuditEvent:
     """Notes an organizer's decision on the competition's activity page (``actor`` None: the
     command line). Called inside the decision's own transaction where it has one."""
