@@ -260,10 +260,13 @@ def test_when_the_runner_dies_the_sandbox_dies_with_it(method):
     finally:
         runner.kill()
         runner.wait()
-        # The dead runner's cgroups are left behind, empty: rmdir succeeds only on an empty one.
+        # The dead runner's cgroups are left behind. rmdir succeeds only on an empty one, and
+        # a killed process leaves its cgroup when it is reaped, a moment after it is gone from ps.
         left = f"{sandbox.CGROUP_PREFIX}{runner.pid}-*"
         for controller in ("pids", "cpuset"):
             for cgroup in (Path("/sys/fs/cgroup") / controller).glob(left):
+                procs = cgroup / "cgroup.procs"
+                assert wait_for(lambda procs=procs: not procs.read_text(), seconds=10)
                 cgroup.rmdir()
 
 
