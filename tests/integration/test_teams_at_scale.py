@@ -300,8 +300,10 @@ def test_the_csv_lists_teams_and_defuses_formulas(
     assert alpha["name"] == "Alpha" and alpha["members"] == "alice;dave"
     assert alpha["member_emails"] == "alice@example.org;dave@lab.example.net"
     assert (alpha["submissions"], alpha["scored"], alpha["standing"]) == ("1", "1", "taking part")
-    assert alpha["last_upload_utc"] == submission.created_at.isoformat(timespec="seconds")
-    assert alpha["created_utc"] == teams["Alpha"].created_at.isoformat(timespec="seconds")
+    last_upload = submission.created_at.isoformat(timespec="seconds")
+    assert alpha["last_upload_utc"] == last_upload
+    created = teams["Alpha"].created_at.isoformat(timespec="seconds")
+    assert alpha["created_utc"] == created
     bravo = rows[str(teams["=Bravo"].pk)]
     assert bravo["name"] == "'=Bravo" and bravo["standing"] == "disqualified"
     assert bravo["disqualification_reason"] == "'@rule 3"

@@ -266,7 +266,8 @@ def test_when_the_runner_dies_the_sandbox_dies_with_it(method):
         for controller in ("pids", "cpuset"):
             for cgroup in (Path("/sys/fs/cgroup") / controller).glob(left):
                 procs = cgroup / "cgroup.procs"
-                assert wait_for(lambda procs=procs: not procs.read_text(), seconds=10)
+                reaped = wait_for(lambda procs=procs: not procs.read_text(), seconds=10)
+                assert reaped, f"{cgroup} still holds processes"
                 cgroup.rmdir()
 
 
