@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 
 from arena.competitions.models import Competition, Task
 from arena.competitions.selectors import users_by_username
-from arena.competitions.services import schedule_check
+from arena.competitions.services import OPTIONAL_SETTINGS, schedule_check
 from arena.core.errors import UserFacingError
 
 
@@ -93,26 +93,9 @@ class UtcDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-# The settings an organizer changes on the site (the admin has the same and the people).
-SETTINGS_FIELDS = [
-    "title",
-    "summary",
-    "description",
-    "rules",
-    "start_at",
-    "end_at",
-    "reveal_at",
-    "max_team_size",
-    "daily_submission_limit",
-    "total_submission_limit",
-    "final_selection_limit",
-    "track_ranking",
-    "late_submissions",
-    "run_baselines_on_import",
-    "explanations_before_reveal",
-    "reviewers_run_methods",
-    "methods_code_after_end",
-]
+# The settings an organizer changes on the site (the admin has the same and the people); the
+# page orders them by CompetitionSettingsForm.SECTIONS.
+SETTINGS_FIELDS = ["title", "start_at", "end_at", "reveal_at", *OPTIONAL_SETTINGS]
 
 
 class ScheduleChecked(forms.ModelForm):

@@ -44,6 +44,19 @@ def _csv_response(content: str, filename: str) -> HttpResponse:
     return response
 
 
+def _task_board_csv(
+    *, stored: Stored, task, private: bool, name: str, shake_up: bool
+) -> HttpResponse:
+    """A stored task board as CSV (503 while the worker has not stored it yet)."""
+    if stored.missing:
+        return _not_ready()
+    split = "private" if private else "public"
+    return _csv_response(
+        exports.task_leaderboard_csv(rows=stored.value.rows, metric=task.metric, private=shake_up),
+        f"{task.competition.slug}-{task.slug}-{split}-{name}.csv",
+    )
+
+
 @require_GET
 def task_leaderboard(request, competition_slug: str, task_slug: str):
     competition = competition_get(slug=competition_slug)
@@ -51,12 +64,8 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
     private, stored = _stored_board(request, competition=competition, key=task_board_key(task))
     rows = stored.value.rows if stored.value else []
     if request.GET.get("format") == "csv":
-        if stored.missing:
-            return _not_ready()
-        split = "private" if private else "public"
-        return _csv_response(
-            exports.task_leaderboard_csv(rows=rows, metric=task.metric, private=private),
-            f"{competition.slug}-{task.slug}-{split}-leaderboard.csv",
+        return _task_board_csv(
+            stored=stored, task=task, private=private, name="leaderboard", shake_up=private
         )
     team = team_for_user(competition=competition, user=request.user)
     chart = best_over_time_svg(
@@ -96,12 +105,9 @@ def task_after_leaderboard(request, competition_slug: str, task_slug: str):
     )
     rows = stored.value.rows if stored.value else []
     if request.GET.get("format") == "csv":
-        if stored.missing:
-            return _not_ready()
-        split = "private" if private else "public"
-        return _csv_response(
-            exports.task_leaderboard_csv(rows=rows, metric=task.metric, private=False),
-            f"{competition.slug}-{task.slug}-after-the-challenge-{split}.csv",
+        # No shake-up columns: this board ranks every entry on one split, no finals.
+        return _task_board_csv(
+            stored=stored, task=task, private=private, name="after-the-challenge", shake_up=False
         )
     team = team_for_user(competition=competition, user=request.user)
     return render(
