@@ -375,6 +375,9 @@ with contextlib.suppress(OSError):
 # their method version, so changing one makes a new version on the next run.
 BASELINE_PRESET = env_str("BASELINE_PRESET", "fast")
 BASELINE_TIME_LIMIT = env_int("BASELINE_TIME_LIMIT", 300)
+# A built-in run computes no text embeddings for more distinct texts than this (0: no limit):
+# about a second per hundred texts on one CPU. The demo caps it to finish while you watch.
+BASELINE_EMBEDDING_MAX_TEXTS = env_int("BASELINE_EMBEDDING_MAX_TEXTS", 0) or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -30,6 +30,7 @@ from arena.baselines.embeddings import (
 )
 from arena.baselines.methods.base import prepare
 from arena.baselines.methods.tfidf_logreg import reference_probabilities
+from arena.baselines.packaging import baseline_manifest
 from arena.baselines.runner import run_baseline
 from arena.competitions.models import Task
 from arena.competitions.synthetic import write_classification_bundle
@@ -275,3 +276,38 @@ def test_the_platform_keeps_the_embeddings_per_task_version(tmp_path):
     task.refresh_from_db()
     assert run_cache_materialize(task=task, folder=tmp_path / "next") == []  # a new version
     assert run_cache_keep(task=started_before, folder=left) == []
+
+
+def test_a_run_may_cap_the_texts_it_embeds_and_still_reads_a_cache(text_bundle, tmp_path):
+    """BASELINE_EMBEDDING_MAX_TEXTS (the demo's 10,000): above it a run computes none and the
+    methods use the other features; embeddings already cached for the task are read."""
+    data = read_public_data(root=text_bundle)
+    distinct = len({text for _, texts in text_sources(data=data).values() for text in texts} - {""})
+    capped, note = task_embeddings(data=data, max_texts=distinct - 1)
+    assert capped is None
+    assert note == (
+        f"embeddings skipped: {distinct} distinct texts, over this run's limit of "
+        f"{distinct - 1} (BASELINE_EMBEDDING_MAX_TEXTS)"
+    )
+    out = tmp_path / "p.csv"
+    summary = run_baseline(
+        bundle_dir=text_bundle, out_file=out, method="tfidf-logreg",
+        max_embedding_texts=distinct - 1,
+    )  # fmt: skip
+    assert summary.embeddings.startswith("embeddings skipped:")
+    assert len(pd.read_csv(out)) == 2
+
+    cache = tmp_path / "cache"
+    computed, _ = task_embeddings(data=data, save_dir=cache, max_texts=distinct)
+    assert computed is not None and not computed.cached
+    read, note = task_embeddings(data=data, cache_dirs=[cache], max_texts=1)
+    assert read is not None and read.cached and "read from the cache" in note
+
+
+def test_the_cap_is_in_a_baselines_command_only_when_set():
+    plain = baseline_manifest(method="tfidf-logreg", preset="fast", time_limit=10)
+    assert plain["command"] == "python main.py --method tfidf-logreg --preset fast --time-limit 10"
+    capped = baseline_manifest(
+        method="tfidf-logreg", preset="fast", time_limit=10, max_embedding_texts=10_000
+    )
+    assert capped["command"].endswith("--time-limit 10 --max-embedding-texts 10000")

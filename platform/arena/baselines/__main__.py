@@ -29,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", default=None, help="a folder where the embeddings are looked for and kept"
     )
+    parser.add_argument(
+        "--max-embedding-texts",
+        type=int,
+        default=None,
+        help="compute no embeddings for more distinct texts than this (cached ones are read)",
+    )
     args = parser.parse_args(argv)
     summary = run_baseline(
         bundle_dir=args.bundle_dir,
@@ -38,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         time_limit=args.time_limit,
         embeddings=not args.no_embeddings,
         cache_dir=args.cache,
+        max_embedding_texts=args.max_embedding_texts,
     )
     print(json.dumps(asdict(summary)))
     return 0

@@ -209,12 +209,14 @@ def task_embeddings(
     cache_dirs: list[Path] = (),
     save_dir: Path | None = None,
     say: Callable[[str], None] = _say,
+    max_texts: int | None = None,
 ) -> tuple[Embeddings | None, str]:
     """The embeddings of ``data``'s text, and a line saying what happened.
 
     Looks for ``embeddings-<fingerprint>.parquet`` in each of ``cache_dirs`` first; computes
     it otherwise (and writes it into ``save_dir`` when given). None when the task has no text
-    columns or the ``embeddings`` extra is not installed, with the reason."""
+    columns, the ``embeddings`` extra is not installed, or computing them would embed more than
+    ``max_texts`` distinct texts, with the reason."""
     sources = text_sources(data=data)
     if not sources:
         return None, "no text columns (with words): no embeddings"
@@ -230,6 +232,15 @@ def task_embeddings(
                 Embeddings(vectors=vectors, seconds=seconds, cached=True),
                 f"embeddings of the text ({MODEL}) read from the cache {path} in {seconds:.1f} s",
             )
+    everything = [text for _, texts in sources.values() for text in texts]
+    total = len(set(everything) - {""})
+    if max_texts is not None and total > max_texts:
+        # Computing them costs about a second per hundred texts on one CPU: a deployment (the
+        # demo) may cap it, and the methods then run on the other features, as without the extra.
+        return None, (
+            f"embeddings skipped: {total} distinct texts, over this run's limit of {max_texts} "
+            "(BASELINE_EMBEDDING_MAX_TEXTS)"
+        )
     try:
         model = load_model()
     except ImportError as missing:
@@ -237,8 +248,6 @@ def task_embeddings(
             f"embeddings skipped: the optional 'embeddings' extra is not installed ({missing}); "
             "pip install -e '.[embeddings]' adds them"
         )
-    everything = [text for _, texts in sources.values() for text in texts]
-    total = len(set(everything) - {""})
     say(f"embedding {total} distinct texts ({len(sources)} table columns) with {MODEL}")
     reported = [0.0]
 

@@ -54,7 +54,9 @@ def baseline_minutes(*, time_limit: int, embeddings: bool = False) -> int:
     return min(120, max(2, minutes))
 
 
-def baseline_manifest(*, method: str, preset: str, time_limit: int) -> dict:
+def baseline_manifest(
+    *, method: str, preset: str, time_limit: int, max_embedding_texts: int | None = None
+) -> dict:
     chosen = METHODS[method]
     return {
         "name": chosen.title,
@@ -62,7 +64,8 @@ def baseline_manifest(*, method: str, preset: str, time_limit: int) -> dict:
         f"{time_limit} s. Arena's built-in baseline (arena/baselines): trained on the task's "
         "public files, in the sandbox like any method.",
         "kinds": ["classification", "matching"],
-        "command": f"python main.py --method {method} --preset {preset} --time-limit {time_limit}",
+        "command": f"python main.py --method {method} --preset {preset} --time-limit {time_limit}"
+        + (f" --max-embedding-texts {max_embedding_texts}" if max_embedding_texts else ""),
         "tags": ["baseline", preset],
         "resources": {
             "cpus": CPUS,
@@ -80,11 +83,13 @@ def baseline_package_write(
     method: str,
     preset: str,
     time_limit: int,
+    max_embedding_texts: int | None = None,
     baselines_dir: Path = BASELINES_DIR,
     scoring_dir: Path = SCORING_DIR,
 ) -> Path:
     """Writes the package of ``method`` at ``preset`` into ``folder`` (made if missing) and
-    returns it. ``baselines_dir`` and ``scoring_dir`` are where the modules are copied from."""
+    returns it. ``baselines_dir`` and ``scoring_dir`` are where the modules are copied from;
+    ``max_embedding_texts`` caps the embeddings a run computes (in its command)."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     presets = METHODS[method].presets
@@ -93,7 +98,12 @@ def baseline_package_write(
     folder = Path(folder)
     (folder / "arena" / "baselines" / "methods").mkdir(parents=True, exist_ok=True)
     (folder / "scoring").mkdir(exist_ok=True)
-    manifest = baseline_manifest(method=method, preset=preset, time_limit=time_limit)
+    manifest = baseline_manifest(
+        method=method,
+        preset=preset,
+        time_limit=time_limit,
+        max_embedding_texts=max_embedding_texts,
+    )
     (folder / "method.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
     shutil.copyfile(baselines_dir / "method_main.py", folder / "main.py")
     (folder / "arena" / "__init__.py").write_text(ARENA_INIT)

@@ -34,6 +34,7 @@ def run_baseline(
     progress=lambda stage: None,
     embeddings: bool = True,
     cache_dir: str | Path | None = None,
+    max_embedding_texts: int | None = None,
 ) -> RunSummary:
     """Fits ``method`` on the bundle's public training data and writes test predictions (CSV).
 
@@ -58,6 +59,7 @@ def run_baseline(
             data=data,
             cache_dirs=[Path(bundle_dir) / "cache", *([Path(cache_dir)] if cache_dir else [])],
             save_dir=Path(cache_dir) if cache_dir else None,
+            max_texts=max_embedding_texts,
         )
         embedding_seconds = time.perf_counter() - embedding_started
         print(f"[embeddings] {note}", flush=True)

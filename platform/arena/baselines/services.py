@@ -56,7 +56,13 @@ def baseline_version_for(
     team, user = baseline_team_for(competition=competition, method=method, preset=preset)
     folder = Path(tempfile.mkdtemp(prefix="arena-baseline-package-"))
     try:
-        baseline_package_write(folder=folder, method=method, preset=preset, time_limit=time_limit)
+        baseline_package_write(
+            folder=folder,
+            method=method,
+            preset=preset,
+            time_limit=time_limit,
+            max_embedding_texts=settings.BASELINE_EMBEDDING_MAX_TEXTS,
+        )
         return method_push_folder(team=team, user=user, root=folder).version
     finally:
         shutil.rmtree(folder, ignore_errors=True)
