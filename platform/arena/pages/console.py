@@ -37,64 +37,65 @@ def _refused(form, error: UserFacingError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
+def _competition_form(request, *, form, competition, save):
+    """The settings form's page; after a valid ``save(data)`` (which returns the competition's
+    slug and what to tell the organizer), the competition's page. A service's refusal goes
+    beside the field it names."""
+    if request.method == "POST" and not _previewing(request) and form.is_valid():
+        try:
+            slug, said = save(form.cleaned_data)
+        except UserFacingError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, said)
+            return redirect("competitions:detail", slug)
+    return render(
+        request,
+        "competitions/competition_form.html",
+        {"form": form, "competition": competition, "preview": _preview(request, form)},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def competition_new(request):
     if not may_create_competitions(request.user):
         raise PermissionDenied("Ask the site's staff for the right to create competitions.")
+
+    def create(data) -> tuple[str, str]:
+        competition = competition_create(
+            slug=data["slug"],
+            title=data["title"],
+            start_at=data["start_at"],
+            end_at=data["end_at"],
+            reveal_at=data["reveal_at"],
+            options={name: data[name] for name in SETTINGS_FIELDS if name not in SCHEDULE},
+            organizer=request.user,
+            reviewers=data["reviewers"],
+        )
+        return competition.slug, "Competition created. The checklist below says what next."
+
     form = CompetitionCreateForm(request.POST or None)
-    if request.method == "POST" and not _previewing(request) and form.is_valid():
-        data = form.cleaned_data
-        try:
-            competition = competition_create(
-                slug=data["slug"],
-                title=data["title"],
-                start_at=data["start_at"],
-                end_at=data["end_at"],
-                reveal_at=data["reveal_at"],
-                options={name: data[name] for name in SETTINGS_FIELDS if name not in SCHEDULE},
-                organizer=request.user,
-                reviewers=data["reviewers"],
-            )
-        except UserFacingError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Competition created. The checklist below says what next.")
-            return redirect("competitions:detail", competition.slug)
-    return render(
-        request,
-        "competitions/competition_form.html",
-        {"form": form, "competition": None, "preview": _preview(request, form)},
-    )
+    return _competition_form(request, form=form, competition=None, save=create)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def competition_settings(request, competition_slug: str):
     competition = selectors.competition_for_organizer(slug=competition_slug, user=request.user)
+
+    def update(data) -> tuple[str, str]:
+        changed = competition_update(
+            # Read again: validating the form wrote its values into ``competition``.
+            competition=selectors.competition_get(slug=competition_slug),
+            actor=request.user,
+            values={name: data[name] for name in SETTINGS_FIELDS},
+            reviewers=data["reviewers"],
+        )
+        return competition_slug, f"Saved: {', '.join(changed)}." if changed else "Nothing changed."
+
     form = CompetitionSettingsForm(request.POST or None, instance=competition)
-    if request.method == "POST" and not _previewing(request) and form.is_valid():
-        data = form.cleaned_data
-        try:
-            changed = competition_update(
-                competition=selectors.competition_get(slug=competition_slug),
-                actor=request.user,
-                values={name: data[name] for name in SETTINGS_FIELDS},
-                reviewers=data["reviewers"],
-            )
-        except UserFacingError as error:
-            _refused(form, error)
-        else:
-            if changed:
-                messages.success(request, f"Saved: {', '.join(changed)}.")
-            else:
-                messages.info(request, "Nothing changed.")
-            return redirect("competitions:detail", competition.slug)
-    return render(
-        request,
-        "competitions/competition_form.html",
-        {"form": form, "competition": competition, "preview": _preview(request, form)},
-    )
+    return _competition_form(request, form=form, competition=competition, save=update)
 
 
 @login_required

@@ -5,7 +5,7 @@ pairwise picker that submits on change and the API's Swagger page, with no viola
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser.test_organizer_and_reviewer import log_in
+from tests.e2e.browser.helpers import log_in
 from tests.integration.test_compare import arena_with_methods  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.e2e

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from arena.competitions.models import Task
 from arena.competitions.synthetic import write_classification_bundle
 from arena.submissions.services import submission_create, submission_score
+from tests.e2e.browser.helpers import log_in
 from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
 from tests.participants import team_create
 
@@ -72,14 +73,6 @@ def pages(tmp_path, competition, products, offers, alice):
 
 
 REVIEWER_PAGES = ("compare", "method")
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("banner")).to_contain_text(username)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

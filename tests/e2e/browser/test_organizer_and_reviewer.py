@@ -7,18 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from arena.competitions.synthetic import write_classification_bundle
+from tests.e2e.browser.helpers import log_in
 from tests.integration.test_compare import arena_with_methods  # noqa: F401 - a fixture
 from tests.integration.test_task_import import zip_folder
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("banner")).to_contain_text(username)
 
 
 def test_organizer_imports_a_zipped_bundle(live_server, competition, make_user, new_page, tmp_path):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from arena.competitions.models import Announcement, AuditEvent, Competition
 from arena.competitions.synthetic import write_classification_bundle
-from tests.e2e.browser.test_organizer_and_reviewer import log_in
+from tests.e2e.browser.helpers import log_in
 from tests.integration.test_task_import import zip_folder
 
 pytestmark = pytest.mark.e2e

@@ -3,18 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.browser.helpers import log_in
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("banner")).to_contain_text(username)
 
 
 def test_a_dropped_file_uploads_with_progress(live_server, products, competition, alice, new_page):
