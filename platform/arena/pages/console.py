@@ -129,4 +129,5 @@ def _preview(request, form) -> str | None:
     """The description as it would show, when Preview was pressed (nothing is saved)."""
     if not _previewing(request):
         return None
-    return form.data.get("description", "").replace("\r\n", "\n")
+    # The field's own cleaning (TextWithUnixNewlines), without validating the whole form.
+    return form.fields["description"].to_python(form.data.get("description", "")) or ""

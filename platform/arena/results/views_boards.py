@@ -34,6 +34,18 @@ def _stored_board(request, *, competition, key: str) -> tuple[bool, Stored]:
     return private, services.stored_or_refresh(competition=competition, key=key, private=private)
 
 
+def _viewer_context(request, *, competition) -> dict:
+    """What every board page tells apart by viewer: the reveal, the organizers' preview of the
+    private board, the viewer's own team and whether methods' names show."""
+    team = team_for_user(competition=competition, user=request.user)
+    return {
+        "revealed": is_revealed(competition=competition),
+        "can_preview_private": private_visible(competition=competition, user=request.user),
+        "my_team_id": team.pk if team else None,
+        "show_methods": method_descriptions_visible(competition=competition, user=request.user),
+    }
+
+
 def _freshness(stored: Stored) -> dict:
     return {"stored": stored, "refresh_seconds": None if stored.current else REFRESH_SECONDS}
 
@@ -67,7 +79,6 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
         return _task_board_csv(
             stored=stored, task=task, private=private, name="leaderboard", shake_up=private
         )
-    team = team_for_user(competition=competition, user=request.user)
     chart = best_over_time_svg(
         series=best_score_history(task=task),
         now=timezone.now(),
@@ -81,10 +92,7 @@ def task_leaderboard(request, competition_slug: str, task_slug: str):
             "task": task,
             "rows": rows,
             "private": private,
-            "revealed": is_revealed(competition=competition),
-            "can_preview_private": private_visible(competition=competition, user=request.user),
-            "my_team_id": team.pk if team else None,
-            "show_methods": method_descriptions_visible(competition=competition, user=request.user),
+            **_viewer_context(request, competition=competition),
             "chart": mark_safe(chart),  # noqa: S308 - built by best_over_time_svg, names escaped
             "tied": stored.value.tied if stored.value else set(),
             "tasks": competition.tasks.select_related("track").order_by("track__position", "title"),
@@ -109,7 +117,6 @@ def task_after_leaderboard(request, competition_slug: str, task_slug: str):
         return _task_board_csv(
             stored=stored, task=task, private=private, name="after-the-challenge", shake_up=False
         )
-    team = team_for_user(competition=competition, user=request.user)
     return render(
         request,
         "leaderboards/task_after_leaderboard.html",
@@ -118,10 +125,7 @@ def task_after_leaderboard(request, competition_slug: str, task_slug: str):
             "task": task,
             "rows": rows,
             "private": private,
-            "revealed": is_revealed(competition=competition),
-            "can_preview_private": private_visible(competition=competition, user=request.user),
-            "my_team_id": team.pk if team else None,
-            "show_methods": method_descriptions_visible(competition=competition, user=request.user),
+            **_viewer_context(request, competition=competition),
             "late_rows": sum(1 for row in rows if row.after_end),
             **_freshness(stored),
         },
@@ -142,7 +146,6 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
             exports.track_leaderboard_csv(rows=rows, private=private),
             f"{competition.slug}-{track.slug}-{split}-leaderboard.csv",
         )
-    team = team_for_user(competition=competition, user=request.user)
     tasks = [cell.task for cell in rows[0].cells] if rows else list(track.tasks.all())
     return render(
         request,
@@ -154,11 +157,8 @@ def track_leaderboard(request, competition_slug: str, track_slug: str):
             "counted_tasks": sum(1 for task in tasks if task.in_prize_average),
             "rows": rows,
             "ranked_teams": sum(1 for row in rows if not row.is_baseline),
-            "show_methods": method_descriptions_visible(competition=competition, user=request.user),
             "private": private,
-            "revealed": is_revealed(competition=competition),
-            "can_preview_private": private_visible(competition=competition, user=request.user),
-            "my_team_id": team.pk if team else None,
+            **_viewer_context(request, competition=competition),
             **_freshness(stored),
         },
     )

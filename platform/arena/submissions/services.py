@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from arena.competitions.models import Task
-from arena.competitions.selectors import competition_phase, is_revealed
+from arena.competitions.selectors import competition_phase, is_revealed, uploads_after_end
 from arena.core import files, leases
 from arena.core.errors import UserFacingError
 from arena.core.jobs import REFRESH_RESULTS, job_send
@@ -189,7 +189,7 @@ def _check_phase(*, task: Task) -> bool:
         return False
     if phase.code == "upcoming":
         raise UserFacingError("The competition has not started yet.")
-    if task.competition.late_submissions:
+    if uploads_after_end(competition=task.competition):
         return True
     raise UserFacingError("The competition has ended; uploads are closed.")
 

@@ -1,5 +1,6 @@
 """What every baseline method shares: turning public data into a feature table."""
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +98,20 @@ def prepare(*, data: PublicData, embeddings: Embeddings | None = None) -> Prepar
 
 def folder_bytes(path: Path) -> int:
     return sum(item.stat().st_size for item in path.rglob("*") if item.is_file())
+
+
+def sklearn_result(*, model, prepared: Prepared, data: PublicData, workdir: Path) -> FitResult:
+    """A fitted scikit-learn model's predictions of the test rows (class probabilities for log
+    loss, else labels) and the size of the pickled model."""
+    ids = prepared.test_ids.to_numpy()
+    if data.metric == "log_loss":
+        probabilities = model.predict_proba(prepared.test)
+        predictions = pd.DataFrame(probabilities, columns=[str(c) for c in model.classes_])
+        predictions.insert(0, data.id_column, ids)
+    else:
+        predictions = pd.DataFrame(
+            {data.id_column: ids, data.label_column: model.predict(prepared.test)}
+        )
+    path = workdir / "model.pkl"
+    path.write_bytes(pickle.dumps(model))
+    return FitResult(predictions=predictions, model_bytes=path.stat().st_size)

@@ -1,13 +1,10 @@
 """What the sentence embeddings do alone: the text's embeddings into a logistic regression."""
 
-import pickle
 from pathlib import Path
-
-import pandas as pd
 
 from arena.baselines.data import PublicData
 from arena.baselines.embeddings import Embeddings
-from arena.baselines.methods.base import FitResult, prepare
+from arena.baselines.methods.base import FitResult, prepare, sklearn_result
 
 
 class EmbeddingLogRegMethod:
@@ -53,15 +50,4 @@ class EmbeddingLogRegMethod:
         model = make_pipeline(ColumnTransformer(parts), LogisticRegression(max_iter=2000, C=4.0))
         model.fit(prepared.train, prepared.labels)
         progress("predicting")
-        ids = prepared.test_ids.to_numpy()
-        if data.metric == "log_loss":
-            probabilities = model.predict_proba(prepared.test)
-            predictions = pd.DataFrame(probabilities, columns=[str(c) for c in model.classes_])
-            predictions.insert(0, data.id_column, ids)
-        else:
-            predictions = pd.DataFrame(
-                {data.id_column: ids, data.label_column: model.predict(prepared.test)}
-            )
-        path = workdir / "model.pkl"
-        path.write_bytes(pickle.dumps(model))
-        return FitResult(predictions=predictions, model_bytes=path.stat().st_size)
+        return sklearn_result(model=model, prepared=prepared, data=data, workdir=workdir)

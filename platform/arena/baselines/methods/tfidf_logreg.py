@@ -1,6 +1,5 @@
 """A reference that is not AutoGluon: TF-IDF, one-hot and numbers into a logistic regression."""
 
-import pickle
 import warnings
 from pathlib import Path
 
@@ -8,7 +7,7 @@ import pandas as pd
 
 from arena.baselines.data import PublicData
 from arena.baselines.embeddings import Embeddings
-from arena.baselines.methods.base import FitResult, Prepared, prepare
+from arena.baselines.methods.base import FitResult, Prepared, prepare, sklearn_result
 
 
 def reference_model(*, prepared: Prepared, preset: str):
@@ -110,15 +109,4 @@ class TfidfLogRegMethod:
         model = reference_model(prepared=prepared, preset=preset)
         model.fit(prepared.train, prepared.labels)
         progress("predicting")
-        ids = prepared.test_ids.to_numpy()
-        if data.metric == "log_loss":
-            probabilities = model.predict_proba(prepared.test)
-            predictions = pd.DataFrame(probabilities, columns=[str(c) for c in model.classes_])
-            predictions.insert(0, data.id_column, ids)
-        else:
-            predictions = pd.DataFrame(
-                {data.id_column: ids, data.label_column: model.predict(prepared.test)}
-            )
-        path = workdir / "model.pkl"
-        path.write_bytes(pickle.dumps(model))
-        return FitResult(predictions=predictions, model_bytes=path.stat().st_size)
+        return sklearn_result(model=model, prepared=prepared, data=data, workdir=workdir)
