@@ -248,12 +248,14 @@ def test_autogluon_stacks_the_references_out_of_fold_probabilities(model, tmp_pa
     data = read_public_data(root=root)
     embeddings, _ = task_embeddings(data=data)
     prepared = prepare(data=data, embeddings=embeddings)
-    train, test = reference_probabilities(prepared=prepared, preset="fast", seed=3)
+    stacked = reference_probabilities(prepared=prepared, preset="fast", seed=3)
+    train, test = stacked.train, stacked.test
     classes = prepared.labels.nunique()
     assert train.shape == (len(prepared.train), classes) and test.shape[1] == classes
+    assert stacked.classes == sorted(prepared.labels.unique())  # the columns' order
     assert np.allclose(train.sum(axis=1), 1.0) and np.allclose(test.sum(axis=1), 1.0)
-    again, _ = reference_probabilities(prepared=prepared, preset="fast", seed=3)
-    assert np.array_equal(train.to_numpy(), again.to_numpy())  # the seed fixes the folds
+    again = reference_probabilities(prepared=prepared, preset="fast", seed=3)
+    assert np.array_equal(train.to_numpy(), again.train.to_numpy())  # the seed fixes the folds
 
 
 @pytest.mark.django_db

@@ -162,6 +162,16 @@ def test_the_package_is_the_runners_own_modules_and_a_changed_one_is_a_new_versi
                     if isinstance(node, ast.ImportFrom) and node.module
                 }
                 assert not imported & {"django", "celery", "rest_framework"}, name
+                ours = {
+                    node.module
+                    for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module
+                    if node.module.split(".")[0] in {"arena", "scoring"}
+                }
+                for module in ours:  # every module of ours it imports was packaged with it
+                    path = module.replace(".", "/")
+                    packaged = set(archive.namelist())
+                    assert {f"{path}.py", f"{path}/__init__.py"} & packaged, (name, module)
     assert " ".join(first.manifest["command"]) == (
         "python main.py --method tfidf-logreg --preset fast --time-limit 60"
     )

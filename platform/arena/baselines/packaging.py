@@ -32,6 +32,7 @@ RUNNER_MODULES = (
     "methods/__init__.py",
     "methods/base.py",
     "methods/autogluon.py",
+    "methods/blend.py",
     "methods/tfidf_logreg.py",
     "methods/embedding_logreg.py",
 )

@@ -4,12 +4,14 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from arena.baselines.data import PublicData
 from arena.baselines.embeddings import Embeddings
 from arena.baselines.methods.base import FitResult, folder_bytes, prepare
-from arena.baselines.methods.tfidf_logreg import reference_probabilities
+from arena.baselines.methods.blend import best_weight, held_out_rows
+from arena.baselines.methods.tfidf_logreg import StackedReference, reference_probabilities
 
 
 def _without_torch_notice(record: logging.LogRecord) -> bool:
@@ -20,6 +22,8 @@ def _without_torch_notice(record: logging.LogRecord) -> bool:
 
 logging.getLogger("autogluon.common.utils.resource_utils").addFilter(_without_torch_notice)
 
+# Below this many training rows the blend is weighed on bagged out-of-fold predictions.
+BAGGED_BELOW_ROWS = 5000
 EVAL_METRICS = {
     "accuracy": "accuracy",
     "macro_f1": "f1_macro",
@@ -31,6 +35,39 @@ EVAL_METRICS = {
 }
 
 
+def _blended(
+    *,
+    predictor,
+    stacked: StackedReference,
+    unseen: pd.DataFrame,
+    unseen_labels: pd.Series,
+    test: pd.DataFrame,
+    metric: str,
+) -> pd.DataFrame:
+    """The test rows' class probabilities: AutoGluon's and the stacked reference's, mixed with
+    the weight that scores best on training rows neither was fitted on (``unseen``: AutoGluon's
+    probabilities of them, out of fold or held out). Columns: the class labels."""
+    classes = stacked.classes
+
+    def aligned(found: pd.DataFrame) -> np.ndarray:
+        found = found.rename(columns=str)
+        return found.reindex(columns=classes, fill_value=0.0).to_numpy()
+
+    weight = best_weight(
+        first=aligned(unseen),
+        second=stacked.train.loc[unseen.index].to_numpy(),
+        truth=pd.Categorical(unseen_labels.loc[unseen.index], categories=classes).codes,
+        metric=metric,
+    )
+    print(
+        f"autogluon: blended with the reference, AutoGluon's weight {weight:.1f} (chosen on "
+        f"{len(unseen)} rows it was not fitted on)",
+        flush=True,
+    )
+    mixed = weight * aligned(predictor.predict_proba(test)) + (1 - weight) * stacked.test.to_numpy()
+    return pd.DataFrame(mixed, columns=classes)
+
+
 class AutoGluonMethod:
     name = "autogluon"
     uses_embeddings = True
@@ -39,9 +76,11 @@ class AutoGluonMethod:
         "AutoGluon's TabularPredictor on the record columns (pictures as colour statistics), "
         "with the text's sentence embeddings (all-MiniLM-L6-v2) as numeric columns beside its "
         "own n-grams and, where there is text, the out-of-fold class probabilities of the "
-        "TF-IDF + logistic regression reference (stacked); for matching, on similarities of "
-        "the two records (the embeddings' cosines too). fast: LightGBM only; medium: "
-        "AutoGluon's medium_quality preset."
+        "TF-IDF + logistic regression reference (stacked), its output then blended with the "
+        "reference's at the weight that scores best on rows neither was fitted on; every "
+        "class is learnt, however rare. For matching, on similarities of the two records (the "
+        "embeddings' cosines too). fast: LightGBM only; medium: AutoGluon's medium_quality "
+        "preset."
     )
     presets = ("fast", "medium")
 
@@ -56,27 +95,38 @@ class AutoGluonMethod:
         embeddings: Embeddings | None = None,
     ) -> FitResult:
         """``fast``: LightGBM only, seconds. ``medium``: AutoGluon's medium_quality preset."""
+        from autogluon.core.utils.utils import default_holdout_frac
         from autogluon.tabular import TabularPredictor
 
         prepared = prepare(data=data, embeddings=embeddings)
         label = "__label__"
+        seed = int(os.environ.get("ARENA_SEED", "0") or 0)
         train, test = prepared.train.copy(), prepared.test.copy()
+        stacked = None
         if data.kind == "classification" and prepared.text:
             # Trees split sparse n-grams and 384 dense dimensions poorly; a linear model reads
             # them well. Its out-of-fold class probabilities are features here (stacking).
-            seed = int(os.environ.get("ARENA_SEED", "0") or 0)
             try:
-                reference = reference_probabilities(prepared=prepared, preset=preset, seed=seed)
+                stacked = reference_probabilities(prepared=prepared, preset=preset, seed=seed)
             except ValueError as failed:  # too little text in a fold for TF-IDF's vocabulary
                 print(f"autogluon: no stacked reference ({failed})", flush=True)
             else:
-                train = pd.concat([train, reference[0]], axis=1)
-                test = pd.concat([test, reference[1]], axis=1)
+                train = pd.concat([train, stacked.train], axis=1)
+                test = pd.concat([test, stacked.test], axis=1)
         train[label] = prepared.labels.to_numpy()
         for column in prepared.categorical:
             train[column] = train[column].astype("category")
         for column in prepared.categorical:
             test[column] = pd.Categorical(test[column], categories=train[column].cat.categories)
+        tuning = None
+        bagged = stacked is not None and len(train) < BAGGED_BELOW_ROWS
+        if stacked is not None and not bagged:
+            # The validation rows are ours to choose, so that the blend below is weighed on
+            # rows AutoGluon was not fitted on (the reference's are out of fold everywhere).
+            held = held_out_rows(
+                labels=train[label], fraction=default_holdout_frac(len(train)), seed=seed
+            )
+            train, tuning = train.drop(index=held), train.loc[held]
         options = {}
         if data.kind == "matching":
             # Left to itself AutoGluon may take 0 as the positive class; our metric is for 1.
@@ -86,6 +136,9 @@ class AutoGluonMethod:
             label=label,
             path=str(model_path),
             eval_metric=EVAL_METRICS[data.metric],
+            # AutoGluon drops classes seen fewer than 10 times and never predicts them; under
+            # macro-F1 each of those costs a whole class's share of the score.
+            learner_kwargs={"label_count_threshold": 1},
             verbosity=0,
             **options,
         )
@@ -103,17 +156,40 @@ class AutoGluonMethod:
             fit_options["hyperparameters"] = {"GBM": {}}
         else:
             fit_options["presets"] = "medium_quality"
-        predictor.fit(train, **fit_options)
+        if bagged:
+            # On few rows a held-out tenth is too small to weigh the blend on; bagging predicts
+            # every training row out of fold and fits on all of them.
+            fit_options["num_bag_folds"] = 5
+            fit_options["save_space"] = False  # the out-of-fold predictions read the train data
+        predictor.fit(train, tuning_data=tuning, **fit_options)
         progress("predicting")
-        if data.metric == "log_loss":
+        ids = prepared.test_ids.to_numpy()
+        probabilities = None
+        if stacked is not None:
+            unseen = (
+                predictor.predict_proba_oof()
+                if bagged
+                else predictor.predict_proba(tuning.drop(columns=[label]))
+            )
+            probabilities = _blended(
+                predictor=predictor,
+                stacked=stacked,
+                unseen=unseen,
+                unseen_labels=(train if bagged else tuning)[label],
+                test=test,
+                metric=data.metric,
+            )
+        elif data.metric == "log_loss":
             probabilities = predictor.predict_proba(test)
-            predictions = probabilities.copy()
-            predictions.insert(0, data.id_column, prepared.test_ids.to_numpy())
+        if probabilities is not None and data.metric == "log_loss":
+            predictions = probabilities.reset_index(drop=True)
+            predictions.insert(0, data.id_column, ids)
+        elif probabilities is not None:
+            predictions = pd.DataFrame(
+                {data.id_column: ids, data.label_column: probabilities.idxmax(axis=1).to_numpy()}
+            )
         else:
             predictions = pd.DataFrame(
-                {
-                    data.id_column: prepared.test_ids.to_numpy(),
-                    data.label_column: predictor.predict(test).to_numpy(),
-                }
+                {data.id_column: ids, data.label_column: predictor.predict(test).to_numpy()}
             )
         return FitResult(predictions=predictions, model_bytes=folder_bytes(model_path))

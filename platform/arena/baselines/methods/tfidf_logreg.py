@@ -1,6 +1,7 @@
 """A reference that is not AutoGluon: TF-IDF, one-hot and numbers into a logistic regression."""
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -57,12 +58,21 @@ def reference_model(*, prepared: Prepared, preset: str):
     )
 
 
+@dataclass(frozen=True)
+class StackedReference:
+    """The reference's class probabilities (columns in the order of ``classes``)."""
+
+    train: pd.DataFrame  # out of fold: each row predicted by a model that did not see it
+    test: pd.DataFrame  # from the model fitted on every training row
+    classes: list[str]
+
+
 def reference_probabilities(
     *, prepared: Prepared, preset: str, seed: int = 0, folds: int = 5
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> StackedReference:
     """The reference model's class probabilities as features for another model: out-of-fold
-    on the training rows (each row predicted by a model that did not see it), and on the test
-    rows from a model fitted on all of them. Columns ``ref_p0``, ``ref_p1``, ..."""
+    on the training rows, and on the test rows from a model fitted on all of them. Columns
+    ``ref_p0``, ``ref_p1``, ... in the order of the sorted class labels."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     counts = prepared.labels.value_counts()
@@ -77,9 +87,10 @@ def reference_probabilities(
         )
     test = model.fit(prepared.train, prepared.labels).predict_proba(prepared.test)
     names = [f"ref_p{index}" for index in range(train.shape[1])]
-    return (
-        pd.DataFrame(train, columns=names, index=prepared.train.index),
-        pd.DataFrame(test, columns=names, index=prepared.test.index),
+    return StackedReference(
+        train=pd.DataFrame(train, columns=names, index=prepared.train.index),
+        test=pd.DataFrame(test, columns=names, index=prepared.test.index),
+        classes=[str(label) for label in model.classes_],
     )
 
 
