@@ -9,6 +9,7 @@ import yaml
 
 from arena.baselines.data import read_public_data
 from arena.baselines.methods import METHODS
+from arena.baselines.methods.autogluon import BLEND_BAGGED_BELOW_ROWS
 from arena.baselines.methods.blend import best_weight, held_out_rows
 
 FREQUENT = {"kettle": "kitchen", "hammer": "tools", "sofa": "furniture"}
@@ -90,8 +91,18 @@ def write_bundle_with_a_rare_class(*, root, seed: int = 0):
     return root, test
 
 
-@pytest.mark.parametrize("metric", ["macro_f1", "log_loss"])
-def test_autogluon_learns_a_rare_class_and_blends_with_the_reference(tmp_path, capsys, metric):
+@pytest.mark.parametrize(
+    ("metric", "bagged_below_rows", "weighed_on"),
+    [("macro_f1", 0, "40 rows it was not fitted on, held out"),
+     ("log_loss", 5000, "200 rows it was not fitted on, out of fold")],
+)  # fmt: skip
+def test_autogluon_learns_a_rare_class_and_blends_with_the_reference(
+    tmp_path, capsys, monkeypatch, metric, bagged_below_rows, weighed_on
+):
+    """The fast preset weighs the blend on a fifth of the 200 rows held out; below the
+    threshold (the medium preset's, here the fast one's so the fit stays cheap) on all of them,
+    out of fold."""
+    monkeypatch.setitem(BLEND_BAGGED_BELOW_ROWS, "fast", bagged_below_rows)
     root, test = write_bundle_with_a_rare_class(root=tmp_path / "bundle")
     if metric == "log_loss":
         manifest = yaml.safe_load((root / "task.yaml").read_text())
@@ -101,7 +112,7 @@ def test_autogluon_learns_a_rare_class_and_blends_with_the_reference(tmp_path, c
     )
     said = capsys.readouterr().out
     assert "blended with the reference, AutoGluon's weight" in said
-    assert "chosen on 200 rows it was not fitted on" in said  # few rows: bagged, out of fold
+    assert f"(chosen on {weighed_on})" in said
     predictions = result.predictions.set_index("id")
     if metric == "log_loss":
         assert sorted(predictions.columns) == sorted([*FREQUENT.values(), RARE_CLASS])

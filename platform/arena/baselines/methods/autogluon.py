@@ -22,8 +22,10 @@ def _without_torch_notice(record: logging.LogRecord) -> bool:
 
 logging.getLogger("autogluon.common.utils.resource_utils").addFilter(_without_torch_notice)
 
-# Below this many training rows the blend is weighed on bagged out-of-fold predictions.
-BAGGED_BELOW_ROWS = 5000
+# Below this many training rows the blend is weighed on bagged out-of-fold predictions (five
+# fits instead of one), on the medium preset only: the fast preset stays fast, and on many rows
+# a held-out share is big enough to weigh the blend on.
+BLEND_BAGGED_BELOW_ROWS = {"fast": 0, "medium": 5000}
 EVAL_METRICS = {
     "accuracy": "accuracy",
     "macro_f1": "f1_macro",
@@ -35,18 +37,40 @@ EVAL_METRICS = {
 }
 
 
-def _blended(
+def fit_blended(
     *,
     predictor,
-    stacked: StackedReference,
-    unseen: pd.DataFrame,
-    unseen_labels: pd.Series,
+    train: pd.DataFrame,
     test: pd.DataFrame,
+    stacked: StackedReference,
+    fit_options: dict,
+    bagged: bool,
     metric: str,
+    seed: int,
 ) -> pd.DataFrame:
-    """The test rows' class probabilities: AutoGluon's and the stacked reference's, mixed with
-    the weight that scores best on training rows neither was fitted on (``unseen``: AutoGluon's
-    probabilities of them, out of fold or held out). Columns: the class labels."""
+    """Fits ``predictor`` on ``train`` (its label column included) and returns the test rows'
+    class probabilities (columns: the class labels): AutoGluon's and the stacked reference's,
+    mixed with the weight that scores best on training rows neither was fitted on. Those are
+    AutoGluon's out-of-fold predictions when ``bagged`` (five fits on every row), else a
+    stratified held-out share of the rows, chosen here so the reference's out-of-fold
+    probabilities of the same rows can be scored beside them."""
+    from autogluon.core.utils.utils import default_holdout_frac
+
+    label = predictor.label
+    tuning = None
+    if bagged:
+        # save_space would delete the training data that the out-of-fold predictions read.
+        fit_options = {**fit_options, "num_bag_folds": 5, "save_space": False}
+    else:
+        fraction = default_holdout_frac(len(train))
+        held = held_out_rows(labels=train[label], fraction=fraction, seed=seed)
+        train, tuning = train.drop(index=held), train.loc[held]
+    predictor.fit(train, tuning_data=tuning, **fit_options)
+    if bagged:
+        unseen, unseen_labels = predictor.predict_proba_oof(), train[label]
+    else:
+        unseen = predictor.predict_proba(tuning.drop(columns=[label]))
+        unseen_labels = tuning[label]
     classes = stacked.classes
 
     def aligned(found: pd.DataFrame) -> np.ndarray:
@@ -61,7 +85,7 @@ def _blended(
     )
     print(
         f"autogluon: blended with the reference, AutoGluon's weight {weight:.1f} (chosen on "
-        f"{len(unseen)} rows it was not fitted on)",
+        f"{len(unseen)} rows it was not fitted on, {'out of fold' if bagged else 'held out'})",
         flush=True,
     )
     mixed = weight * aligned(predictor.predict_proba(test)) + (1 - weight) * stacked.test.to_numpy()
@@ -79,8 +103,9 @@ class AutoGluonMethod:
         "TF-IDF + logistic regression reference (stacked), its output then blended with the "
         "reference's at the weight that scores best on rows neither was fitted on; every "
         "class is learnt, however rare. For matching, on similarities of the two records (the "
-        "embeddings' cosines too). fast: LightGBM only; medium: AutoGluon's medium_quality "
-        "preset."
+        "embeddings' cosines too). fast: LightGBM only, the blend weighed on a held-out share "
+        "of the rows; medium: AutoGluon's medium_quality preset, the blend weighed on bagged "
+        "out-of-fold predictions under 5,000 rows."
     )
     presets = ("fast", "medium")
 
@@ -95,7 +120,6 @@ class AutoGluonMethod:
         embeddings: Embeddings | None = None,
     ) -> FitResult:
         """``fast``: LightGBM only, seconds. ``medium``: AutoGluon's medium_quality preset."""
-        from autogluon.core.utils.utils import default_holdout_frac
         from autogluon.tabular import TabularPredictor
 
         prepared = prepare(data=data, embeddings=embeddings)
@@ -118,15 +142,6 @@ class AutoGluonMethod:
             train[column] = train[column].astype("category")
         for column in prepared.categorical:
             test[column] = pd.Categorical(test[column], categories=train[column].cat.categories)
-        tuning = None
-        bagged = stacked is not None and len(train) < BAGGED_BELOW_ROWS
-        if stacked is not None and not bagged:
-            # The validation rows are ours to choose, so that the blend below is weighed on
-            # rows AutoGluon was not fitted on (the reference's are out of fold everywhere).
-            held = held_out_rows(
-                labels=train[label], fraction=default_holdout_frac(len(train)), seed=seed
-            )
-            train, tuning = train.drop(index=held), train.loc[held]
         options = {}
         if data.kind == "matching":
             # Left to itself AutoGluon may take 0 as the positive class; our metric is for 1.
@@ -156,31 +171,24 @@ class AutoGluonMethod:
             fit_options["hyperparameters"] = {"GBM": {}}
         else:
             fit_options["presets"] = "medium_quality"
-        if bagged:
-            # On few rows a held-out tenth is too small to weigh the blend on; bagging predicts
-            # every training row out of fold and fits on all of them.
-            fit_options["num_bag_folds"] = 5
-            fit_options["save_space"] = False  # the out-of-fold predictions read the train data
-        predictor.fit(train, tuning_data=tuning, **fit_options)
-        progress("predicting")
         ids = prepared.test_ids.to_numpy()
         probabilities = None
         if stacked is not None:
-            unseen = (
-                predictor.predict_proba_oof()
-                if bagged
-                else predictor.predict_proba(tuning.drop(columns=[label]))
-            )
-            probabilities = _blended(
+            probabilities = fit_blended(
                 predictor=predictor,
-                stacked=stacked,
-                unseen=unseen,
-                unseen_labels=(train if bagged else tuning)[label],
+                train=train,
                 test=test,
+                stacked=stacked,
+                fit_options=fit_options,
+                bagged=len(train) < BLEND_BAGGED_BELOW_ROWS[preset],
                 metric=data.metric,
+                seed=seed,
             )
-        elif data.metric == "log_loss":
-            probabilities = predictor.predict_proba(test)
+        else:
+            predictor.fit(train, **fit_options)
+            if data.metric == "log_loss":
+                probabilities = predictor.predict_proba(test)
+        progress("predicting")
         if probabilities is not None and data.metric == "log_loss":
             predictions = probabilities.reset_index(drop=True)
             predictions.insert(0, data.id_column, ids)
