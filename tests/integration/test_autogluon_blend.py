@@ -2,6 +2,8 @@
 its probabilities are blended with the reference's at the weight that scores best on rows
 neither model was fitted on."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,6 +113,11 @@ def test_autogluon_learns_a_rare_class_and_blends_with_the_reference(
         data=read_public_data(root=root), preset="fast", time_limit=60, workdir=tmp_path / "w"
     )
     said = capsys.readouterr().out
+    # The reference's fits count against the run's time limit; AutoGluon gets the rest.
+    spent, left = re.search(
+        r"reference took ([\d.]+) s; AutoGluon gets (\d+) s of the 60 s", said
+    ).groups()
+    assert int(left) == max(round(60 - float(spent)), 15)
     assert "blended with the reference, AutoGluon's weight" in said
     assert f"(chosen on {weighed_on})" in said
     predictions = result.predictions.set_index("id")
