@@ -15,7 +15,7 @@ from arena.submissions.models import Submission, SubmissionStatus
 from arena.submissions.services import submission_create
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
 from tests.e2e.helpers import wait_for
-from tests.integration.helpers import csv_upload, predictions_with_private_errors, submit_scored
+from tests.integration.helpers import csv_upload, predictions_with_private_errors
 from tests.participants import team_create
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +36,17 @@ def test_status_page_shows_queues_latency_and_workers(
 ):
     task, _ = products
     team_create(competition=competition, user=alice, name="Alpha")
-    scored = submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=0))
+    # The worker scores it (scoring it here too would race the worker for the same row).
+    scored = submission_create(
+        task=task,
+        user=alice,
+        uploaded_file=csv_upload(predictions_with_private_errors(task, wrong_private=0)),
+    )
+    wait_for(
+        lambda: Submission.objects.get(pk=scored.pk).status == SubmissionStatus.SCORED,
+        what="the worker to score the upload",
+        timeout=30,
+    )
     # A known latency: 4 s from upload to scored.
     Submission.objects.filter(pk=scored.pk).update(
         created_at=timezone.now() - timedelta(seconds=4), finished_at=timezone.now()
@@ -55,7 +65,6 @@ def test_status_page_shows_queues_latency_and_workers(
     client.force_login(staff, backend=MODEL_BACKEND)
     wait_for(WorkerHeartbeat.objects.exists, what="the worker's first heartbeat", timeout=30)
 
-    # The upload above also queued its scoring message: the worker takes it in its own time.
     def scoring_queue_drained():
         return re.search(r'data-queue="scoring">0<', client.get("/status/").content.decode())
 
