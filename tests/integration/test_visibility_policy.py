@@ -37,9 +37,11 @@ from statistics import mean
 
 import pandas as pd
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
 from arena.api.services import api_token_create
@@ -221,6 +223,7 @@ class World:
     submissions: dict[tuple[str, str], Submission]
     users: dict[str, object | None]
     tokens: dict[str, str | None]
+    sessions: dict[str, str] = field(default_factory=dict)  # viewer: session cookie
     run: Submission | None = None  # Arena's run of AlphaNet on Products
     alpha_private_score: int = 0  # the Score row of ALPHA_PRIVATE
     private_figures: set[str] = field(default_factory=set)
@@ -300,6 +303,11 @@ def _build() -> World:
         for viewer, user in users.items()
     }
     world = World(competition, tasks, teams, {}, users, tokens)
+    for viewer, user in users.items():  # logged in once: the tests reuse the sessions
+        if user is not None:
+            browser = Client()
+            browser.force_login(user)
+            world.sessions[viewer] = browser.cookies[settings.SESSION_COOKIE_NAME].value
     for wrong, (team, task_slug) in enumerate(SCORES):
         task = tasks[task_slug]
         frame = predictions_with_private_errors(task, wrong_private=3 * wrong)
@@ -731,7 +739,7 @@ def ask(client, world: World, surface: Surface, viewer: str):
     if surface.api:
         headers = {"Authorization": f"Token {token}"} if token else {}
     elif user is not None:
-        client.force_login(user)
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[viewer]
     if surface.post is not None:
         return client.post(path, surface.post, headers=headers)
     return client.get(path, headers=headers)
@@ -826,7 +834,7 @@ def test_the_compare_link_shows_where_the_compare_pages_open(client, world, view
     """The competition page links to the compare pages exactly for those they let in."""
     move_to(phase, world.competition)
     if world.users[viewer] is not None:
-        client.force_login(world.users[viewer])
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[viewer]
     page = client.get(f"/c/{SLUG}/").content.decode()
     opens = POLICY["comparison"][PHASES[phase]][VIEWERS.index(viewer)] != 403
     assert (f'href="/c/{SLUG}/compare/"' in page) == opens
