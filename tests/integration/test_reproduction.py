@@ -3,6 +3,7 @@ runs that version in its sandbox on the same task (here in the test process, wit
 bubblewrap sandbox and the real scorer) and marks the upload "reproduced" when the run's score
 agrees, or shows the difference. A wrong name refuses the upload and stores nothing."""
 
+import hashlib
 import io
 import os
 import subprocess
@@ -40,18 +41,31 @@ def pushed(products, competition, alice):
     return team, version
 
 
+# The example method's output per public bundle (by the digest of its files): the method is
+# deterministic, so each module runs it once per distinct bundle, not once per test.
+OWN_PREDICTIONS: dict[str, bytes] = {}
+
+
 @pytest.fixture
 def own_predictions(products, tmp_path) -> bytes:
     """What the example method writes when the team runs it on its own machine."""
     task, _ = products
     bundle = materialize_public_bundle(task=task, folder=tmp_path / "task")
-    work = tmp_path / "work"
-    env = {"PATH": os.environ["PATH"], "ARENA_TASK_DIR": str(bundle), "ARENA_WORK_DIR": str(work)}
-    done = subprocess.run(
-        [sys.executable, "main.py"], cwd=EXAMPLE, env=env, capture_output=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return (work / "predictions.csv").read_bytes()
+    digest = hashlib.sha256()
+    for path in sorted(item for item in bundle.rglob("*") if item.is_file()):
+        digest.update(str(path.relative_to(bundle)).encode() + b"\0" + path.read_bytes())
+    key = digest.hexdigest()
+    if key not in OWN_PREDICTIONS:
+        work = tmp_path / "work"
+        env = {
+            "PATH": os.environ["PATH"], "ARENA_TASK_DIR": str(bundle), "ARENA_WORK_DIR": str(work)
+        }  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "main.py"], cwd=EXAMPLE, env=env, capture_output=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        OWN_PREDICTIONS[key] = (work / "predictions.csv").read_bytes()
+    return OWN_PREDICTIONS[key]
 
 
 def upload(client, task, content: bytes, **fields):
