@@ -56,8 +56,10 @@ trap cleanup EXIT INT TERM
 mkdir -p "$PGDATA" "$WORK/home/static"
 [ ${#as_pg[@]} -gt 0 ] && chown postgres "$PGDATA"
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$PGDATA" -A trust -U "$PG_USER" >/dev/null
+# A throwaway cluster: no durability, no background vacuum (tables are emptied after every
+# transactional test) and no JIT, whose compiling costs more than these small queries run.
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
-  -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c jit=off -c autovacuum=off" \
   start >/dev/null
 "${as_pg[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" arena
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \

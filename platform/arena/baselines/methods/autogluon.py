@@ -143,7 +143,7 @@ class AutoGluonMethod:
             if time_limit is not None:
                 # The reference's six fits are part of the run's training time: AutoGluon gets
                 # what is left of the limit (a quarter of it at least).
-                spent = time.monotonic() - started
+                spent = round(time.monotonic() - started, 1)  # as said below
                 left = max(round(time_limit - spent), math.ceil(time_limit / 4))
                 print(
                     f"autogluon: the stacked reference took {spent:.1f} s; AutoGluon gets "
