@@ -70,6 +70,9 @@ def fit_blended(
     predictor.fit(train, tuning_data=tuning, **fit_options)
     if bagged:
         unseen, unseen_labels = predictor.predict_proba_oof(), train[label]
+        # Under log loss AutoGluon copies the rows of a class seen once (new index values):
+        # the blend is weighed on the rows as given.
+        unseen = unseen[unseen.index.isin(train.index)]
     else:
         unseen = predictor.predict_proba(tuning.drop(columns=[label]))
         unseen_labels = tuning[label]
