@@ -54,6 +54,10 @@ def test_held_out_rows_are_stratified_and_keep_a_single_rows_class_for_fitting()
     assert counts["a"] == 12 and counts["b"] == 6  # each class in its share
     assert "once" not in counts  # its one row is needed for fitting
     assert list(held_out_rows(labels=labels, fraction=0.2, seed=1)) == list(held)  # seeded
+    # Nothing to spare: no class seen twice, or a fraction that would take every such row.
+    assert held_out_rows(labels=pd.Series(["a", "b", "c"]), fraction=0.2, seed=1).empty
+    pair = held_out_rows(labels=pd.Series(["a", "a", "b"]), fraction=0.9, seed=1)
+    assert len(pair) == 1 and set(pair) <= {0, 1}
 
 
 def write_bundle_with_a_rare_class(*, root, seed: int = 0, rare: int = 4):

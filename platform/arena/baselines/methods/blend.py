@@ -21,7 +21,9 @@ def held_out_rows(*, labels: pd.Series, fraction: float, seed: int) -> pd.Index:
 
     counts = labels.map(labels.value_counts())
     eligible = labels[counts >= 2]
-    size = max(1, round(fraction * len(labels)))
+    if len(eligible) < 2:  # no class seen twice (the stacked reference's folds refuse that)
+        return pd.Index([])
+    size = min(max(1, round(fraction * len(labels))), len(eligible) - 1)
     try:
         _, held = train_test_split(
             eligible.index, test_size=size, stratify=eligible, random_state=seed
