@@ -191,6 +191,27 @@ def offers(competition):
 
 
 @pytest.fixture
+def organizer(competition, make_user):
+    """olga, an organizer of the competition."""
+    olga = make_user("olga")
+    competition.organizers.add(olga)
+    return olga
+
+
+@pytest.fixture
+def broker():
+    """The Redis broker of the test run, its `scoring` and `methods` queues emptied before and
+    after the test, so a test can read what its own code sent."""
+    import redis
+    from django.conf import settings
+
+    connection = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    connection.delete("methods", "scoring")
+    yield connection
+    connection.delete("methods", "scoring")
+
+
+@pytest.fixture
 def alice_team(competition, alice):
     from tests.participants import team_create
 

@@ -17,13 +17,6 @@ from tests.participants import team_create
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organizer(competition, make_user):
-    olga = make_user("olga")
-    competition.organizers.add(olga)
-    return olga
-
-
 def actions(competition) -> list[tuple[str | None, str]]:
     events = AuditEvent.objects.filter(competition=competition).order_by("created_at", "id")
     return [(event.actor.username if event.actor else None, event.action) for event in events]

@@ -5,8 +5,6 @@ server on loopback. The job runs here as a worker would run it."""
 import json
 
 import pytest
-import redis
-from django.conf import settings
 from django.urls import reverse
 
 from arena.accounts.services import (
@@ -45,14 +43,6 @@ def olga(make_user, competition):
 def olga_client(client, olga):
     client.force_login(olga)
     return client
-
-
-@pytest.fixture
-def broker():
-    connection = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    connection.delete("scoring")
-    yield connection
-    connection.delete("scoring")
 
 
 def _jobs(broker) -> list[tuple[str, str]]:

@@ -161,7 +161,8 @@ def test_the_package_is_the_runners_own_modules_and_a_changed_one_is_a_new_versi
             assert packaged == (BASELINES_DIR / module).read_bytes()
         assert archive.read("main.py") == (BASELINES_DIR / "method_main.py").read_bytes()
         assert archive.read("scoring/readers.py") == (SCORING_DIR / "readers.py").read_bytes()
-        for name in archive.namelist():
+        packaged = set(archive.namelist())
+        for name in packaged:
             if name.endswith(".py"):
                 tree = ast.parse(archive.read(name))
                 imported = {
@@ -183,7 +184,6 @@ def test_the_package_is_the_runners_own_modules_and_a_changed_one_is_a_new_versi
                 }
                 for module in ours:  # every module of ours it imports was packaged with it
                     path = module.replace(".", "/")
-                    packaged = set(archive.namelist())
                     assert {f"{path}.py", f"{path}/__init__.py"} & packaged, (name, module)
     assert " ".join(first.manifest["command"]) == (
         "python main.py --method tfidf-logreg --preset fast --time-limit 60"

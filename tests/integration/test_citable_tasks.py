@@ -99,13 +99,6 @@ def schedule(competition, *, ended: bool, revealed: bool) -> None:
     competition.refresh_from_db()
 
 
-@pytest.fixture
-def organizer(make_user, competition):
-    user = make_user("olga")
-    competition.organizers.add(user)
-    return user
-
-
 def test_checksums_recorded_at_import_are_those_of_the_files_the_site_serves(
     tmp_path, quiet, alice_client
 ):

@@ -9,8 +9,6 @@ import uuid
 
 import pandas as pd
 import pytest
-import redis
-from django.conf import settings
 from django.urls import reverse
 
 from arena.competitions import synthetic
@@ -254,14 +252,6 @@ def test_a_run_changes_neither_the_uploads_matrix_nor_any_board(holes, tmp_path)
     assert StoredResult.objects.filter(competition=competition, key=COMPARISON).count() == 2
     after = snapshot(competition, tasks)
     assert after == before
-
-
-@pytest.fixture
-def broker():
-    connection = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    connection.delete("scoring")
-    yield connection
-    connection.delete("scoring")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.utils import timezone
 
@@ -22,14 +21,6 @@ from arena.methods.watchdog import method_runs_recover
 PERIOD = timedelta(minutes=5)
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "methods" / "majority"
 WATCHDOG_JOB = "arena.methods.tasks.recover_method_runs"
-
-
-@pytest.fixture
-def broker():
-    connection = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    connection.delete("methods", "scoring")
-    yield connection
-    connection.delete("methods", "scoring")
 
 
 def jobs_on(broker, queue: str) -> list[tuple[str, str]]:

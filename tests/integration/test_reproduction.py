@@ -3,7 +3,6 @@ runs that version in its sandbox on the same task (here in the test process, wit
 bubblewrap sandbox and the real scorer) and marks the upload "reproduced" when the run's score
 agrees, or shows the difference. A wrong name refuses the upload and stores nothing."""
 
-import hashlib
 import io
 import os
 import subprocess
@@ -22,6 +21,7 @@ from arena.competitions.downloads import materialize_public_bundle
 from arena.core.errors import UserFacingError
 from arena.methods import runs
 from arena.methods.models import MethodRun
+from arena.methods.package import content_hash
 from arena.methods.reproduction import reproduction_verdicts
 from arena.methods.runs import run_execute, run_request
 from arena.methods.services import method_push_folder, method_push_zip
@@ -41,7 +41,7 @@ def pushed(products, competition, alice):
     return team, version
 
 
-# The example method's output per public bundle (by the digest of its files): the method is
+# The example method's output per public bundle (by its files' content hash): the method is
 # deterministic, so each module runs it once per distinct bundle, not once per test.
 OWN_PREDICTIONS: dict[str, bytes] = {}
 
@@ -51,10 +51,10 @@ def own_predictions(products, tmp_path) -> bytes:
     """What the example method writes when the team runs it on its own machine."""
     task, _ = products
     bundle = materialize_public_bundle(task=task, folder=tmp_path / "task")
-    digest = hashlib.sha256()
-    for path in sorted(item for item in bundle.rglob("*") if item.is_file()):
-        digest.update(str(path.relative_to(bundle)).encode() + b"\0" + path.read_bytes())
-    key = digest.hexdigest()
+    files = sorted(
+        item.relative_to(bundle).as_posix() for item in bundle.rglob("*") if item.is_file()
+    )
+    key = content_hash(root=bundle, files=files)
     if key not in OWN_PREDICTIONS:
         work = tmp_path / "work"
         env = {

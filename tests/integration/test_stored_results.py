@@ -6,8 +6,6 @@ what the page then shows, to every viewer under the same visibility policy."""
 import json
 
 import pytest
-import redis
-from django.conf import settings
 from django.urls import reverse
 
 from arena.results.models import StoredResult
@@ -18,14 +16,6 @@ from tests.integration.helpers import predictions_with_private_errors, submit_sc
 from tests.participants import team_create
 
 REFRESH_JOB = "arena.results.tasks.refresh_competition_results"
-
-
-@pytest.fixture
-def broker():
-    connection = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    connection.delete("scoring")
-    yield connection
-    connection.delete("scoring")
 
 
 def jobs_on(broker, name: str) -> list[str]:

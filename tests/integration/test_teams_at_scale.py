@@ -26,13 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def organizer(competition, make_user):
-    olga = make_user("olga")
-    competition.organizers.add(olga)
-    return olga
-
-
-@pytest.fixture
 def teams(competition, alice, bob, make_user):
     """Alpha (alice, owner, and dave), and a team whose name a spreadsheet would run."""
     alice.email = "alice@example.org"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from arena.accounts.models import Profile, SentMail
 
@@ -73,9 +74,25 @@ def notice_send_once(*, user, kind: str, key: str, template: str, context: dict)
     except IntegrityError:
         return False  # sent already (or being sent by another worker)
     try:
-        mail_send(to=address, template=template, context={"user": user, **context})
+        # Every notice ends with where to turn its kind off.
+        settings_link = site_url(reverse("accounts:settings"))
+        mail_send(
+            to=address,
+            template=template,
+            context={"user": user, "settings_link": settings_link, **context},
+        )
     except Exception:
         logger.exception("could not send %s to user %s", key, user.pk)
         SentMail.objects.filter(pk=record.pk).delete()
         return False
     return True
+
+
+def notices_send_once(*, users, kind: str, key: str, template: str, context: dict) -> int:
+    """``notice_send_once`` to each of ``users`` (a queryset) who has not had ``key`` yet; the
+    ones who had it are left out in the query, so a repeated job costs one query. Returns how
+    many messages went out."""
+    sent = 0
+    for user in users.exclude(pk__in=SentMail.objects.filter(key=key).values("user")):
+        sent += notice_send_once(user=user, kind=kind, key=key, template=template, context=context)
+    return sent

@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from arena.accounts.mail import notice_send_once, site_url
-from arena.accounts.models import SentMail
+from arena.accounts.mail import notices_send_once, site_url
 from arena.competitions.models import Competition
 from arena.competitions.selectors import is_revealed
 
@@ -42,20 +41,16 @@ def reveal_mails_send(*, now=None) -> int:
                 memberships__team__is_baseline=False,
                 arena_profile__notify_results_revealed=True,
             )
-            .exclude(pk__in=SentMail.objects.filter(key=key).values("user"))
             .distinct()
         )
-        context = {
-            "competition": competition,
-            "link": site_url(reverse("competitions:detail", args=[competition.slug])),
-            "settings_link": site_url(reverse("accounts:settings")),
-        }
-        for user in participants:
-            sent += notice_send_once(
-                user=user,
-                kind="notify_results_revealed",
-                key=key,
-                template="results_revealed",
-                context=context,
-            )
+        sent += notices_send_once(
+            users=participants,
+            kind="notify_results_revealed",
+            key=key,
+            template="results_revealed",
+            context={
+                "competition": competition,
+                "link": site_url(reverse("competitions:detail", args=[competition.slug])),
+            },
+        )
     return sent

@@ -40,6 +40,5 @@ def submission_result_mail(*, submission_id: int) -> bool:
             "link": site_url(
                 reverse("submissions:detail", kwargs={**slugs, "submission_id": submission.pk})
             ),
-            "settings_link": site_url(reverse("accounts:settings")),
         },
     )

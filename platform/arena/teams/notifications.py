@@ -10,7 +10,7 @@ An announcement: posting one (``competitions.services.announcement_post``) queue
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from arena.accounts.mail import notice_send_once, site_url
+from arena.accounts.mail import notice_send_once, notices_send_once, site_url
 from arena.accounts.models import SentMail
 from arena.competitions.models import Announcement
 from arena.competitions.services import announcement_mailed
@@ -47,7 +47,6 @@ def team_invitation_mail(*, team: Team, inviter, email: str, link: str) -> int:
                 "team": team,
                 "inviter": inviter,
                 "link": link,
-                "settings_link": site_url(reverse("accounts:settings")),
             },
         )
     return sent
@@ -85,20 +84,14 @@ def announcement_mail(*, announcement_id: int) -> int:
         "announcement": announcement,
         "competition": competition,
         "link": site_url(reverse("competitions:announcements", args=[competition.slug])),
-        "settings_link": site_url(reverse("accounts:settings")),
     }
-    sent = 0
-    recipients = announcement_recipients(announcement=announcement).exclude(
-        pk__in=SentMail.objects.filter(key=key).values("user")
+    sent = notices_send_once(
+        users=announcement_recipients(announcement=announcement),
+        kind="notify_announcements",
+        key=key,
+        template="announcement",
+        context=context,
     )
-    for user in recipients:
-        sent += notice_send_once(
-            user=user,
-            kind="notify_announcements",
-            key=key,
-            template="announcement",
-            context=context,
-        )
     announcement_mailed(
         announcement_id=announcement.pk, count=SentMail.objects.filter(key=key).count()
     )
