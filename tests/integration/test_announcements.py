@@ -33,10 +33,8 @@ def _verify(user):
 
 
 @pytest.fixture
-def olga(make_user, competition):
-    organizer = make_user("olga")
-    competition.organizers.add(organizer)
-    return organizer
+def olga(organizer):
+    return organizer  # tests/conftest.py: olga organizes the competition
 
 
 @pytest.fixture
