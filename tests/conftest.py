@@ -2,7 +2,6 @@
 and a running competition with one classification and one matching task."""
 
 import os
-from datetime import timedelta
 
 import pytest
 
@@ -102,9 +101,11 @@ def django_db_setup(django_db_setup):
 
 
 @pytest.fixture
-def make_user(db, django_user_model):
-    def make(username: str, password: str = "correct-horse-battery-staple"):
-        return django_user_model.objects.create_user(username=username, password=password)
+def make_user(db):
+    from tests.builders import PASSWORD, user_create
+
+    def make(username: str, password: str = PASSWORD):
+        return user_create(username, password)
 
     return make
 
@@ -126,68 +127,25 @@ def charlie(make_user):
 
 @pytest.fixture
 def competition(db):
-    from django.utils import timezone
+    from tests.builders import test_cup
 
-    from arena.competitions.services import competition_create
-
-    now = timezone.now()
-    return competition_create(
-        slug="test-cup",
-        title="Test Cup",
-        start_at=now - timedelta(days=1),
-        end_at=now + timedelta(days=30),
-        max_team_size=2,
-    )
+    return test_cup()
 
 
 @pytest.fixture
 def products(competition):
     """A small classification task with synthetic data; returns (task, data)."""
-    from arena.competitions import synthetic
-    from arena.competitions.services import task_create, track_get_or_create
+    from tests.builders import products_task
 
-    data = synthetic.classification_data(rows=200, seed=7)
-    track = track_get_or_create(
-        competition=competition, name="Classification", kind="classification"
-    )
-    task = task_create(
-        competition=competition,
-        track=track,
-        slug="products",
-        title="Products",
-        kind="classification",
-        metric="macro_f1",
-        tables={"train": data.train, "test": data.test},
-        answers=data.answers,
-        public_fraction=0.5,
-    )
-    return task, data
+    return products_task(competition)
 
 
 @pytest.fixture
 def offers(competition):
     """A small matching task with synthetic data; returns (task, data)."""
-    from arena.competitions import synthetic
-    from arena.competitions.services import task_create, track_get_or_create
+    from tests.builders import offers_task
 
-    data = synthetic.matching_data(entities=60, seed=3)
-    track = track_get_or_create(competition=competition, name="Matching", kind="matching")
-    task = task_create(
-        competition=competition,
-        track=track,
-        slug="offers",
-        title="Offers",
-        kind="matching",
-        metric="f1",
-        tables={
-            "left": data.left,
-            "right": data.right,
-            "train_pairs": data.train_pairs,
-            "test_pairs": data.test_pairs,
-        },
-        answers=data.answers,
-    )
-    return task, data
+    return offers_task(competition)
 
 
 @pytest.fixture
@@ -228,30 +186,17 @@ def alice_client(client, alice):
 def other_competition(db):
     """A second running competition ("Other Cup", no tracks yet): where a method of Test Cup is
     run by its reviewers, as a task imported after the challenge would be."""
-    from django.utils import timezone
+    from tests.builders import other_cup
 
-    from arena.competitions.services import competition_create
-
-    now = timezone.now()
-    return competition_create(
-        slug="other-cup", title="Other Cup", start_at=now - timedelta(days=1),
-        end_at=now + timedelta(days=30),
-    )  # fmt: skip
+    return other_cup()
 
 
 @pytest.fixture
 def gadgets(competition, products):
     """A second classification task (macro-F1, 160 rows) in the products task's track."""
-    from arena.competitions import synthetic
-    from arena.competitions.services import task_create
+    from tests.builders import gadgets_task
 
-    first, _ = products
-    data = synthetic.classification_data(rows=160, seed=12)
-    return task_create(
-        competition=competition, track=first.track, slug="gadgets", title="Gadgets",
-        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
-        answers=data.answers, public_fraction=0.5,
-    )  # fmt: skip
+    return gadgets_task(competition, products=products[0])
 
 
 class MailServer:

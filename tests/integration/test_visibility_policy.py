@@ -40,7 +40,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -56,6 +55,7 @@ from arena.submissions.services import (
     submission_score,
 )
 from arena.teams.models import Team
+from tests.builders import rolled_back
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
 from tests.participants import team_create
 
@@ -354,9 +354,8 @@ def _run_alpha_net(*, task: Task, team: Team) -> Submission:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once; rolled back when the module is done, so no other test sees it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back(django_db_blocker):
         yield _build()
-        transaction.set_rollback(True)
 
 
 def move_to(phase: str, competition: Competition) -> None:

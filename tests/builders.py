@@ -1,0 +1,89 @@
+"""The shared test data as plain functions: the fixtures of tests/conftest.py call them per test,
+and a module whose tests only read (or roll their changes back) builds the same data once, in a
+module-scoped fixture inside ``rolled_back``. Building a competition with scored uploads costs
+seconds; a module of ten tests need not pay it ten times."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from arena.competitions import synthetic
+from arena.competitions.models import Competition, Task
+from arena.competitions.services import competition_create, task_create, track_get_or_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """For a module-scoped fixture: what is built inside is rolled back when the module is done,
+    so no other module sees it. Each test runs in its own savepoint inside (pytest-django's
+    ``db``), so what a test changes is gone before the next one starts."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def user_create(username: str, password: str = PASSWORD):
+    return get_user_model().objects.create_user(username=username, password=password)
+
+
+def test_cup() -> Competition:
+    """The running competition "Test Cup" (teams of up to two)."""
+    now = timezone.now()
+    return competition_create(
+        slug="test-cup", title="Test Cup", start_at=now - timedelta(days=1),
+        end_at=now + timedelta(days=30), max_team_size=2,
+    )  # fmt: skip
+
+
+def other_cup() -> Competition:
+    """A second running competition ("Other Cup", no tracks yet)."""
+    now = timezone.now()
+    return competition_create(
+        slug="other-cup", title="Other Cup", start_at=now - timedelta(days=1),
+        end_at=now + timedelta(days=30),
+    )  # fmt: skip
+
+
+def products_task(competition: Competition) -> tuple[Task, synthetic.ClassificationData]:
+    """A small classification task (macro-F1, 200 rows, half of the test rows public) in the
+    competition's Classification track; returns (task, data)."""
+    data = synthetic.classification_data(rows=200, seed=7)
+    track = track_get_or_create(
+        competition=competition, name="Classification", kind="classification"
+    )
+    task = task_create(
+        competition=competition, track=track, slug="products", title="Products",
+        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
+        answers=data.answers, public_fraction=0.5,
+    )  # fmt: skip
+    return task, data
+
+
+def gadgets_task(competition: Competition, *, products: Task) -> Task:
+    """A second classification task (macro-F1, 160 rows) in the products task's track."""
+    data = synthetic.classification_data(rows=160, seed=12)
+    return task_create(
+        competition=competition, track=products.track, slug="gadgets", title="Gadgets",
+        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
+        answers=data.answers, public_fraction=0.5,
+    )  # fmt: skip
+
+
+def offers_task(competition: Competition) -> tuple[Task, synthetic.MatchingData]:
+    """A small matching task (F1) in the competition's Matching track; returns (task, data)."""
+    data = synthetic.matching_data(entities=60, seed=3)
+    track = track_get_or_create(competition=competition, name="Matching", kind="matching")
+    task = task_create(
+        competition=competition, track=track, slug="offers", title="Offers", kind="matching",
+        metric="f1", answers=data.answers,
+        tables={
+            "left": data.left, "right": data.right, "train_pairs": data.train_pairs,
+            "test_pairs": data.test_pairs,
+        },
+    )  # fmt: skip
+    return task, data
