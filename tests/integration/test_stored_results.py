@@ -4,16 +4,27 @@ whose inputs changed, says so, reloads itself and asks a worker once; the worker
 what the page then shows, to every viewer under the same visibility policy."""
 
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from arena.competitions.models import Competition, Task
 from arena.results.models import StoredResult
 from arena.results.services import competition_results_refresh
-from arena.submissions.models import Score
-from arena.submissions.services import submission_set_final, submission_update_method
+from arena.results.stored import inputs_fingerprint
+from arena.submissions.models import Score, Submission
+from arena.submissions.services import (
+    submission_create_for_run,
+    submission_set_final,
+    submission_update_method,
+)
+from arena.teams.models import Team
+from tests.builders import other_cup
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
-from tests.participants import team_create
+from tests.participants import team_create, team_join
 
 REFRESH_JOB = "arena.results.tasks.refresh_competition_results"
 
@@ -121,3 +132,63 @@ def test_renaming_a_method_asks_for_a_new_comparison(scored, broker, alice):
         code_url="",
     )
     assert jobs_on(broker, REFRESH_JOB) == [f"[{competition.pk}]"]
+
+
+def _visiting_run(competition, task, make_user):
+    """Arena runs the method of a team of another competition on ``task``."""
+    other = other_cup()
+    visitor = team_create(competition=other, user=make_user("vera"), name="Visitors")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "predictions.csv"
+        predictions_with_private_errors(task, wrong_private=1).to_csv(path, index=False)
+        submission_create_for_run(
+            task=task, team=visitor, requested_by=None, predictions=path, method_name="Visiting",
+            comment="Run of Visiting v1 by Arena",
+        )  # fmt: skip
+    return visitor
+
+
+# Each input of the boards and the comparison, changed the least way it can be.
+INPUT_CHANGES = {
+    "a score (a submission finishes)": lambda c, t, e, mk: Submission.objects.filter(
+        pk=e["Bravo"].pk
+    ).update(finished_at=timezone.now()),
+    "a final selection": lambda c, t, e, mk: Submission.objects.filter(pk=e["Alpha"].pk).update(
+        is_final=True
+    ),
+    "a disqualification": lambda c, t, e, mk: Team.objects.filter(name="Bravo").update(
+        disqualified_at=timezone.now()
+    ),
+    "a member joining": lambda c, t, e, mk: team_join(
+        competition=c, user=mk("bella"), invite_code=Team.objects.get(name="Bravo").invite_code
+    ),
+    "a new task version": lambda c, t, e, mk: Task.objects.filter(pk=t.pk).update(
+        version=t.version + 1
+    ),
+    "a task moved out of the prize average": lambda c, t, e, mk: Task.objects.filter(
+        pk=t.pk
+    ).update(in_prize_average=False),
+    "the prize rule": lambda c, t, e, mk: Competition.objects.filter(pk=c.pk).update(
+        track_ranking="rank" if c.track_ranking != "rank" else "score"
+    ),
+    "a visiting team's run": lambda c, t, e, mk: _visiting_run(c, t, mk),
+}
+
+
+@pytest.mark.parametrize("change", list(INPUT_CHANGES))
+def test_the_inputs_fingerprint_changes_with_every_input(scored, make_user, change):
+    competition, task, entries, _ = scored
+    before = inputs_fingerprint(competition=competition)
+    assert inputs_fingerprint(competition=competition) == before  # the same inputs, the same
+    INPUT_CHANGES[change](competition, task, entries, make_user)
+    competition.refresh_from_db()
+    assert inputs_fingerprint(competition=competition) != before
+
+
+def test_the_inputs_fingerprint_ignores_what_asks_for_a_refresh_itself(scored):
+    """Renames send their own refresh job (above); the fingerprint need not see them."""
+    competition, _, entries, _ = scored
+    before = inputs_fingerprint(competition=competition)
+    Team.objects.filter(name="Bravo").update(name="Bravissimo")
+    Submission.objects.filter(pk=entries["Alpha"].pk).update(method_name="Renamed")
+    assert inputs_fingerprint(competition=competition) == before
