@@ -15,6 +15,10 @@ from scoring.metrics import average_precision, matching_scores
 CLASSES = ("ant", "bee", "cat", "dog", "eel")  # "eel" is often absent: a missing class
 TOLERANCE = 1e-9
 
+# Hypothesis's default of 100 random cases a test: every run of the suite draws new ones, so the
+# cases add up over the runs (300 a test cost 25 s of the suite's CPU for little more).
+EXAMPLES = 100
+
 labels = st.sampled_from(CLASSES[:4]) | st.sampled_from(CLASSES)
 rows = st.lists(st.tuples(labels, labels), min_size=1, max_size=80)
 
@@ -25,7 +29,7 @@ def run(spec, truth, predictions):
     return score_predictions(spec=spec, predictions=predictions.assign(id=ids), answers=answers)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(rows)
 def test_classification_metrics_equal_scikit_learn(pairs):
     truth, predicted = (list(x) for x in zip(*pairs, strict=True))
@@ -40,7 +44,7 @@ def test_classification_metrics_equal_scikit_learn(pairs):
         assert report.public[name] == pytest.approx(value, abs=TOLERANCE), name
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.lists(st.integers(0, 2), min_size=1, max_size=60),
     st.lists(st.lists(st.floats(0.001, 1.0), min_size=3, max_size=3), min_size=60, max_size=60),
@@ -58,7 +62,7 @@ def test_log_loss_equals_scikit_learn(truth_codes, raw):
     assert report.public["log_loss"] == pytest.approx(expected, abs=TOLERANCE)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), min_size=1, max_size=80))
 def test_matching_metrics_equal_scikit_learn(pairs):
     truth, predicted = (np.array(x) for x in zip(*pairs, strict=True))
@@ -69,7 +73,7 @@ def test_matching_metrics_equal_scikit_learn(pairs):
     assert result["f1"] == pytest.approx(sk.f1_score(truth, predicted, **options), abs=TOLERANCE)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.lists(
         st.tuples(
