@@ -31,11 +31,12 @@ def user_create(username: str, password: str = PASSWORD):
     return get_user_model().objects.create_user(username=username, password=password)
 
 
-def test_cup() -> Competition:
-    """The running competition "Test Cup" (teams of up to two)."""
+def test_cup(*, slug: str = "test-cup", title: str = "Test Cup") -> Competition:
+    """The running competition "Test Cup" (teams of up to two); another ``slug`` and ``title``
+    make one like it beside it."""
     now = timezone.now()
     return competition_create(
-        slug="test-cup", title="Test Cup", start_at=now - timedelta(days=1),
+        slug=slug, title=title, start_at=now - timedelta(days=1),
         end_at=now + timedelta(days=30), max_team_size=2,
     )  # fmt: skip
 

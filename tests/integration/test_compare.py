@@ -1,14 +1,25 @@
-"""Reviewers compare methods across tasks: matrix, ranks, tests, baseline standing, export."""
+"""Reviewers compare methods across tasks: matrix, ranks, tests, baseline standing, export.
+
+The competition and its scored uploads are built once per module, inside a transaction that is
+rolled back when the module is done; each test runs in its own savepoint, so what it adds (a
+task, a team, a disqualification, a stored result) is gone before the next test starts. A test
+that needs a competition without those uploads builds one of its own (``own_cup``). Storage is
+not rolled back: a test that deletes the world's files puts them back (``codes_put_back``).
+"""
 
 import io
+from dataclasses import dataclass
 from statistics import mean
 
 import pandas as pd
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from arena.competitions import synthetic
+from arena.competitions.models import Competition, Task
 from arena.competitions.services import task_create
+from arena.core import files
 from arena.core.files import private_storage
 from arena.results.boards import leaderboard_for_task
 from arena.results.comparison import comparison
@@ -21,6 +32,8 @@ from arena.results.stored import stored_result, task_board_key
 from arena.submissions.models import Submission
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
+from tests import builders  # not its test_cup by name: pytest would collect it as a test
+from tests.builders import rolled_back
 from tests.integration.helpers import answers_with_usage, submit_scored
 from tests.participants import team_create
 
@@ -33,11 +46,26 @@ def with_public_errors(task, count):
     return frame
 
 
-@pytest.fixture
-def arena_with_methods(competition, products, gadgets, alice, bob, charlie, make_user):
-    first, _ = products
-    second = gadgets
-    robot = make_user("robot")
+@dataclass(frozen=True)
+class World:
+    """Primary keys only: the tests fetch fresh instances, since a test may change the rows
+    (in its savepoint) and an instance kept here would then say what is no longer so."""
+
+    competition_id: int
+    first_id: int  # products
+    second_id: int  # gadgets
+    user_ids: dict[str, int]  # by username
+
+
+def _build() -> World:
+    """Test Cup with the products and gadgets tasks; the baseline AutoGluon and three teams'
+    methods each uploaded (and scored) once per task, with a known number of public errors."""
+    competition = builders.test_cup()
+    first, _ = builders.products_task(competition)
+    second = builders.gadgets_task(competition, products=first)
+    alice, bob, charlie, robot = (
+        builders.user_create(name) for name in ("alice", "bob", "charlie", "robot")
+    )
     baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
     Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
     team_create(competition=competition, user=alice, name="Alpha")
@@ -58,7 +86,69 @@ def arena_with_methods(competition, products, gadgets, alice, bob, charlie, make
     competition_results_refresh(
         competition_id=competition.pk, force=True
     )  # what the worker does after scores
-    return competition, first, second
+    users = {user.username: user.pk for user in (alice, bob, charlie, robot)}
+    return World(competition.pk, first.pk, second.pk, users)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once; rolled back when the module is done, so no other module sees it."""
+    with rolled_back(django_db_blocker):
+        yield _build()
+
+
+@pytest.fixture
+def arena_with_methods(world, db):
+    """(competition, products task, gadgets task) of the world, fetched for this test."""
+    return (
+        Competition.objects.get(pk=world.competition_id),
+        Task.objects.get(pk=world.first_id),
+        Task.objects.get(pk=world.second_id),
+    )
+
+
+@pytest.fixture
+def alice(world, db):
+    """The world's alice (of team Alpha); conftest's would be a second user of that name."""
+    return get_user_model().objects.get(pk=world.user_ids["alice"])
+
+
+@pytest.fixture
+def robot(world, db):
+    """The world's robot (of the baseline team AutoGluon)."""
+    return get_user_model().objects.get(pk=world.user_ids["robot"])
+
+
+@pytest.fixture
+def offers(arena_with_methods):
+    """The matching task, added to the world's competition in this test's savepoint (conftest's
+    would build a second Test Cup for it); returns (task, data)."""
+    competition, _, _ = arena_with_methods
+    return builders.offers_task(competition)
+
+
+@pytest.fixture
+def own_cup(world, db):
+    """For a test that builds its entries from nothing: a running competition like Test Cup,
+    with the products task and no team yet; beside the world's, so under a slug of its own.
+    Returns (competition, products task)."""
+    competition = builders.test_cup(slug="own-cup", title="Own Cup")
+    task, _ = builders.products_task(competition)
+    return competition, task
+
+
+@pytest.fixture
+def codes_put_back(arena_with_methods):
+    """Storage is not rolled back with the database: the world's codes files (the paired tests
+    read them) that this test deletes are written again when it is done."""
+    kept = {}
+    for key in Submission.objects.exclude(codes_key="").values_list("codes_key", flat=True):
+        with private_storage().open(key, "rb") as handle:
+            kept[key] = handle.read()
+    yield
+    for key, data in kept.items():
+        if not private_storage().exists(key):
+            files.save_bytes(key=key, data=data)
 
 
 @pytest.fixture
@@ -119,13 +209,10 @@ def test_win_tie_loss_counts_each_tracks_tasks_only(arena_with_methods, offers, 
     assert sum(gbdt.against_baseline[matching.track.pk].values()) == 1
 
 
-def test_normalized_scores_are_bounded_and_defined_when_the_baseline_leads(
-    competition, products, alice, make_user
-):
+def test_normalized_scores_are_bounded_and_defined_when_the_baseline_leads(own_cup, alice, robot):
     """Issue 15: (score - baseline) / (best - baseline) blew up near the baseline and was
     undefined when the baseline led; against the ideal score it is bounded by 1."""
-    task, _ = products
-    robot = make_user("robot")
+    competition, task = own_cup
     baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
     Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
     team_create(competition=competition, user=alice, name="Alpha")
@@ -222,7 +309,9 @@ def test_scoring_keeps_prediction_codes_for_paired_tests(arena_with_methods):
         assert private_storage().exists(submission.codes_key)
 
 
-def test_leaderboard_marks_entries_tied_with_the_leader(client, arena_with_methods, make_user):
+def test_leaderboard_marks_entries_tied_with_the_leader(
+    client, arena_with_methods, make_user, codes_put_back
+):
     competition, first, _ = arena_with_methods
     close = make_user("clara")  # one error behind the leader: a bootstrap cannot tell them apart
     team_create(competition=competition, user=close, name="Close Second")
@@ -302,11 +391,9 @@ def test_matrix_page_costs_the_same_queries_with_more_tasks_and_teams(
     assert queries() == before
 
 
-def test_a_track_with_an_empty_task_still_gets_a_friedman_test(
-    arena_with_methods, competition, reviewer_client
-):
+def test_a_track_with_an_empty_task_still_gets_a_friedman_test(arena_with_methods, reviewer_client):
     """Issue 15: one task with no entries disabled the Friedman test for its whole track."""
-    _, first, _ = arena_with_methods
+    competition, first, _ = arena_with_methods
     data = synthetic.classification_data(rows=120, seed=21)
     task_create(
         competition=competition, track=first.track, slug="empty", title="Nobody here yet",
@@ -323,15 +410,13 @@ def test_a_track_with_an_empty_task_still_gets_a_friedman_test(
     assert "tasks left out: Nobody here yet" in page.content.decode()
 
 
-def test_the_private_comparison_takes_each_teams_finals_as_the_private_board_does(
-    competition, products, alice
-):
+def test_the_private_comparison_takes_each_teams_finals_as_the_private_board_does(own_cup, alice):
     """Issue 15: the private matrix took each method's best private score among all its
     submissions, an optimistic choice nobody made; the team's final selection decides."""
     from arena.submissions.services import submission_set_final
     from tests.integration.helpers import predictions_with_private_errors
 
-    task, _ = products
+    competition, task = own_cup
     team_create(competition=competition, user=alice, name="Alpha")
     chosen = submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=8))
     luckier = submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=0))

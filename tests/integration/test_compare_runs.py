@@ -1,21 +1,30 @@
 """The comparison can take its cells from runs by Arena (issue 16): a method's newest run on a
 task fills the cell its team's uploads left empty, so the rank tests find bigger complete blocks;
 each cell says whether it was uploaded, run, or both; runs never touch the uploads' matrix or a
-board; a method of another competition's team that Arena ran here shows with its home."""
+board; a method of another competition's team that Arena ran here shows with its home.
+
+The competition and its scored uploads (``holes``) are built once per module, inside a
+transaction that is rolled back when the module is done; each test runs in its own savepoint,
+so its runs, disqualifications and stored results are gone before the next test starts.
+"""
 
 import io
 import json
 import uuid
+from dataclasses import dataclass
 
 import pandas as pd
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from arena.competitions import synthetic
+from arena.competitions.models import Competition, Task
 from arena.competitions.services import task_create, track_get_or_create
 from arena.results.models import StoredResult
 from arena.results.services import competition_results_refresh
 from arena.results.stored import COMPARISON, COMPARISON_RUNS, stored_result, task_board_key
+from arena.submissions.models import Submission
 from arena.submissions.services import (
     submission_create,
     submission_create_for_run,
@@ -23,6 +32,8 @@ from arena.submissions.services import (
 )
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
+from tests import builders  # not its test_cup by name: pytest would collect it as a test
+from tests.builders import rolled_back
 from tests.integration.helpers import answers_with_usage, csv_upload, score_as_worker
 from tests.participants import team_create
 
@@ -56,24 +67,39 @@ def run(task, team, method: str, errors: int, folder, by=None):
     return submission
 
 
-@pytest.fixture
-def widgets(competition, products):
-    first, _ = products
+def widgets_task(competition: Competition, *, products: Task) -> Task:
+    """A third classification task (macro-F1, 120 rows) in the products task's track."""
     data = synthetic.classification_data(rows=120, seed=4)
     return task_create(
-        competition=competition, track=first.track, slug="widgets", title="Widgets",
+        competition=competition, track=products.track, slug="widgets", title="Widgets",
         kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
         answers=data.answers, public_fraction=0.5,
     )  # fmt: skip
 
 
-@pytest.fixture
-def holes(competition, products, gadgets, widgets, alice, bob, charlie, make_user):
+@dataclass(frozen=True)
+class World:
+    """Primary keys only: the tests fetch fresh instances, since a test may change the rows
+    (in its savepoint) and an instance kept here would then say what is no longer so."""
+
+    competition_id: int
+    task_ids: dict[str, int]  # by slug
+    team_ids: dict[str, int]  # by name
+    upload_ids: dict[tuple[str, str], int]  # by (method, task slug)
+    reviewer_id: int
+
+
+def _build() -> World:
     """Uploads that leave holes: AutoGluon and GBDT on all three tasks, LogReg on two, kNN on
     one. The largest complete block is 3 methods x 2 tasks."""
-    products_task, _ = products
+    competition = builders.test_cup()
+    products_task, _ = builders.products_task(competition)
+    gadgets = builders.gadgets_task(competition, products=products_task)
+    widgets = widgets_task(competition, products=products_task)
     tasks = {"products": products_task, "gadgets": gadgets, "widgets": widgets}
-    robot = make_user("robot")
+    alice, bob, charlie, robot = (
+        builders.user_create(name) for name in ("alice", "bob", "charlie", "robot")
+    )
     baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
     Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
     teams = {
@@ -91,8 +117,33 @@ def holes(competition, products, gadgets, widgets, alice, bob, charlie, make_use
     for user, method, errors in plan:
         for slug, count in errors.items():
             uploads[(method, slug)] = upload(tasks[slug], user, method, count)
-    reviewer = make_user("rita")
+    reviewer = builders.user_create("rita")
     competition.reviewers.add(reviewer)
+    return World(
+        competition_id=competition.pk,
+        task_ids={slug: task.pk for slug, task in tasks.items()},
+        team_ids={name: team.pk for name, team in teams.items()},
+        upload_ids={key: submission.pk for key, submission in uploads.items()},
+        reviewer_id=reviewer.pk,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once; rolled back when the module is done, so no other module sees it."""
+    with rolled_back(django_db_blocker):
+        yield _build()
+
+
+@pytest.fixture
+def holes(world, db):
+    """The world, fetched for this test: (competition, tasks by slug, teams by name, uploads by
+    (method, task slug), reviewer)."""
+    competition = Competition.objects.get(pk=world.competition_id)
+    tasks = {slug: Task.objects.get(pk=pk) for slug, pk in world.task_ids.items()}
+    teams = {name: Team.objects.get(pk=pk) for name, pk in world.team_ids.items()}
+    uploads = {key: Submission.objects.get(pk=pk) for key, pk in world.upload_ids.items()}
+    reviewer = get_user_model().objects.get(pk=world.reviewer_id)
     return competition, tasks, teams, uploads, reviewer
 
 
