@@ -1,6 +1,7 @@
 """The shared test data as plain functions: the fixtures of tests/conftest.py call them per test,
 and a module whose tests only read (or roll their changes back) builds the same data once, in a
-module-scoped fixture inside ``rolled_back``. Building a competition with scored uploads costs
+module-scoped fixture inside ``rolled_back``. (No name here starts with "test": pytest would
+collect it as a test where it is imported.) Building a competition with scored uploads costs
 seconds; a module of ten tests need not pay it ten times."""
 
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ def user_create(username: str, password: str = PASSWORD):
     return get_user_model().objects.create_user(username=username, password=password)
 
 
-def test_cup(*, slug: str = "test-cup", title: str = "Test Cup") -> Competition:
+def running_cup(*, slug: str = "test-cup", title: str = "Test Cup") -> Competition:
     """The running competition "Test Cup" (teams of up to two); another ``slug`` and ``title``
     make one like it beside it."""
     now = timezone.now()

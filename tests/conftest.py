@@ -127,9 +127,9 @@ def charlie(make_user):
 
 @pytest.fixture
 def competition(db):
-    from tests.builders import test_cup
+    from tests.builders import running_cup
 
-    return test_cup()
+    return running_cup()
 
 
 @pytest.fixture

@@ -1,10 +1,17 @@
 """The Django admin, tried by staff who organize one competition and not another: they see and
 reach only their competition's rows, private scores stay hidden from everyone but organizers
-until the reveal, and scores, submissions and a task's metric cannot be changed there."""
+until the reveal, and scores, submissions and a task's metric cannot be changed there.
 
+The data (both competitions, their scored submissions, olga and root logged in) is built once
+per module inside a transaction that is rolled back at the end; what a test changes is rolled
+back with its own savepoint."""
+
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -14,10 +21,12 @@ from django.utils.formats import number_format
 from arena.baselines.services import baseline_version_for
 from arena.competitions import synthetic
 from arena.competitions.models import Competition, Task
-from arena.competitions.services import competition_create, task_create, track_get_or_create
+from arena.competitions.services import task_create, track_get_or_create
 from arena.methods.models import MethodRun
 from arena.results.admin import scores_visible_to
 from arena.submissions.models import Score, Submission, SubmissionStatus
+from tests import builders
+from tests.builders import other_cup, products_task, rolled_back, user_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 from tests.participants import team_create
 
@@ -26,19 +35,18 @@ pytestmark = pytest.mark.django_db
 ADMIN_APPS = ["competitions", "submissions", "teams", "methods"]
 
 
-@pytest.fixture
-def other_competition(db):
-    """Competition B, with its own task, organized by someone else."""
-    now = timezone.now()
-    other = competition_create(
-        slug="other-cup",
-        title="Other Cup",
-        start_at=now - timedelta(days=1),
-        end_at=now + timedelta(days=30),
-    )
+@dataclass(frozen=True)
+class World:
+    submissions: dict[str, int]  # "a" (Test Cup, team Alpha), "b" (Other Cup, Bravo): their pks
+    sessions: dict[str, str]  # "organizer" (olga), "superuser" (root): session cookie
+
+
+def _other_cup_with_widgets() -> Task:
+    """Competition B ("Other Cup"), with its own task in its own track; returns the task."""
+    other = other_cup()
     data = synthetic.classification_data(rows=120, seed=11)
     track = track_get_or_create(competition=other, name="Other track", kind="classification")
-    task = task_create(
+    return task_create(
         competition=other,
         track=track,
         slug="widgets",
@@ -49,20 +57,18 @@ def other_competition(db):
         answers=data.answers,
         public_fraction=0.5,
     )
-    return other, task
 
 
-@pytest.fixture
-def worlds(competition, products, other_competition, alice, bob):
-    """One scored submission in each competition, private score apart from the public one."""
-    task_a, _ = products
-    _, task_b = other_competition
-    team_create(competition=competition, user=alice, name="Alpha")
-    team_create(competition=task_b.competition, user=bob, name="Bravo")
-    return {
-        "a": _scored(task_a, alice, method="alpha-method"),
-        "b": _scored(task_b, bob, method="bravo-method"),
-    }
+def _staff_create(*, username: str, organizes: list[Competition]):
+    """A staff user with every admin permission on the competition models (not a superuser)."""
+    user = user_create(username)
+    user.is_staff = True
+    user.save()
+    perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+    user.user_permissions.set(perms)
+    for competition in organizes:
+        competition.organizers.add(user)
+    return user
 
 
 def _scored(task, user, *, method: str) -> Submission:
@@ -74,6 +80,51 @@ def _scored(task, user, *, method: str) -> Submission:
     MethodRun.objects.create(version=version, task=task)  # a baseline's run, as queued
     submission.refresh_from_db()
     return submission
+
+
+def _session_of(*, user) -> str:
+    """A session cookie of ``user``, logged in once so that the tests reuse it."""
+    browser = Client()
+    browser.force_login(user)
+    return browser.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _build() -> World:
+    """One scored submission in each competition, private score apart from the public one;
+    olga is staff organizing competition A (Test Cup) and not B."""
+    competition = builders.running_cup()
+    task_a, _ = products_task(competition)
+    task_b = _other_cup_with_widgets()
+    alice, bob = user_create("alice"), user_create("bob")
+    team_create(competition=competition, user=alice, name="Alpha")
+    team_create(competition=task_b.competition, user=bob, name="Bravo")
+    submissions = {
+        "a": _scored(task_a, alice, method="alpha-method"),
+        "b": _scored(task_b, bob, method="bravo-method"),
+    }
+    olga = _staff_create(username="olga", organizes=[competition])
+    root = get_user_model().objects.create_superuser("root", password="x-very-long-password")
+    return World(
+        submissions={name: submission.pk for name, submission in submissions.items()},
+        sessions={"organizer": _session_of(user=olga), "superuser": _session_of(user=root)},
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once; rolled back when the module is done, so no other module sees it."""
+    with rolled_back(django_db_blocker):
+        yield _build()
+
+
+@pytest.fixture
+def worlds(world, db):
+    """The two submissions, fetched afresh: an earlier test may have changed (and rolled back)
+    their rows, and a test may change the instances it is given."""
+    return {
+        name: Submission.objects.select_related("task", "team").get(pk=pk)
+        for name, pk in world.submissions.items()
+    }
 
 
 def _private(submission) -> Score:
@@ -90,34 +141,28 @@ def _shown(score: Score) -> str:
 
 
 @pytest.fixture
-def make_staff(make_user):
-    """A staff user with every admin permission on the competition models (not a superuser)."""
+def make_staff(db):
+    """Makes a staff user with every admin permission on the competition models (not a
+    superuser), organizing the given competitions."""
 
     def make(username: str, *, organizes: list[Competition]):
-        user = make_user(username)
-        user.is_staff = True
-        user.save()
-        perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
-        user.user_permissions.set(perms)
-        for competition in organizes:
-            competition.organizers.add(user)
-        return user
+        return _staff_create(username=username, organizes=organizes)
 
     return make
 
 
 @pytest.fixture
-def organizer_client(client, make_staff, competition):
-    """Staff organizing competition A (the `competition` fixture) and not B."""
-    client.force_login(make_staff("olga", organizes=[competition]))
+def organizer_client(client, world):
+    """Staff organizing competition A (Test Cup) and not B: olga, logged in once."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["organizer"]
     return client
 
 
 @pytest.fixture
-def superuser_client(django_user_model):
-    root = django_user_model.objects.create_superuser("root", password="x-very-long-password")
+def superuser_client(world, db):
+    """root, logged in once."""
     client = Client()  # its own, so a test can use it next to organizer_client
-    client.force_login(root)
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["superuser"]
     return client
 
 

@@ -32,7 +32,7 @@ from arena.results.stored import stored_result, task_board_key
 from arena.submissions.models import Submission
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
-from tests import builders  # not its test_cup by name: pytest would collect it as a test
+from tests import builders
 from tests.builders import rolled_back
 from tests.integration.helpers import answers_with_usage, submit_scored
 from tests.participants import team_create
@@ -60,7 +60,7 @@ class World:
 def _build() -> World:
     """Test Cup with the products and gadgets tasks; the baseline AutoGluon and three teams'
     methods each uploaded (and scored) once per task, with a known number of public errors."""
-    competition = builders.test_cup()
+    competition = builders.running_cup()
     first, _ = builders.products_task(competition)
     second = builders.gadgets_task(competition, products=first)
     alice, bob, charlie, robot = (
@@ -132,7 +132,7 @@ def own_cup(world, db):
     """For a test that builds its entries from nothing: a running competition like Test Cup,
     with the products task and no team yet; beside the world's, so under a slug of its own.
     Returns (competition, products task)."""
-    competition = builders.test_cup(slug="own-cup", title="Own Cup")
+    competition = builders.running_cup(slug="own-cup", title="Own Cup")
     task, _ = builders.products_task(competition)
     return competition, task
 

@@ -2,28 +2,46 @@
 
 A reviewer who also competes would see every rival's method names and per-submission scores
 and times, more than any other team sees: until the reveal the pages are closed to them (403,
-saying why and when they open), unless they organize the competition too."""
+saying why and when they open), unless they organize the competition too.
 
+The contest is built once per module inside a transaction that is rolled back at the end; what
+a test changes (the schedule, reviewers, teams) is rolled back with its own savepoint."""
+
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from arena.competitions.models import Competition
+from arena.competitions.models import Competition, Task
 from arena.results.services import competition_results_refresh
 from arena.results.visibility import compare_refusal
 from arena.submissions.models import Submission
+from tests import builders
+from tests.builders import products_task, rolled_back, user_create
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 from tests.participants import team_create
+
+pytestmark = pytest.mark.django_db
 
 RIVAL_METHOD = "SecretSauceBoost"
 
 
-@pytest.fixture
-def contest(competition, products, alice, bob):
+@dataclass(frozen=True)
+class World:
+    """Primary keys only: each test fetches its rows afresh."""
+
+    task: int  # Products, in Test Cup
+    users: dict[str, int]  # "alice", "bob"
+
+
+def _build() -> World:
     """Alpha (alice) and Bravo (bob) have each a scored entry; Bravo's method is the secret."""
-    task, _ = products
+    competition = builders.running_cup()
+    task, _ = products_task(competition)
+    alice, bob = user_create("alice"), user_create("bob")
     team_create(competition=competition, user=alice, name="Alpha")
     team_create(competition=competition, user=bob, name="Bravo")
     submit_scored(task, alice, predictions_with_private_errors(task, wrong_private=3))
@@ -32,7 +50,32 @@ def contest(competition, products, alice, bob):
     competition_results_refresh(
         competition_id=competition.pk, force=True
     )  # what the worker does after scores
-    return competition, task
+    return World(task=task.pk, users={"alice": alice.pk, "bob": bob.pk})
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once; rolled back when the module is done, so no other module sees it."""
+    with rolled_back(django_db_blocker):
+        yield _build()
+
+
+@pytest.fixture
+def contest(world, db):
+    """(competition, task) as they stand in this test."""
+    task = Task.objects.select_related("competition").get(pk=world.task)
+    return task.competition, task
+
+
+# alice and bob are the world's (the conftest fixtures would make new users of those names).
+@pytest.fixture
+def alice(world, db):
+    return get_user_model().objects.get(pk=world.users["alice"])
+
+
+@pytest.fixture
+def bob(world, db):
+    return get_user_model().objects.get(pk=world.users["bob"])
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from arena.submissions.services import (
 )
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
-from tests import builders  # not its test_cup by name: pytest would collect it as a test
+from tests import builders
 from tests.builders import rolled_back
 from tests.integration.helpers import answers_with_usage, csv_upload, score_as_worker
 from tests.participants import team_create
@@ -92,7 +92,7 @@ class World:
 def _build() -> World:
     """Uploads that leave holes: AutoGluon and GBDT on all three tasks, LogReg on two, kNN on
     one. The largest complete block is 3 methods x 2 tasks."""
-    competition = builders.test_cup()
+    competition = builders.running_cup()
     products_task, _ = builders.products_task(competition)
     gadgets = builders.gadgets_task(competition, products=products_task)
     widgets = widgets_task(competition, products=products_task)

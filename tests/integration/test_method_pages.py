@@ -1,26 +1,36 @@
 """Every method has a page: description, link, tags, results per task with intervals and its
-submissions; public figures only before the reveal; boards and the comparison link to it."""
+submissions; public figures only before the reveal; boards and the comparison link to it.
 
+Alpha's method is built once per module inside a transaction that is rolled back at the end;
+what a test changes (the schedule, the team's standing, its members) is rolled back with its
+own savepoint."""
+
+from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from arena.competitions.models import Competition
 from arena.competitions.services import competition_create
 from arena.results.services import competition_results_refresh
-from arena.submissions.models import Score
-from arena.teams.models import Membership
+from arena.submissions.models import Score, Submission
+from arena.teams.models import Membership, Team
 from arena.teams.services import team_disqualify
+from tests import builders
+from tests.builders import gadgets_task, products_task, rolled_back, user_create
 from tests.integration.helpers import (
     answers_with_usage,
     predictions_with_private_errors,
     submit_scored,
 )
 from tests.participants import team_create
+
+pytestmark = pytest.mark.django_db
 
 HOSTILE = "<script>alert('x')</script> a/b ünïcode?&name=x"
 
@@ -34,11 +44,21 @@ def with_errors(task, *, public: int, private: int):
     return frame
 
 
-@pytest.fixture
-def method(competition, products, gadgets, alice):
+@dataclass(frozen=True)
+class World:
+    """Primary keys only: each test fetches its rows afresh."""
+
+    alice: int
+    team: int  # Alpha, alice's
+    submissions: tuple[int, int]  # Alpha's method on Products, then on Gadgets
+
+
+def _build() -> World:
     """Team Alpha's method HOSTILE on two tasks, described, tagged and linked."""
-    first, _ = products
-    second = gadgets
+    competition = builders.running_cup()
+    first, _ = products_task(competition)
+    second = gadgets_task(competition, products=first)
+    alice = user_create("alice")
     team = team_create(competition=competition, user=alice, name="Alpha")
     submissions = []
     for task in (first, second):
@@ -48,8 +68,31 @@ def method(competition, products, gadgets, alice):
         submission.tags = ["gbdt", "text"]
         submission.code_url = "https://example.org/code?a=1&b=2"
         submission.save(update_fields=["method_name", "comment", "tags", "code_url"])
-        submissions.append(submission)
-    return team, (first, second), submissions
+        submissions.append(submission.pk)
+    return World(alice=alice.pk, team=team.pk, submissions=tuple(submissions))
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once; rolled back when the module is done, so no other module sees it."""
+    with rolled_back(django_db_blocker):
+        yield _build()
+
+
+# The world's alice (the conftest fixture would make a new user of that name); alice_client
+# logs her in.
+@pytest.fixture
+def alice(world, db):
+    return get_user_model().objects.get(pk=world.alice)
+
+
+@pytest.fixture
+def method(world, db):
+    """(team, (first task, second task), submissions) as they stand in this test."""
+    team = Team.objects.get(pk=world.team)
+    by_pk = Submission.objects.select_related("task").in_bulk(world.submissions)
+    submissions = [by_pk[pk] for pk in world.submissions]
+    return team, tuple(submission.task for submission in submissions), submissions
 
 
 def method_url(competition, team_id, name=HOSTILE):
