@@ -57,9 +57,10 @@ class World:
     user_ids: dict[str, int]  # by username
 
 
-def _build() -> World:
+def methods_arena_build() -> World:
     """Test Cup with the products and gadgets tasks; the baseline AutoGluon and three teams'
-    methods each uploaded (and scored) once per task, with a known number of public errors."""
+    methods each uploaded (and scored) once per task, with a known number of public errors.
+    (The browser tests build it too, committed for their live server: tests/e2e/browser.)"""
     competition = builders.running_cup()
     first, _ = builders.products_task(competition)
     second = builders.gadgets_task(competition, products=first)
@@ -94,17 +95,22 @@ def _build() -> World:
 def world(django_db_setup, django_db_blocker):
     """Built once; rolled back when the module is done, so no other module sees it."""
     with rolled_back(django_db_blocker):
-        yield _build()
+        yield methods_arena_build()
 
 
-@pytest.fixture
-def arena_with_methods(world, db):
-    """(competition, products task, gadgets task) of the world, fetched for this test."""
+def methods_arena_of(world: World) -> tuple[Competition, Task, Task]:
+    """(competition, products task, gadgets task) of ``world``, fetched now."""
     return (
         Competition.objects.get(pk=world.competition_id),
         Task.objects.get(pk=world.first_id),
         Task.objects.get(pk=world.second_id),
     )
+
+
+@pytest.fixture
+def arena_with_methods(world, db):
+    """(competition, products task, gadgets task) of the world, fetched for this test."""
+    return methods_arena_of(world)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.test_compare import methods_arena_build, methods_arena_of
+
 # Playwright's sync API runs an event loop in this thread; the live server's database calls
 # happen in other threads, and the test's own ORM calls are ordinary blocking ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -77,3 +79,10 @@ def new_page(browser, request):
     assert not csp_violations, "blocked by the Content-Security-Policy:\n" + "\n".join(
         csp_violations
     )
+
+
+@pytest.fixture
+def arena_with_methods(live_server):
+    """The compare tests' competition (four methods' scored uploads on two tasks), committed
+    where the live server reads it; (competition, products task, gadgets task)."""
+    return methods_arena_of(methods_arena_build())

@@ -6,14 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser.helpers import log_in
-from tests.integration.test_compare import arena_with_methods  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.e2e
 
 
 def test_script_driven_pages_work_under_the_policy(
     live_server,
-    arena_with_methods,  # noqa: F811
+    arena_with_methods,
     make_user,
     new_page,
 ):

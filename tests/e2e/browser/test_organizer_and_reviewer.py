@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from arena.competitions.synthetic import write_classification_bundle
 from tests.e2e.browser.helpers import log_in
-from tests.integration.test_compare import arena_with_methods  # noqa: F401 - a fixture
 from tests.integration.test_task_import import zip_folder
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +30,7 @@ def test_organizer_imports_a_zipped_bundle(live_server, competition, make_user, 
     expect(page.locator("#data")).to_contain_text("sample_submission")
 
 
-def test_reviewer_compares_methods(live_server, arena_with_methods, make_user, new_page):  # noqa: F811
+def test_reviewer_compares_methods(live_server, arena_with_methods, make_user, new_page):
     competition, _, _ = arena_with_methods
     competition.reviewers.add(make_user("rita"))
     page = new_page()
