@@ -80,6 +80,21 @@ export ARENA_FAST_PASSWORD_HASHER=true  # settings.py: honoured only with ARENA_
 export HEALTHZ_CACHE_SECONDS=0
 export PYTHONPATH="$REPO/platform:$REPO${PYTHONPATH:+:$PYTHONPATH}"
 
+# The test databases are copies of one migrated once, here, while pytest starts and collects
+# (tests/conftest.py: django_db_modify_db_settings waits for the ready file).
+if [ -z "${ARENA_RUN:-}" ]; then
+  "${as_pg[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" arena_template
+  export ARENA_TEST_TEMPLATE_DB=arena_template ARENA_TEST_TEMPLATE_READY="$WORK/template.ready"
+  (
+    if DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/arena_template" \
+      .venv/bin/python manage.py migrate --verbosity 0 >"$WORK/template.log" 2>&1; then
+      touch "$ARENA_TEST_TEMPLATE_READY"
+    else
+      mv "$WORK/template.log" "$WORK/template.failed"
+    fi
+  ) &
+fi
+
 # ARENA_RUN="script.py args" runs that Python script against these services instead of the suite
 # (the load benchmark uses it: `make bench`).
 if [ -n "${ARENA_RUN:-}" ]; then

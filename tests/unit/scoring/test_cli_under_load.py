@@ -22,8 +22,8 @@ import pytest
 from arena.competitions.synthetic import write_classification_bundle
 
 REPO = Path(__file__).resolve().parents[3]
-CLI_ROUNDS = 2
-READER_ROUNDS = 3
+CLI_ROUNDS = 1
+READER_ROUNDS = 5
 # The smallest program around the reader: it exits as soon as the refusal is printed, which is
 # when a pool thread still holding Python memory aborted the process (16 runs in 100 before).
 READ_AND_EXIT = """
@@ -116,7 +116,8 @@ def test_every_refusal_exits_2_under_load_every_time(corpus):
         )
         for path, message in [paths[name]]
     ]
-    # At the old rate of one abort in six, 50 runs all pass by chance once in 10,000.
+    # At the old rate of one abort in six, 50 runs all pass by chance once in 10,000. Most are
+    # of the bare reader, where the abort was (and which starts faster than the whole CLI).
     assert len(cli) + len(reader) >= 50
     # The busy processes take every idle cycle and keep the runs preempted, but at the lowest
     # priority: beside the rest of the parallel suite they would otherwise take two cores from it.
