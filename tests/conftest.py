@@ -14,8 +14,8 @@ FIRST_WORKER_BROKER_DB = 8
 
 # Parallel runs hand out whole modules (scripts/test.sh: --dist loadfile), in collection order:
 # the long ones go first, longest first, so none is left to run alone at the end. Roughly the
-# seconds each took in a whole run of the suite on a 2-core machine, halved; a module not listed runs after these, in the
-# usual order. Only the order depends on this, never an outcome.
+# seconds each took in a whole run of the suite on a 2-core machine, halved; a module not
+# listed runs after these, in the usual order. Only the order depends on this, never an outcome.
 LONG_MODULES = {
     "tests/integration/test_visibility_policy.py": 70,
     "tests/integration/test_baselines.py": 56,
