@@ -121,7 +121,13 @@ def parquet_row_bomb(good: dict[str, bytes], *, table: str) -> bytes:
     return zipped({**members, f"{table}.parquet": sink.getvalue()}).getvalue()
 
 
-def test_every_bad_bundle_is_refused_with_nothing_written(client, competition, make_user, tmp_path):
+def test_every_bad_bundle_is_refused_with_nothing_written(
+    client, competition, make_user, tmp_path, monkeypatch
+):
+    # This process's temporary files in a folder of their own: parallel workers' imports make
+    # and remove theirs in the shared one meanwhile.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     organizer = make_user("olga")
     competition.organizers.add(organizer)
     client.force_login(organizer)
