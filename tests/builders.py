@@ -1,12 +1,13 @@
 """The shared test data as plain functions: the fixtures of tests/conftest.py call them per test,
 and a module whose tests only read (or roll their changes back) builds the same data once, in a
-module-scoped fixture inside ``rolled_back``. (No name here starts with "test": pytest would
+module-scoped fixture (``world_fixture``). (No name here starts with "test": pytest would
 collect it as a test where it is imported.) Building a competition with scored uploads costs
 seconds; a module of ten tests need not pay it ten times."""
 
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,18 @@ def rolled_back(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def world_fixture(build):
+    """A module-scoped fixture, to be named ``world`` in the module: ``build()`` once, its rows
+    rolled back when the module is done, so no other module sees them."""
+
+    @pytest.fixture(scope="module")
+    def world(django_db_setup, django_db_blocker):
+        with rolled_back(django_db_blocker):
+            yield build()
+
+    return world
 
 
 def user_create(username: str, password: str = PASSWORD):
@@ -66,14 +79,23 @@ def products_task(competition: Competition) -> tuple[Task, synthetic.Classificat
     return task, data
 
 
+def classification_task(
+    competition: Competition, *, track, slug: str, title: str, rows: int, seed: int
+) -> Task:
+    """A synthetic classification task (macro-F1, half of the test rows public) in ``track``."""
+    data = synthetic.classification_data(rows=rows, seed=seed)
+    return task_create(
+        competition=competition, track=track, slug=slug, title=title, kind="classification",
+        metric="macro_f1", tables={"train": data.train, "test": data.test}, answers=data.answers,
+        public_fraction=0.5,
+    )  # fmt: skip
+
+
 def gadgets_task(competition: Competition, *, products: Task) -> Task:
     """A second classification task (macro-F1, 160 rows) in the products task's track."""
-    data = synthetic.classification_data(rows=160, seed=12)
-    return task_create(
-        competition=competition, track=products.track, slug="gadgets", title="Gadgets",
-        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
-        answers=data.answers, public_fraction=0.5,
-    )  # fmt: skip
+    return classification_task(
+        competition, track=products.track, slug="gadgets", title="Gadgets", rows=160, seed=12
+    )
 
 
 def offers_task(competition: Competition) -> tuple[Task, synthetic.MatchingData]:

@@ -26,7 +26,7 @@ from arena.methods.models import MethodRun
 from arena.results.admin import scores_visible_to
 from arena.submissions.models import Score, Submission, SubmissionStatus
 from tests import builders
-from tests.builders import other_cup, products_task, rolled_back, user_create
+from tests.builders import other_cup, products_task, user_create, world_fixture
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 from tests.participants import team_create
 
@@ -110,11 +110,7 @@ def _build() -> World:
     )
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once; rolled back when the module is done, so no other module sees it."""
-    with rolled_back(django_db_blocker):
-        yield _build()
+world = world_fixture(_build)  # built once per module, rolled back at its end
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from arena.submissions.models import Submission
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
 from tests import builders
-from tests.builders import rolled_back
+from tests.builders import world_fixture
 from tests.integration.helpers import answers_with_usage, submit_scored
 from tests.participants import team_create
 
@@ -91,11 +91,7 @@ def methods_arena_build() -> World:
     return World(competition.pk, first.pk, second.pk, users)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once; rolled back when the module is done, so no other module sees it."""
-    with rolled_back(django_db_blocker):
-        yield methods_arena_build()
+world = world_fixture(methods_arena_build)  # built once per module, rolled back at its end
 
 
 def methods_arena_of(world: World) -> tuple[Competition, Task, Task]:

@@ -20,7 +20,7 @@ from arena.results.services import competition_results_refresh
 from arena.results.visibility import compare_refusal
 from arena.submissions.models import Submission
 from tests import builders
-from tests.builders import products_task, rolled_back, user_create
+from tests.builders import products_task, user_create, world_fixture
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 from tests.participants import team_create
 
@@ -53,11 +53,7 @@ def _build() -> World:
     return World(task=task.pk, users={"alice": alice.pk, "bob": bob.pk})
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once; rolled back when the module is done, so no other module sees it."""
-    with rolled_back(django_db_blocker):
-        yield _build()
+world = world_fixture(_build)  # built once per module, rolled back at its end
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from arena.submissions.services import (
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
 from tests import builders
-from tests.builders import rolled_back
+from tests.builders import world_fixture
 from tests.integration.helpers import answers_with_usage, csv_upload, score_as_worker
 from tests.participants import team_create
 
@@ -69,12 +69,9 @@ def run(task, team, method: str, errors: int, folder, by=None):
 
 def widgets_task(competition: Competition, *, products: Task) -> Task:
     """A third classification task (macro-F1, 120 rows) in the products task's track."""
-    data = synthetic.classification_data(rows=120, seed=4)
-    return task_create(
-        competition=competition, track=products.track, slug="widgets", title="Widgets",
-        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
-        answers=data.answers, public_fraction=0.5,
-    )  # fmt: skip
+    return builders.classification_task(
+        competition, track=products.track, slug="widgets", title="Widgets", rows=120, seed=4
+    )
 
 
 @dataclass(frozen=True)
@@ -128,11 +125,7 @@ def _build() -> World:
     )
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once; rolled back when the module is done, so no other module sees it."""
-    with rolled_back(django_db_blocker):
-        yield _build()
+world = world_fixture(_build)  # built once per module, rolled back at its end
 
 
 @pytest.fixture

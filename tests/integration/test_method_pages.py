@@ -22,7 +22,7 @@ from arena.submissions.models import Score, Submission
 from arena.teams.models import Membership, Team
 from arena.teams.services import team_disqualify
 from tests import builders
-from tests.builders import gadgets_task, products_task, rolled_back, user_create
+from tests.builders import gadgets_task, products_task, user_create, world_fixture
 from tests.integration.helpers import (
     answers_with_usage,
     predictions_with_private_errors,
@@ -72,11 +72,7 @@ def _build() -> World:
     return World(alice=alice.pk, team=team.pk, submissions=tuple(submissions))
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once; rolled back when the module is done, so no other module sees it."""
-    with rolled_back(django_db_blocker):
-        yield _build()
+world = world_fixture(_build)  # built once per module, rolled back at its end
 
 
 # The world's alice (the conftest fixture would make a new user of that name); alice_client

@@ -55,7 +55,7 @@ from arena.submissions.services import (
     submission_score,
 )
 from arena.teams.models import Team
-from tests.builders import rolled_back
+from tests.builders import world_fixture
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
 from tests.participants import team_create
 
@@ -351,11 +351,7 @@ def _run_alpha_net(*, task: Task, team: Team) -> Submission:
     return run
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once; rolled back when the module is done, so no other test sees it."""
-    with rolled_back(django_db_blocker):
-        yield _build()
+world = world_fixture(_build)  # built once per module, rolled back at its end
 
 
 def move_to(phase: str, competition: Competition) -> None:
