@@ -41,6 +41,17 @@ def world_fixture(build):
     return world
 
 
+def world_user_fixture(username: str):
+    """A fixture giving the world's user ``username``, fetched for the test: the conftest
+    fixture of that name would make a second user beside it."""
+
+    @pytest.fixture
+    def user(world, db):
+        return get_user_model().objects.get(username=username)
+
+    return user
+
+
 def user_create(username: str, password: str = PASSWORD):
     return get_user_model().objects.create_user(username=username, password=password)
 

@@ -13,7 +13,6 @@ from statistics import mean
 
 import pandas as pd
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from arena.competitions import synthetic
@@ -33,7 +32,7 @@ from arena.submissions.models import Submission
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
 from tests import builders
-from tests.builders import world_fixture
+from tests.builders import world_fixture, world_user_fixture
 from tests.integration.helpers import answers_with_usage, submit_scored
 from tests.participants import team_create
 
@@ -54,7 +53,6 @@ class World:
     competition_id: int
     first_id: int  # products
     second_id: int  # gadgets
-    user_ids: dict[str, int]  # by username
 
 
 def methods_arena_build() -> World:
@@ -87,8 +85,7 @@ def methods_arena_build() -> World:
     competition_results_refresh(
         competition_id=competition.pk, force=True
     )  # what the worker does after scores
-    users = {user.username: user.pk for user in (alice, bob, charlie, robot)}
-    return World(competition.pk, first.pk, second.pk, users)
+    return World(competition.pk, first.pk, second.pk)
 
 
 world = world_fixture(methods_arena_build)  # built once per module, rolled back at its end
@@ -109,16 +106,8 @@ def arena_with_methods(world, db):
     return methods_arena_of(world)
 
 
-@pytest.fixture
-def alice(world, db):
-    """The world's alice (of team Alpha); conftest's would be a second user of that name."""
-    return get_user_model().objects.get(pk=world.user_ids["alice"])
-
-
-@pytest.fixture
-def robot(world, db):
-    """The world's robot (of the baseline team AutoGluon)."""
-    return get_user_model().objects.get(pk=world.user_ids["robot"])
+alice = world_user_fixture("alice")  # of team Alpha
+robot = world_user_fixture("robot")  # of the baseline team AutoGluon
 
 
 @pytest.fixture

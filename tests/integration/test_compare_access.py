@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from arena.results.services import competition_results_refresh
 from arena.results.visibility import compare_refusal
 from arena.submissions.models import Submission
 from tests import builders
-from tests.builders import products_task, user_create, world_fixture
+from tests.builders import products_task, user_create, world_fixture, world_user_fixture
 from tests.integration.helpers import predictions_with_private_errors, submit_scored
 from tests.participants import team_create
 
@@ -34,7 +33,6 @@ class World:
     """Primary keys only: each test fetches its rows afresh."""
 
     task: int  # Products, in Test Cup
-    users: dict[str, int]  # "alice", "bob"
 
 
 def _build() -> World:
@@ -50,7 +48,7 @@ def _build() -> World:
     competition_results_refresh(
         competition_id=competition.pk, force=True
     )  # what the worker does after scores
-    return World(task=task.pk, users={"alice": alice.pk, "bob": bob.pk})
+    return World(task=task.pk)
 
 
 world = world_fixture(_build)  # built once per module, rolled back at its end
@@ -63,15 +61,8 @@ def contest(world, db):
     return task.competition, task
 
 
-# alice and bob are the world's (the conftest fixtures would make new users of those names).
-@pytest.fixture
-def alice(world, db):
-    return get_user_model().objects.get(pk=world.users["alice"])
-
-
-@pytest.fixture
-def bob(world, db):
-    return get_user_model().objects.get(pk=world.users["bob"])
+alice = world_user_fixture("alice")
+bob = world_user_fixture("bob")
 
 
 @pytest.fixture
