@@ -4,7 +4,7 @@ module-scoped fixture (``world_fixture``). (No name here starts with "test": pyt
 collect it as a test where it is imported.) Building a competition with scored uploads costs
 seconds; a module of ten tests need not pay it ten times."""
 
-from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -15,28 +15,24 @@ from django.utils import timezone
 from arena.competitions import synthetic
 from arena.competitions.models import Competition, Task
 from arena.competitions.services import competition_create, task_create, track_get_or_create
+from arena.results.services import competition_results_refresh
+from arena.teams.models import Team
+from tests.integration.helpers import predictions_with_public_errors, submit_scored
+from tests.participants import team_create
 
 PASSWORD = "correct-horse-battery-staple"
 
 
-@contextmanager
-def rolled_back(django_db_blocker):
-    """For a module-scoped fixture: what is built inside is rolled back when the module is done,
-    so no other module sees it. Each test runs in its own savepoint inside (pytest-django's
-    ``db``), so what a test changes is gone before the next one starts."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield
-        transaction.set_rollback(True)
-
-
 def world_fixture(build):
     """A module-scoped fixture, to be named ``world`` in the module: ``build()`` once, its rows
-    rolled back when the module is done, so no other module sees them."""
+    rolled back when the module is done, so no other module sees them. Each test runs in its
+    own savepoint inside (pytest-django's ``db``): what a test changes is gone before the next."""
 
     @pytest.fixture(scope="module")
     def world(django_db_setup, django_db_blocker):
-        with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
             yield build()
+            transaction.set_rollback(True)
 
     return world
 
@@ -56,57 +52,54 @@ def user_create(username: str, password: str = PASSWORD):
     return get_user_model().objects.create_user(username=username, password=password)
 
 
-def running_cup(*, slug: str = "test-cup", title: str = "Test Cup") -> Competition:
+def running_cup(
+    *, slug: str = "test-cup", title: str = "Test Cup", max_team_size: int = 2
+) -> Competition:
     """The running competition "Test Cup" (teams of up to two); another ``slug`` and ``title``
     make one like it beside it."""
     now = timezone.now()
     return competition_create(
         slug=slug, title=title, start_at=now - timedelta(days=1),
-        end_at=now + timedelta(days=30), max_team_size=2,
+        end_at=now + timedelta(days=30), max_team_size=max_team_size,
     )  # fmt: skip
 
 
 def other_cup() -> Competition:
-    """A second running competition ("Other Cup", no tracks yet)."""
-    now = timezone.now()
-    return competition_create(
-        slug="other-cup", title="Other Cup", start_at=now - timedelta(days=1),
-        end_at=now + timedelta(days=30),
-    )  # fmt: skip
+    """A second running competition ("Other Cup", no tracks yet, the default team size)."""
+    return running_cup(slug="other-cup", title="Other Cup", max_team_size=5)
 
 
 def products_task(competition: Competition) -> tuple[Task, synthetic.ClassificationData]:
     """A small classification task (macro-F1, 200 rows, half of the test rows public) in the
     competition's Classification track; returns (task, data)."""
-    data = synthetic.classification_data(rows=200, seed=7)
     track = track_get_or_create(
         competition=competition, name="Classification", kind="classification"
     )
-    task = task_create(
-        competition=competition, track=track, slug="products", title="Products",
-        kind="classification", metric="macro_f1", tables={"train": data.train, "test": data.test},
-        answers=data.answers, public_fraction=0.5,
-    )  # fmt: skip
-    return task, data
+    return classification_task(
+        competition, track=track, slug="products", title="Products", rows=200, seed=7
+    )
 
 
 def classification_task(
     competition: Competition, *, track, slug: str, title: str, rows: int, seed: int
-) -> Task:
-    """A synthetic classification task (macro-F1, half of the test rows public) in ``track``."""
+) -> tuple[Task, synthetic.ClassificationData]:
+    """A synthetic classification task (macro-F1, half of the test rows public) in ``track``;
+    returns (task, data)."""
     data = synthetic.classification_data(rows=rows, seed=seed)
-    return task_create(
+    task = task_create(
         competition=competition, track=track, slug=slug, title=title, kind="classification",
         metric="macro_f1", tables={"train": data.train, "test": data.test}, answers=data.answers,
         public_fraction=0.5,
     )  # fmt: skip
+    return task, data
 
 
 def gadgets_task(competition: Competition, *, products: Task) -> Task:
     """A second classification task (macro-F1, 160 rows) in the products task's track."""
-    return classification_task(
+    task, _ = classification_task(
         competition, track=products.track, slug="gadgets", title="Gadgets", rows=160, seed=12
     )
+    return task
 
 
 def offers_task(competition: Competition) -> tuple[Task, synthetic.MatchingData]:
@@ -122,3 +115,56 @@ def offers_task(competition: Competition) -> tuple[Task, synthetic.MatchingData]
         },
     )  # fmt: skip
     return task, data
+
+
+@dataclass(frozen=True)
+class MethodsArena:
+    """Primary keys only: the tests fetch fresh instances, since a test may change the rows
+    (in its savepoint) and an instance kept here would then say what is no longer so."""
+
+    competition_id: int
+    first_id: int  # products
+    second_id: int  # gadgets
+
+
+def methods_arena_build() -> MethodsArena:
+    """Test Cup with the products and gadgets tasks; the baseline AutoGluon and three teams'
+    methods each uploaded (and scored) once per task, with a known number of public errors.
+    Built once per module by tests/integration/test_compare.py, and per test, committed for
+    the live server, by the browser tests."""
+    competition = running_cup()
+    first, _ = products_task(competition)
+    second = gadgets_task(competition, products=first)
+    alice, bob, charlie, robot = (
+        user_create(name) for name in ("alice", "bob", "charlie", "robot")
+    )
+    baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
+    Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
+    team_create(competition=competition, user=alice, name="Alpha")
+    team_create(competition=competition, user=bob, name="=Bravo")
+    team_create(competition=competition, user=charlie, name="Charlie")
+    plan = [
+        (robot, "AutoGluon", (6, 6)),
+        (alice, "<b>GBDT</b>", (0, 2)),
+        (bob, "LogReg", (12, 10)),
+        (charlie, "kNN", (20, 25)),
+    ]
+    for user, method, (errors_first, errors_second) in plan:
+        for task, errors in ((first, errors_first), (second, errors_second)):
+            frame = predictions_with_public_errors(task, wrong_public=errors)
+            submission = submit_scored(task, user, frame, refresh=False)  # once, below
+            submission.method_name = method
+            submission.save(update_fields=["method_name"])
+    competition_results_refresh(
+        competition_id=competition.pk, force=True
+    )  # what the worker does after scores
+    return MethodsArena(competition.pk, first.pk, second.pk)
+
+
+def methods_arena_of(world: MethodsArena) -> tuple[Competition, Task, Task]:
+    """(competition, products task, gadgets task) of ``world``, fetched now."""
+    return (
+        Competition.objects.get(pk=world.competition_id),
+        Task.objects.get(pk=world.first_id),
+        Task.objects.get(pk=world.second_id),
+    )

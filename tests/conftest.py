@@ -118,10 +118,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         return
     ready = Path(os.environ["ARENA_TEST_TEMPLATE_READY"])
     deadline = time.monotonic() + 300
+    failed = ready.with_suffix(".failed")
     while not ready.exists():
-        failed = ready.with_suffix(".failed")
-        if failed.exists() or time.monotonic() > deadline:
+        if failed.exists():
             pytest.exit(f"The template test database was not migrated:\n{failed.read_text()}", 1)
+        if time.monotonic() > deadline:
+            pytest.exit("The template test database was not migrated within 5 minutes.", 1)
         time.sleep(0.1)
     name = connection.creation._get_test_db_name()
     server = connection.settings_dict

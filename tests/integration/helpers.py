@@ -45,6 +45,16 @@ def predictions_with_private_errors(task, *, wrong_private: int) -> pd.DataFrame
     return frame
 
 
+def predictions_with_public_errors(task, *, wrong_public: int) -> pd.DataFrame:
+    """Right on every private row, wrong on the first ``wrong_public`` public rows
+    (classification)."""
+    key = answers_with_usage(task)
+    frame = key[["id", "label"]].copy()
+    for index in key.index[key["usage"] == "public"][:wrong_public]:
+        frame.at[index, "label"] = next(c for c in task.classes if c != frame.at[index, "label"])
+    return frame
+
+
 def score_as_worker(*, submission_id: int) -> str:
     """What a scoring worker does with one job: scores the submission, then runs the follow-up
     job it sends, which stores the competition's boards and comparison. Returns the status."""

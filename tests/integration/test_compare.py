@@ -8,7 +8,6 @@ not rolled back: a test that deletes the world's files puts them back (``codes_p
 """
 
 import io
-from dataclasses import dataclass
 from statistics import mean
 
 import pandas as pd
@@ -16,7 +15,6 @@ import pytest
 from django.urls import reverse
 
 from arena.competitions import synthetic
-from arena.competitions.models import Competition, Task
 from arena.competitions.services import task_create
 from arena.core import files
 from arena.core.files import private_storage
@@ -32,72 +30,20 @@ from arena.submissions.models import Submission
 from arena.teams.models import Team
 from arena.teams.services import team_disqualify
 from tests import builders
-from tests.builders import world_fixture, world_user_fixture
-from tests.integration.helpers import answers_with_usage, submit_scored
+from tests.builders import (
+    methods_arena_build,
+    methods_arena_of,
+    world_fixture,
+    world_user_fixture,
+)
+from tests.integration.helpers import (
+    answers_with_usage,
+    predictions_with_public_errors,
+    submit_scored,
+)
 from tests.participants import team_create
 
-
-def with_public_errors(task, count):
-    key = answers_with_usage(task)
-    frame = key[["id", "label"]].copy()
-    for index in key.index[key["usage"] == "public"][:count]:
-        frame.at[index, "label"] = next(c for c in task.classes if c != frame.at[index, "label"])
-    return frame
-
-
-@dataclass(frozen=True)
-class World:
-    """Primary keys only: the tests fetch fresh instances, since a test may change the rows
-    (in its savepoint) and an instance kept here would then say what is no longer so."""
-
-    competition_id: int
-    first_id: int  # products
-    second_id: int  # gadgets
-
-
-def methods_arena_build() -> World:
-    """Test Cup with the products and gadgets tasks; the baseline AutoGluon and three teams'
-    methods each uploaded (and scored) once per task, with a known number of public errors.
-    (The browser tests build it too, committed for their live server: tests/e2e/browser.)"""
-    competition = builders.running_cup()
-    first, _ = builders.products_task(competition)
-    second = builders.gadgets_task(competition, products=first)
-    alice, bob, charlie, robot = (
-        builders.user_create(name) for name in ("alice", "bob", "charlie", "robot")
-    )
-    baseline = team_create(competition=competition, user=robot, name="AutoGluon (fast)")
-    Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
-    team_create(competition=competition, user=alice, name="Alpha")
-    team_create(competition=competition, user=bob, name="=Bravo")
-    team_create(competition=competition, user=charlie, name="Charlie")
-    plan = [
-        (robot, "AutoGluon", (6, 6)),
-        (alice, "<b>GBDT</b>", (0, 2)),
-        (bob, "LogReg", (12, 10)),
-        (charlie, "kNN", (20, 25)),
-    ]
-    for user, method, (errors_first, errors_second) in plan:
-        for task, errors in ((first, errors_first), (second, errors_second)):
-            frame = with_public_errors(task, errors)
-            submission = submit_scored(task, user, frame, refresh=False)  # once, below
-            submission.method_name = method
-            submission.save(update_fields=["method_name"])
-    competition_results_refresh(
-        competition_id=competition.pk, force=True
-    )  # what the worker does after scores
-    return World(competition.pk, first.pk, second.pk)
-
-
 world = world_fixture(methods_arena_build)  # built once per module, rolled back at its end
-
-
-def methods_arena_of(world: World) -> tuple[Competition, Task, Task]:
-    """(competition, products task, gadgets task) of ``world``, fetched now."""
-    return (
-        Competition.objects.get(pk=world.competition_id),
-        Task.objects.get(pk=world.first_id),
-        Task.objects.get(pk=world.second_id),
-    )
 
 
 @pytest.fixture
@@ -208,7 +154,8 @@ def test_normalized_scores_are_bounded_and_defined_when_the_baseline_leads(own_c
     Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
     team_create(competition=competition, user=alice, name="Alpha")
     for user, method, errors in ((robot, "AutoGluon", 4), (alice, "Close", 5)):
-        submission = submit_scored(task, user, with_public_errors(task, errors))
+        frame = predictions_with_public_errors(task, wrong_public=errors)
+        submission = submit_scored(task, user, frame)
         submission.method_name = method
         submission.save(update_fields=["method_name"])
     _, rows = comparison(competition=competition, private=False)
@@ -306,7 +253,8 @@ def test_leaderboard_marks_entries_tied_with_the_leader(
     competition, first, _ = arena_with_methods
     close = make_user("clara")  # one error behind the leader: a bootstrap cannot tell them apart
     team_create(competition=competition, user=close, name="Close Second")
-    submit_scored(first, close, with_public_errors(first, 1))  # with the worker's follow-up
+    # With the worker's follow-up:
+    submit_scored(first, close, predictions_with_public_errors(first, wrong_public=1))
     rows = leaderboard_for_task(task=first)
     tied, complete = tied_with_leader(task=first, rows=rows, private=False)
     assert complete
@@ -329,7 +277,7 @@ def test_a_new_leader_shows_once_the_worker_has_ranked_the_board_again(
     competition, first, _ = arena_with_methods
     close = make_user("clara")
     team_create(competition=competition, user=close, name="Close Second")
-    submit_scored(first, close, with_public_errors(first, 1))
+    submit_scored(first, close, predictions_with_public_errors(first, wrong_public=1))
     board = reverse("leaderboards:task", args=[competition.slug, first.slug])
     assert "tied with leader</span>" in client.get(board).content.decode()
     # The leader is disqualified: until a worker has ranked the board again, the page shows
@@ -375,7 +323,7 @@ def test_matrix_page_costs_the_same_queries_with_more_tasks_and_teams(
         user = make_user(name.lower())
         team_create(competition=competition, user=user, name=name)
         for task in (first, third):
-            submit_scored(task, user, with_public_errors(task, 3))
+            submit_scored(task, user, predictions_with_public_errors(task, wrong_public=3))
     blocks, rows = comparison(competition=competition, private=False)
     assert len(blocks[0].tasks) == 3 and len(rows) == 6
     competition_results_refresh(competition_id=competition.pk, force=True)

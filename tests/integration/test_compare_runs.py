@@ -34,23 +34,19 @@ from arena.teams.models import Team
 from arena.teams.services import team_disqualify
 from tests import builders
 from tests.builders import world_fixture
-from tests.integration.helpers import answers_with_usage, csv_upload, score_as_worker
+from tests.integration.helpers import (
+    csv_upload,
+    predictions_with_public_errors,
+    score_as_worker,
+)
 from tests.participants import team_create
 
 
-def with_public_errors(task, count: int) -> pd.DataFrame:
-    key = answers_with_usage(task)
-    frame = key[["id", "label"]].copy()
-    for index in key.index[key["usage"] == "public"][:count]:
-        frame.at[index, "label"] = next(c for c in task.classes if c != frame.at[index, "label"])
-    return frame
-
-
 def upload(task, user, method: str, errors: int):
+    frame = predictions_with_public_errors(task, wrong_public=errors)
     submission = submission_create(
-        task=task, user=user, uploaded_file=csv_upload(with_public_errors(task, errors)),
-        method_name=method,
-    )  # fmt: skip
+        task=task, user=user, uploaded_file=csv_upload(frame), method_name=method
+    )
     assert score_as_worker(submission_id=submission.pk) == "scored"
     return submission
 
@@ -58,7 +54,7 @@ def upload(task, user, method: str, errors: int):
 def run(task, team, method: str, errors: int, folder, by=None):
     """What the methods worker hands to scoring after a run, then the scoring worker's job."""
     path = folder / f"{uuid.uuid4().hex}.csv"
-    with_public_errors(task, errors).to_csv(path, index=False)
+    predictions_with_public_errors(task, wrong_public=errors).to_csv(path, index=False)
     submission = submission_create_for_run(
         task=task, team=team, requested_by=by, predictions=path, method_name=method,
         comment=f"Run of {method} v1 by Arena",
@@ -69,9 +65,10 @@ def run(task, team, method: str, errors: int, folder, by=None):
 
 def widgets_task(competition: Competition, *, products: Task) -> Task:
     """A third classification task (macro-F1, 120 rows) in the products task's track."""
-    return builders.classification_task(
+    task, _ = builders.classification_task(
         competition, track=products.track, slug="widgets", title="Widgets", rows=120, seed=4
     )
+    return task
 
 
 @dataclass(frozen=True)
@@ -335,7 +332,7 @@ def test_a_run_on_another_competitions_task_shows_there_labelled_with_its_home(
     other, other_tasks, other_reviewer = other_cup
     broker.delete("scoring")
     path = tmp_path / "predictions.csv"
-    with_public_errors(other_tasks[0], 1).to_csv(path, index=False)
+    predictions_with_public_errors(other_tasks[0], wrong_public=1).to_csv(path, index=False)
     visiting = submission_create_for_run(
         task=other_tasks[0], team=teams["Alpha"], requested_by=None, predictions=path,
         method_name="GBDT", comment="Run of GBDT v1 by Arena",

@@ -51,7 +51,9 @@ def inputs_fingerprint(*, competition: Competition) -> str:
     Every board and comparison view asks for it, so it is two statements of plain SQL: built
     with the ORM, the same five aggregates cost more to compile than to run."""
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, {"competition": competition.pk, **_COUNTS_CONSTANTS})
+        cursor.execute(
+            _COUNTS_SQL, {"competition": competition.pk, "scored": SubmissionStatus.SCORED}
+        )
         counts = cursor.fetchone()
         cursor.execute(_VISITING_SQL, {"competition": competition.pk, "run": SubmissionOrigin.RUN})
         visiting = cursor.fetchall()
@@ -86,7 +88,6 @@ SELECT * FROM
           CAST(SUM(id) FILTER (WHERE NOT in_prize_average) AS BIGINT)
      FROM {_table(Task)} WHERE competition_id = %(competition)s) AS tasks
 """  # noqa: S608 - only our own tables' names are formatted in
-_COUNTS_CONSTANTS = {"scored": SubmissionStatus.SCORED}
 
 # Teams of other competitions with runs on this one's tasks, as the comparison with runs labels
 # and filters them (their rename or disqualification is announced to their own competition only).

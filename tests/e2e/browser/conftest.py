@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_compare import methods_arena_build, methods_arena_of
+from tests.builders import methods_arena_build, methods_arena_of
 
 # Playwright's sync API runs an event loop in this thread; the live server's database calls
 # happen in other threads, and the test's own ORM calls are ordinary blocking ones.
