@@ -8,26 +8,20 @@ from django.utils import timezone
 
 from arena.results.boards import best_score_history
 from arena.submissions.models import Submission
-from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.integration.helpers import (
+    predictions_with_private_errors,
+    predictions_with_public_errors,
+    submit_scored,
+)
 from tests.participants import team_create
-
-
-def with_public_errors(task, count):
-    from tests.integration.helpers import answers_with_usage
-
-    key = answers_with_usage(task)
-    frame = key[["id", "label"]].copy()
-    for index in key.index[key["usage"] == "public"][:count]:
-        frame.at[index, "label"] = next(c for c in task.classes if c != frame.at[index, "label"])
-    return frame
 
 
 def test_history_has_a_point_whenever_the_best_improves(competition, products, alice):
     task, _ = products
     team_create(competition=competition, user=alice, name="Alpha")
-    first = submit_scored(task, alice, with_public_errors(task, 10))
-    worse = submit_scored(task, alice, with_public_errors(task, 20))
-    better = submit_scored(task, alice, with_public_errors(task, 0))
+    first = submit_scored(task, alice, predictions_with_public_errors(task, wrong_public=10))
+    worse = submit_scored(task, alice, predictions_with_public_errors(task, wrong_public=20))
+    better = submit_scored(task, alice, predictions_with_public_errors(task, wrong_public=0))
     now = timezone.now()
     for offset, submission in enumerate((first, worse, better)):
         Submission.objects.filter(pk=submission.pk).update(

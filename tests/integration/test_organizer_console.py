@@ -19,8 +19,11 @@ from arena.results.services import competition_results_refresh
 from arena.results.stored import stored_result, track_board_key
 from arena.submissions.models import SubmissionOrigin
 from arena.teams.models import Team
-from tests.integration.helpers import predictions_with_private_errors, submit_scored
-from tests.integration.test_compare import with_public_errors
+from tests.integration.helpers import (
+    predictions_with_private_errors,
+    predictions_with_public_errors,
+    submit_scored,
+)
 from tests.participants import team_create
 
 pytestmark = pytest.mark.django_db
@@ -316,7 +319,7 @@ def test_a_task_added_mid_challenge_says_so_and_may_stay_out_of_the_prize_averag
     team_create(competition=competition, user=bob, name="Bravo")
     # Alpha leads Products; only Bravo has entered Gadgets.
     submit_scored(first, alice, predictions_with_private_errors(first, wrong_private=0))
-    submit_scored(first, bob, with_public_errors(first, 8))
+    submit_scored(first, bob, predictions_with_public_errors(first, wrong_public=8))
     submit_scored(gadgets, bob, predictions_with_private_errors(gadgets, wrong_private=0))
     competition.organizers.add(alice)
     client.force_login(alice, backend=MODEL_BACKEND)

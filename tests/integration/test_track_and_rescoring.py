@@ -14,7 +14,11 @@ from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_score
 from arena.teams.models import Team
 from arena.workflows.task_data import task_change_metric
-from tests.integration.helpers import predictions_with_private_errors, submit_scored
+from tests.integration.helpers import (
+    predictions_with_private_errors,
+    predictions_with_public_errors,
+    submit_scored,
+)
 from tests.participants import team_create
 
 
@@ -47,11 +51,11 @@ def test_track_board_matches_a_hand_computation(
     Team.objects.filter(pk=baseline.pk).update(is_baseline=True)
 
     submit_scored(first, alice, predictions_with_private_errors(first, wrong_private=0))
-    submit_scored(second_task, alice, _with_public_errors(second_task, 10))
-    submit_scored(first, bob, _with_public_errors(first, 5))
-    submit_scored(second_task, charlie, _with_public_errors(second_task, 2))
-    submit_scored(first, robot, _with_public_errors(first, 1))
-    submit_scored(second_task, robot, _with_public_errors(second_task, 1))
+    submit_scored(second_task, alice, predictions_with_public_errors(second_task, wrong_public=10))
+    submit_scored(first, bob, predictions_with_public_errors(first, wrong_public=5))
+    submit_scored(second_task, charlie, predictions_with_public_errors(second_task, wrong_public=2))
+    submit_scored(first, robot, predictions_with_public_errors(first, wrong_public=1))
+    submit_scored(second_task, robot, predictions_with_public_errors(second_task, wrong_public=1))
 
     boards = {task.pk: leaderboard_for_task(task=task) for task in (first, second_task)}
 
@@ -85,24 +89,14 @@ def test_track_page_states_the_missing_task_rule_and_downloads(client, competiti
     assert response.content.decode().startswith("rank,team,baseline,mean_public_score,mean_rank")
 
 
-def _with_public_errors(task, count):
-    from tests.integration.helpers import answers_with_usage
-
-    key = answers_with_usage(task)
-    frame = key[["id", "label"]].copy()
-    for index in key.index[key["usage"] == "public"][:count]:
-        frame.at[index, "label"] = next(c for c in task.classes if c != frame.at[index, "label"])
-    return frame
-
-
 def test_changing_the_metric_rescores_in_place_and_keeps_history(
     client, competition, products, alice, bob, make_user
 ):
     task, _ = products
     team_create(competition=competition, user=alice, name="Alpha")
     team_create(competition=competition, user=bob, name="Bravo")
-    submit_scored(task, alice, _with_public_errors(task, 3))
-    submit_scored(task, bob, _with_public_errors(task, 6))
+    submit_scored(task, alice, predictions_with_public_errors(task, wrong_public=3))
+    submit_scored(task, bob, predictions_with_public_errors(task, wrong_public=6))
     ids_before = set(Submission.objects.values_list("pk", flat=True))
 
     queued = task_change_metric(task=task, metric="accuracy")
@@ -148,9 +142,13 @@ def test_the_prize_rule_orders_the_track_board_and_the_page_says_which(
     plan = {alice: ("Alpha", 0, 8), bob: ("Bravo", 7, 6), charlie: ("Charlie", 10, 7)}
     for user, (name, errors_first, errors_second) in plan.items():
         team_create(competition=competition, user=user, name=name)
-        submit_scored(first, user, _with_public_errors(first, errors_first))
-        submit_scored(second_task, user, _with_public_errors(second_task, errors_second))
-    submit_scored(first, robot, _with_public_errors(first, 3))
+        submit_scored(first, user, predictions_with_public_errors(first, wrong_public=errors_first))
+        submit_scored(
+            second_task,
+            user,
+            predictions_with_public_errors(second_task, wrong_public=errors_second),
+        )
+    submit_scored(first, robot, predictions_with_public_errors(first, wrong_public=3))
 
     def order(rule: str) -> list[str]:
         competition.track_ranking = rule
