@@ -15,6 +15,9 @@ command -v redis-server >/dev/null || need_packages+=(redis-server)
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need_packages+=(fonts-noto-color-emoji)
 # Browser tests drive Debian's Chromium through Playwright (it cannot download its own here).
 [ -x /usr/bin/chromium ] || need_packages+=(chromium chromium-driver)
+# ...through its headless shell where Debian has it (half the CPU per page); else the above.
+optional_packages=()
+[ -x /usr/bin/chromium-headless-shell ] || optional_packages+=(chromium-headless-shell)
 # Methods run in bubblewrap sandboxes (platform/arena/methods/sandbox.py).
 command -v bwrap >/dev/null || need_packages+=(bubblewrap)
 if [ ${#need_packages[@]} -gt 0 ]; then
@@ -28,6 +31,11 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     echo "  sudo apt-get update && sudo apt-get install -y ${need_packages[*]}" >&2
     exit 1
   fi
+fi
+if [ ${#optional_packages[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  install_optional() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${optional_packages[@]}" >/dev/null 2>&1; }
+  install_optional || { apt-get update -qq && install_optional; } ||
+    echo "(${optional_packages[*]} is not available: the browser tests use Debian's chromium.)"
 fi
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -12,7 +12,12 @@ from tests.builders import methods_arena_build, methods_arena_of
 # happen in other threads, and the test's own ORM calls are ordinary blocking ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's headless shell (the same Chromium, without the full browser's interface processes:
+# half the CPU per page, docs/BENCHMARKS.md) when it is installed, else Debian's Chromium.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+CHROMIUM = os.environ.get("ARENA_CHROMIUM") or (
+    HEADLESS_SHELL if Path(HEADLESS_SHELL).exists() else "/usr/bin/chromium"
+)
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
