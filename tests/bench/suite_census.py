@@ -53,7 +53,7 @@ def boot_time() -> float:
 
 
 def read_process(pid: str) -> tuple[float, float, str] | None:
-    """(start time as seconds since the epoch, CPU seconds, command line) of ``pid``."""
+    """(start time in seconds after boot, CPU seconds, command line) of ``pid``."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
         command = (
@@ -64,9 +64,7 @@ def read_process(pid: str) -> tuple[float, float, str] | None:
     fields = stat[stat.rfind(")") + 2 :].split()
     cpu = (int(fields[11]) + int(fields[12])) / TICKS
     started = int(fields[19]) / TICKS
-    if not command:  # kernel threads, zombies
-        command = stat[stat.find("(") + 1 : stat.rfind(")")]
-    return started, cpu, command.strip()
+    return started, cpu, command.strip()  # empty for a process that is ending
 
 
 def main() -> int:
@@ -90,7 +88,7 @@ def main() -> int:
             started, cpu, line = found
             entry = seen.setdefault((pid, started), [0.0, line])
             entry[0] = cpu
-            if line and entry[1] != line:  # forked first, then exec'd: keep the final name
+            if line:  # forked first, then exec'd: the latest name (none while it ends)
                 entry[1] = line
         time.sleep(0.2)
     wall = time.time() - began
