@@ -45,13 +45,6 @@ def kind_of(command: str) -> str:
     return "other"
 
 
-def boot_time() -> float:
-    for line in Path("/proc/stat").read_text().splitlines():
-        if line.startswith("btime "):
-            return float(line.split()[1])
-    raise RuntimeError("no btime in /proc/stat")
-
-
 def read_process(pid: str) -> tuple[float, float, str] | None:
     """(start time in seconds after boot, CPU seconds, command line) of ``pid``."""
     try:
@@ -75,7 +68,10 @@ def main() -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the command to measure after --")
-    boot, began = boot_time(), time.time()
+    began = time.time()
+    # Only processes started after this moment count: the ones running now are not the suite's.
+    running = [pid for pid in os.listdir("/proc") if pid.isdigit()]
+    before = {(pid, found[0]) for pid in running if (found := read_process(pid))}
     seen: dict[tuple[str, float], list] = {}  # (pid, start) -> [cpu, command]
     child = subprocess.Popen(command)
     while child.poll() is None:
@@ -83,7 +79,7 @@ def main() -> int:
             if not pid.isdigit():
                 continue
             found = read_process(pid)
-            if found is None or boot + found[0] < began:
+            if found is None or (pid, found[0]) in before:
                 continue
             started, cpu, line = found
             entry = seen.setdefault((pid, started), [0.0, line])
