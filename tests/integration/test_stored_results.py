@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arena.competitions.models import Competition, Task
+from arena.results.comparison import comparison
 from arena.results.models import StoredResult
 from arena.results.services import competition_results_refresh
-from arena.results.stored import inputs_fingerprint
+from arena.results.stored import COMPARISON, COMPARISON_RUNS, inputs_fingerprint, stored_result
 from arena.submissions.models import Score, Submission
 from arena.submissions.services import (
     submission_create_for_run,
+    submission_score,
     submission_set_final,
     submission_update_method,
 )
@@ -192,3 +194,36 @@ def test_the_inputs_fingerprint_ignores_what_asks_for_a_refresh_itself(scored):
     Team.objects.filter(name="Bravo").update(name="Bravissimo")
     Submission.objects.filter(pk=entries["Alpha"].pk).update(method_name="Renamed")
     assert inputs_fingerprint(competition=competition) == before
+
+
+def matrix_of(value) -> dict:
+    """What a comparison shows of each method: its cells' values and its track summaries."""
+    blocks, rows = value
+    cells = {row.label: {task: cell.value for task, cell in row.cells.items()} for row in rows}
+    return {"tracks": [block.track.pk for block in blocks], "cells": cells,
+            "summaries": {row.label: row.track_summary for row in rows}}  # fmt: skip
+
+
+@pytest.mark.parametrize("private", [False, True])
+def test_the_comparison_with_runs_is_stored_whether_or_not_runs_fill_cells(
+    scored, make_user, private
+):
+    """Without runs both stored variants are the uploads' matrix (computed once); a visiting
+    team's run then fills a row of the second variant only."""
+    competition, task, _, _ = scored
+
+    def stored(key):
+        return matrix_of(stored_result(competition=competition, key=key, private=private).value)
+
+    competition_results_refresh(competition_id=competition.pk, force=True)
+    uploads = matrix_of(comparison(competition=competition, private=private))
+    assert set(uploads["cells"]) == {"(unnamed) (Alpha)", "(unnamed) (Bravo)"}
+    assert stored(COMPARISON) == stored(COMPARISON_RUNS) == uploads
+    visitor = _visiting_run(competition, task, make_user)
+    submission_score(submission_id=Submission.objects.get(team=visitor).pk)
+    competition_results_refresh(competition_id=competition.pk, force=True)
+    with_runs = matrix_of(comparison(competition=competition, private=private, with_runs=True))
+    assert stored(COMPARISON) == uploads
+    assert stored(COMPARISON_RUNS) == with_runs != uploads
+    visiting = [label for label in with_runs["cells"] if "Visiting" in label]
+    assert len(visiting) == 1 and task.pk in with_runs["cells"][visiting[0]]

@@ -94,6 +94,11 @@ class TrackBlock:
     note: str = ""
 
 
+Matrix = tuple[
+    list[TrackBlock], list[MethodRow]
+]  # the track blocks, and the method rows across them
+
+
 def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
     """Per task, each (team, method name)'s best current score on the task's primary metric.
 
@@ -229,19 +234,34 @@ def _fill_from_runs(*, best: dict[int, dict], runs: dict[int, dict]) -> None:
                 upload.run_value = run.value
 
 
-def comparison(
-    *, competition: Competition, private: bool, with_runs: bool = False
-) -> tuple[list[TrackBlock], list]:
+def comparison(*, competition: Competition, private: bool, with_runs: bool = False) -> Matrix:
     """The methods-by-tasks matrix with ranks, normalized scores, per-track summaries and tests.
 
     ``with_runs``: cells without an upload are filled by the method's newest run by Arena
     (``_newest_runs``), methods of other competitions' teams included, labelled with their home.
     """
     split = "private" if private else "public"
+    runs = _newest_runs(competition=competition, split=split) if with_runs else {}
+    return _comparison(competition=competition, split=split, runs=runs)
+
+
+def comparison_variants(*, competition: Competition, private: bool) -> tuple[Matrix, Matrix]:
+    """``comparison`` without and with the runs. Where no run fills a cell (most
+    competitions) the two are one and the same, computed once."""
+    split = "private" if private else "public"
+    runs = _newest_runs(competition=competition, split=split)
+    uploads = _comparison(competition=competition, split=split, runs={})
+    if not runs:
+        return uploads, uploads
+    return uploads, _comparison(competition=competition, split=split, runs=runs)
+
+
+def _comparison(
+    *, competition: Competition, split: str, runs: dict[int, dict[tuple, Cell]]
+) -> Matrix:
     teams = {team.pk: team for team in Team.objects.filter(competition=competition)}
     best = _best_entries(competition=competition, split=split)
-    if with_runs:
-        runs = _newest_runs(competition=competition, split=split)
+    if runs:
         _fill_from_runs(best=best, runs=runs)
         others = {key[0] for cells in runs.values() for key in cells} - set(teams)
         teams |= Team.objects.select_related("competition").in_bulk(others)

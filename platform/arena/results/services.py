@@ -34,7 +34,7 @@ from arena.results.boards import (
     leaderboard_for_task,
     leaderboard_for_track,
 )
-from arena.results.comparison import comparison
+from arena.results.comparison import comparison_variants
 from arena.results.models import StoredResult
 from arena.results.pairwise import (
     PairInputs,
@@ -178,9 +178,9 @@ def competition_results_refresh(*, competition_id: int, force: bool = False) -> 
                 competition=competition, key=track_board_key(track), split=split,
                 fingerprint=fingerprint, value=board, started=started,
             )  # fmt: skip
-        for key, with_runs in ((COMPARISON, False), (COMPARISON_RUNS, True)):
-            started = time.monotonic()
-            value = comparison(competition=competition, private=private, with_runs=with_runs)
+        started = time.monotonic()
+        variants = comparison_variants(competition=competition, private=private)
+        for key, value in zip((COMPARISON, COMPARISON_RUNS), variants, strict=True):
             _store(
                 competition=competition, key=key, split=split,
                 fingerprint=fingerprint, value=value, started=started,
