@@ -94,9 +94,8 @@ class TrackBlock:
     note: str = ""
 
 
-Matrix = tuple[
-    list[TrackBlock], list[MethodRow]
-]  # the track blocks, and the method rows across them
+# A comparison: its track blocks, and the method rows across them.
+Matrix = tuple[list[TrackBlock], list[MethodRow]]
 
 
 def _best_entries(*, competition: Competition, split: str) -> dict[int, dict]:
