@@ -2,6 +2,7 @@
 scripts/test.sh started, working against the test database that the live server uses."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -95,6 +96,19 @@ def _redis_broker():
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.ping()  # fails loudly if Redis is not there
     return broker
+
+
+@pytest.fixture(autouse=True)
+def no_collected_static():
+    """Empties the static folder after a test whose web process (docker/entrypoint.sh) filled it
+    with `collectstatic` in this test process's ARENA_HOME: otherwise every Django test client
+    made later in this process indexes all those files at its first request (WhiteNoise)."""
+    yield
+    from django.conf import settings
+
+    if any(settings.STATIC_ROOT.iterdir()):
+        shutil.rmtree(settings.STATIC_ROOT)
+        settings.STATIC_ROOT.mkdir()
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@
 import base64
 import json
 import re
-import shutil
 import time
 
 import pytest
-from django.conf import settings
 
 
 def wait_for(check, *, what: str, timeout: float = 120.0):
@@ -19,14 +17,6 @@ def wait_for(check, *, what: str, timeout: float = 120.0):
             return result
         time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what}")
-
-
-def remove_collected_static() -> None:
-    """Empties the static folder that a web process started from docker/entrypoint.sh filled
-    (its `collectstatic`, in this test process's ARENA_HOME): otherwise every Django test client
-    made later in this process indexes all those files at its first request (WhiteNoise)."""
-    shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
-    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 def deliveries_left(broker, queue: str, *, task: str | None = None, args=None) -> int:

@@ -15,7 +15,7 @@ from arena.submissions.models import Score, Submission
 from arena.submissions.services import submission_create
 from arena.submissions.tasks import score_submission
 from tests.e2e.conftest import _redis_broker, start_worker, stop_worker
-from tests.e2e.helpers import csrf_post, remove_collected_static, wait_for, wait_until_delivered
+from tests.e2e.helpers import csrf_post, wait_for, wait_until_delivered
 from tests.e2e.test_production_stack import REPO, free_port, url_of_test_database
 from tests.integration.helpers import csv_upload, predictions_with_private_errors
 from tests.participants import team_create
@@ -147,4 +147,3 @@ def test_upload_while_the_broker_is_down_is_kept_and_scored_when_it_is_back(
             redis.terminate()
             redis.wait(timeout=10)
         print((tmp_path / "web.log").read_text()[-2000:])
-        remove_collected_static()

@@ -17,12 +17,7 @@ import requests
 
 from arena.submissions.models import Score, Submission
 from tests.e2e.conftest import _redis_broker
-from tests.e2e.helpers import (
-    csrf_post,
-    remove_collected_static,
-    wait_for,
-    wait_until_delivered,
-)
+from tests.e2e.helpers import csrf_post, wait_for, wait_until_delivered
 from tests.integration.helpers import predictions_with_private_errors
 from tests.participants import team_create
 
@@ -100,7 +95,6 @@ def production_stack(transactional_db, tmp_path):
                 os.killpg(process.pid, signal.SIGKILL)
         for log in logs:
             print(f"--- {log.name}\n{log.read_text()[-2000:]}")
-        remove_collected_static()
 
 
 def test_upload_through_gunicorn_is_scored_once(production_stack, products, competition, alice):

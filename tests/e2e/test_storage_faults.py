@@ -22,7 +22,7 @@ from django.conf import settings
 
 from arena.api.services import api_token_create
 from arena.submissions.models import Submission
-from tests.e2e.helpers import csrf_post, csrf_token, remove_collected_static, wait_for
+from tests.e2e.helpers import csrf_post, csrf_token, wait_for
 from tests.e2e.test_production_stack import REPO, free_port, url_of_test_database
 from tests.participants import team_create
 
@@ -70,7 +70,6 @@ def _stop(process: subprocess.Popen, log: Path) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
     print(log.read_text()[-3000:])
-    remove_collected_static()
 
 
 def logged_in_as_alice(base: str) -> requests.Session:
